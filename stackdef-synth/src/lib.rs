@@ -1,0 +1,26 @@
+//! The synthesis core of stackdef: the template model, intrinsic expressions, the
+//! reference graph, logical ids, validation, deterministic JSON and the assembly.
+//!
+//! It knows nothing about AWS APIs; the `stackdef` crate builds an [`AppModel`] through
+//! its typed construct API and calls [`synthesize`].
+
+#![deny(missing_docs)]
+
+pub mod assembly;
+pub mod error;
+pub mod expr;
+pub mod graph;
+pub mod logical_id;
+pub mod model;
+pub mod synth;
+
+pub use assembly::{Assembly, AssemblyError, Manifest, StackArtifact};
+pub use error::{ErrorKind, SynthError, SynthErrors};
+pub use expr::{
+    AppId, ConditionKey, Expr, MappingKey, ParameterKey, Pseudo, ResourceKey, SubPart,
+};
+pub use model::{
+    AppModel, ConditionModel, Env, MappingModel, OutputModel, ParameterModel, RemovalPolicy,
+    ResourceModel, SourceLocation, StackIndex, StackModel,
+};
+pub use synth::{SynthOutput, SynthesizedStack, synthesize};
