@@ -264,6 +264,7 @@ impl Stack {
             .push(other.node.stack);
     }
 
+    #[allow(dead_code)]
     pub(crate) fn index(&self) -> StackIndex {
         self.node.stack
     }
