@@ -1,1 +1,3 @@
 //! Helpers shared by the workspace integration tests.
+
+pub mod cfn_lint;

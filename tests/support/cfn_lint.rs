@@ -1,0 +1,96 @@
+//! Runs `cfn-lint` on synthesized templates and fails on any error or warning.
+//!
+//! cfn-lint is a hard requirement of the suite: when it is missing the test fails with
+//! the command that installs it (`cargo xtask test` installs it for you), never skips.
+
+use std::io::Write;
+use std::process::Command;
+
+/// The cfn-lint version the suite is pinned to (its bundled registry schemas are also
+/// what the L1 types are generated from).
+pub const CFN_LINT_VERSION: &str = "1.51.0";
+
+/// What cfn-lint reported for one template.
+#[derive(Debug, Clone)]
+pub struct LintReport {
+    /// Exit status bits: 2 error, 4 warning, 8 informational.
+    pub status: i32,
+    /// Findings, one per line (`parseable` format).
+    pub findings: Vec<String>,
+}
+
+impl LintReport {
+    /// Findings that are errors or warnings (informational ones are allowed).
+    pub fn errors_and_warnings(&self) -> Vec<&str> {
+        self.findings
+            .iter()
+            .map(String::as_str)
+            .filter(|f| {
+                // parseable: file:line:col:line:col:RULE:message; rule starts with E or W.
+                f.split(':')
+                    .nth(5)
+                    .is_some_and(|rule| rule.starts_with('E') || rule.starts_with('W'))
+            })
+            .collect()
+    }
+}
+
+fn cfn_lint_command() -> Command {
+    match std::env::var_os("CFN_LINT") {
+        Some(path) => Command::new(path),
+        None => Command::new("cfn-lint"),
+    }
+}
+
+/// Lints `template_json` (named `name` in messages) and returns what cfn-lint said.
+///
+/// # Panics
+/// When cfn-lint is missing, is not version [`CFN_LINT_VERSION`], or cannot run.
+pub fn lint(name: &str, template_json: &str) -> LintReport {
+    let version = cfn_lint_command().arg("--version").output().unwrap_or_else(|e| {
+        panic!(
+            "cfn-lint is required by the test suite and could not be run ({e}). \
+             Install it with `pip install \"cfn-lint=={CFN_LINT_VERSION}\"` or run `cargo xtask test`."
+        )
+    });
+    let version = String::from_utf8_lossy(&version.stdout);
+    assert!(
+        version.contains(CFN_LINT_VERSION),
+        "cfn-lint {CFN_LINT_VERSION} is required, found `{}`; run `pip install \"cfn-lint=={CFN_LINT_VERSION}\"`",
+        version.trim()
+    );
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!("{}-", name.replace(['/', ' '], "_")))
+        .suffix(".template.json")
+        .tempfile()
+        .expect("creating a temporary template file");
+    file.write_all(template_json.as_bytes())
+        .expect("writing the temporary template file");
+    let output = cfn_lint_command()
+        .args(["--format", "parseable", "--"])
+        .arg(file.path())
+        .output()
+        .expect("running cfn-lint");
+    let status = output.status.code().unwrap_or(-1);
+    let findings = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect();
+    LintReport { status, findings }
+}
+
+/// Asserts that cfn-lint finds no error and no warning in `template_json`.
+///
+/// # Panics
+/// On any error or warning (listing them), or when cfn-lint cannot run.
+pub fn assert_clean(name: &str, template_json: &str) {
+    let report = lint(name, template_json);
+    let bad = report.errors_and_warnings();
+    assert!(
+        bad.is_empty() && report.status & 0b110 == 0,
+        "cfn-lint found problems in {name} (exit {}):\n{}",
+        report.status,
+        report.findings.join("\n")
+    );
+}
