@@ -84,6 +84,43 @@ struct Synth<'a> {
     errors: Vec<SynthError>,
     exports: Exports,
     stack_deps: Vec<IndexSet<StackIndex>>,
+    /// Indices of each stack's items, built once so rendering a stack never scans the
+    /// whole app (that would make synth quadratic in the number of stacks).
+    per_stack: Vec<PerStack>,
+}
+
+#[derive(Default, Clone)]
+struct PerStack {
+    resources: Vec<usize>,
+    parameters: Vec<usize>,
+    outputs: Vec<usize>,
+    conditions: Vec<usize>,
+    mappings: Vec<usize>,
+}
+
+fn index_by_stack(model: &AppModel) -> Vec<PerStack> {
+    let mut per = vec![PerStack::default(); model.stacks.len()];
+    let mut put = |stack: StackIndex, pick: fn(&mut PerStack) -> &mut Vec<usize>, i: usize| {
+        if let Some(p) = per.get_mut(stack as usize) {
+            pick(p).push(i);
+        }
+    };
+    for (i, r) in model.resources.iter().enumerate() {
+        put(r.stack, |p| &mut p.resources, i);
+    }
+    for (i, x) in model.parameters.iter().enumerate() {
+        put(x.stack, |p| &mut p.parameters, i);
+    }
+    for (i, x) in model.outputs.iter().enumerate() {
+        put(x.stack, |p| &mut p.outputs, i);
+    }
+    for (i, x) in model.conditions.iter().enumerate() {
+        put(x.stack, |p| &mut p.conditions, i);
+    }
+    for (i, x) in model.mappings.iter().enumerate() {
+        put(x.stack, |p| &mut p.mappings, i);
+    }
+    per
 }
 
 /// Where an expression sits, for error messages and cross-stack resolution.
@@ -104,6 +141,7 @@ pub fn synthesize(model: &AppModel) -> Result<SynthOutput, SynthErrors> {
             by_stack: vec![IndexMap::new(); model.stacks.len()],
         },
         stack_deps: vec![IndexSet::new(); model.stacks.len()],
+        per_stack: index_by_stack(model),
     };
     s.check_stacks();
     s.assign_logical_ids();
@@ -272,6 +310,7 @@ impl<'a> Synth<'a> {
 
     fn render_stack(&mut self, stack: StackIndex) -> Map<String, Json> {
         let model = self.model;
+        let per = self.per_stack[stack as usize].clone();
         let sm = &model.stacks[stack as usize];
         let mut t = Map::new();
         t.insert("AWSTemplateFormatVersion".into(), json!("2010-09-09"));
@@ -280,7 +319,7 @@ impl<'a> Synth<'a> {
         }
 
         let mut params = Map::new();
-        for p in model.parameters.iter().filter(|p| p.stack == stack) {
+        for p in per.parameters.iter().map(|&i| &model.parameters[i]) {
             let mut o = Map::new();
             o.insert("Type".into(), json!(p.type_name));
             if let Some(d) = &p.description {
@@ -317,7 +356,7 @@ impl<'a> Synth<'a> {
         }
 
         let mut mappings = Map::new();
-        for m in model.mappings.iter().filter(|m| m.stack == stack) {
+        for m in per.mappings.iter().map(|&i| &model.mappings[i]) {
             let table: Map<String, Json> = m
                 .entries
                 .iter()
@@ -331,7 +370,7 @@ impl<'a> Synth<'a> {
         }
 
         let mut conditions = Map::new();
-        for c in model.conditions.iter().filter(|c| c.stack == stack) {
+        for c in per.conditions.iter().map(|&i| &model.conditions[i]) {
             let path = format!("{}/{}", sm.name, c.id);
             let site = Site {
                 stack,
@@ -343,10 +382,8 @@ impl<'a> Synth<'a> {
         }
 
         let mut resources = Map::new();
-        for (i, r) in model.resources.iter().enumerate() {
-            if r.stack != stack {
-                continue;
-            }
+        for &i in &per.resources {
+            let r = &model.resources[i];
             let path = model.resource_path(r);
             let site = Site {
                 stack,
@@ -387,7 +424,7 @@ impl<'a> Synth<'a> {
         }
 
         let mut outputs = Map::new();
-        for out in model.outputs.iter().filter(|o| o.stack == stack) {
+        for out in per.outputs.iter().map(|&i| &model.outputs[i]) {
             let path = format!("{}/{}", sm.name, out.id);
             let site = Site {
                 stack,
@@ -731,12 +768,11 @@ impl<'a> Synth<'a> {
                 sm.location,
             );
         }
-        let resources = model
+        let resources = self.per_stack[stack as usize]
             .resources
             .iter()
-            .enumerate()
-            .filter(|(_, r)| r.stack == stack)
-            .map(|(i, r)| {
+            .map(|&i| {
+                let r = &model.resources[i];
                 (
                     self.ids[i].clone(),
                     ResourceEntry {

@@ -1,0 +1,132 @@
+//! Synthesis at scale: builds and synthesizes generated apps of 10 × 400 and 100 × 400
+//! resources with references inside and across stacks, and reports wall time and peak
+//! memory for each.
+//!
+//! ```text
+//! cargo bench -p stackdef --bench foundation_synth
+//! ```
+//!
+//! Each size runs in a fresh child process (this binary re-executed) so its peak resident
+//! memory (`VmHWM` from `/proc/self/status`) is its own. Timings are the median of a few
+//! runs inside that process.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use stackdef::{App, CfnResource, Env, Node, Value, sub};
+
+const RESOURCES_PER_STACK: usize = 400;
+/// Resources per construct group (paths `Stack/GroupN/ResM`, hashed logical ids).
+const GROUP: usize = 10;
+/// Every `CROSS`-th resource references a resource of the previous stack.
+const CROSS: usize = 20;
+const RUNS: usize = 3;
+const CHILD_ENV: &str = "STACKDEF_BENCH_CHILD";
+
+/// Builds an app of `stacks` × 400 resources in one environment.
+fn build(stacks: usize) -> App {
+    let app = App::new();
+    let env = Env::aws("123456789012", "eu-west-1");
+    let mut previous: Vec<CfnResource> = Vec::new();
+    for s in 0..stacks {
+        let stack = app.stack(&format!("Stack{s}"), env.clone());
+        let mut current: Vec<CfnResource> = Vec::with_capacity(RESOURCES_PER_STACK);
+        let mut group = Node::new(&stack, "Group0");
+        for i in 0..RESOURCES_PER_STACK {
+            if i % GROUP == 0 && i > 0 {
+                group = Node::new(&stack, &format!("Group{}", i / GROUP));
+            }
+            let r = CfnResource::new(&group, &format!("Res{i}"), "AWS::SNS::Topic");
+            r.set_property("TopicName", format!("topic-{s}-{i}"));
+            if let Some(prev) = current.last() {
+                let arn: Value<String> = prev.get_att("TopicArn");
+                let name: Value<String> = prev.ref_value();
+                r.set_property("DisplayName", sub!["after-", name, "-", arn]);
+                r.set_property("Tags", vec![prev.ref_value::<String>()]);
+            }
+            if i % 50 == 25 {
+                // Explicit dependency on an unreferenced resource of the same stack.
+                r.add_depends_on(&current[i - 20]);
+            }
+            if i % CROSS == 0 {
+                if let Some(other) = previous.get(i) {
+                    r.set_property("KmsMasterKeyId", other.get_att::<String>("TopicArn"));
+                }
+            }
+            current.push(r);
+        }
+        previous = current;
+    }
+    app
+}
+
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn median(mut d: Vec<Duration>) -> Duration {
+    d.sort();
+    d[d.len() / 2]
+}
+
+/// One size, in this process: prints a single line of results.
+fn child(stacks: usize) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut builds, mut synths, mut writes, mut totals) = (vec![], vec![], vec![], vec![]);
+    let mut bytes = 0usize;
+    for _ in 0..RUNS {
+        let t0 = Instant::now();
+        let app = build(stacks);
+        let t1 = Instant::now();
+        let output = app.synthesize().expect("the generated app is valid");
+        let t2 = Instant::now();
+        let manifest =
+            stackdef::synth::assembly::write(dir.path(), &output).expect("assembly written");
+        let t3 = Instant::now();
+        bytes = manifest.stacks.iter().map(|s| s.template_size).sum();
+        assert_eq!(manifest.stacks.len(), stacks);
+        drop((app, output));
+        builds.push(t1 - t0);
+        synths.push(t2 - t1);
+        writes.push(t3 - t2);
+        totals.push(t3 - t0);
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{:>4} x {} = {:>6} resources: total {:>8.1} ms (build {:>7.1}, synthesize {:>7.1}, write {:>7.1}), {:>6.1} MiB of templates, peak RSS {:>6.1} MiB",
+        stacks,
+        RESOURCES_PER_STACK,
+        stacks * RESOURCES_PER_STACK,
+        ms(median(totals)),
+        ms(median(builds)),
+        ms(median(synths)),
+        ms(median(writes)),
+        bytes as f64 / (1024.0 * 1024.0),
+        peak_rss_kib().unwrap_or(0) as f64 / 1024.0,
+    );
+}
+
+fn main() {
+    if let Ok(n) = std::env::var(CHILD_ENV) {
+        child(n.parse().expect("stack count"));
+        return;
+    }
+    let exe = std::env::current_exe().expect("own path");
+    println!(
+        "foundation_synth: build + synthesize + write the assembly (median of {RUNS} runs; peak RSS of a fresh process per size)"
+    );
+    for stacks in [10, 100] {
+        let status = Command::new(&exe)
+            .env(CHILD_ENV, stacks.to_string())
+            .status()
+            .expect("run child");
+        assert!(status.success(), "bench child for {stacks} stacks failed");
+    }
+}
