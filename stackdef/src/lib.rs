@@ -35,3 +35,8 @@ pub use stackdef_synth::{
 
 /// The synthesis layer, for tools that read or post-process assemblies.
 pub use stackdef_synth as synth;
+
+// The README's code blocks compile as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -108,11 +108,16 @@ impl ToTemplate for bool {
     }
 }
 
-impl ToTemplate for i64 {
-    fn to_template(&self) -> Expr {
-        Expr::Number((*self).into())
-    }
+macro_rules! integer_to_template {
+    ($($t:ty),*) => {$(
+        impl ToTemplate for $t {
+            fn to_template(&self) -> Expr {
+                Expr::Number((*self).into())
+            }
+        }
+    )*};
 }
+integer_to_template!(i64, i32, i16, i8, u64, u32, u16, u8, usize);
 
 impl ToTemplate for f64 {
     fn to_template(&self) -> Expr {
