@@ -12,10 +12,21 @@
 #![deny(missing_docs)]
 
 pub mod app;
+pub mod assertions;
+pub mod autoscaling;
 pub mod cfn;
 pub mod construct;
+pub mod ec2;
+pub mod ecr;
+pub mod ecs;
+pub mod elbv2;
 pub mod fns;
+pub mod iam;
+mod l2;
+pub mod logs;
+pub mod rds;
 pub mod resource;
+pub mod secretsmanager;
 pub mod template;
 pub mod value;
 

@@ -1,0 +1,307 @@
+//! RDS: [`RdsMysql`], a MySQL instance that is private, encrypted, backed up and
+//! snapshotted on deletion by default, with credentials generated in Secrets Manager.
+//!
+//! There is no password field: credentials are always generated, so a plaintext password
+//! cannot be written:
+//!
+//! ```compile_fail
+//! use stackdef::rds::RdsMysqlProps;
+//! let props = RdsMysqlProps { master_password: "hunter2".into(), ..Default::default() };
+//! ```
+
+use stackdef_synth::RemovalPolicy;
+
+use crate::construct::{Construct, Node};
+use crate::ec2::{
+    Connectable, Connections, HasDefaultPort, Port, SecurityGroup, SecurityGroupProps,
+    SubnetSelection, Vpc,
+};
+use crate::resource::{CfnResource, Resource};
+use crate::secretsmanager::{Secret, SecretProps};
+use crate::value::Value;
+
+/// MySQL's port.
+pub const MYSQL_PORT: u16 = 3306;
+
+/// Explicit consent to expose a database outside private subnets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PublicAccess {
+    /// Private subnets only, not publicly accessible. The default.
+    #[default]
+    Denied,
+    /// Allows public subnets and `publicly_accessible`; the security group still decides
+    /// who connects. Only for databases meant to be reached from outside the VPC.
+    AllowedIUnderstandTheRisk,
+}
+
+/// Options of an [`RdsMysql`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RdsMysqlProps {
+    /// `EngineVersion`. default: `8.0.40`.
+    pub engine_version: String,
+    /// `DBInstanceClass`. default: `db.t3.micro`.
+    pub instance_class: String,
+    /// Storage in GiB (20-65536). default: `20`.
+    pub allocated_storage_gib: u32,
+    /// Storage auto scaling ceiling in GiB; `None` disables it. default: `Some(100)`.
+    pub max_allocated_storage_gib: Option<u32>,
+    /// Initial database (`DBName`). default: none.
+    pub database_name: Option<String>,
+    /// Master user name, stored with the generated password in the secret. default: `admin`.
+    pub master_username: String,
+    /// Subnets. default: [`SubnetSelection::Private`].
+    pub vpc_subnets: SubnetSelection,
+    /// Whether public subnets and `publicly_accessible` are allowed. default: `Denied`.
+    pub public_access: PublicAccess,
+    /// Give the instance a public DNS address (needs `public_access`). default: `false`.
+    pub publicly_accessible: bool,
+    /// A standby in a second AZ with automatic failover (doubles the instance cost).
+    /// default: `false`.
+    pub multi_az: bool,
+    /// Refuse deletion until turned off. default: `true`.
+    pub deletion_protection: bool,
+    /// Days of automated backups (1-35). default: `7`.
+    pub backup_retention_days: u32,
+    /// What happens when the instance leaves the stack or is replaced. default: `Snapshot`.
+    pub removal_policy: RemovalPolicy,
+    /// Logs exported to CloudWatch. default: `error` and `slowquery`.
+    pub cloudwatch_logs_exports: Vec<String>,
+}
+
+impl Default for RdsMysqlProps {
+    fn default() -> Self {
+        RdsMysqlProps {
+            engine_version: "8.0.40".into(),
+            instance_class: "db.t3.micro".into(),
+            allocated_storage_gib: 20,
+            max_allocated_storage_gib: Some(100),
+            database_name: None,
+            master_username: "admin".into(),
+            vpc_subnets: SubnetSelection::Private,
+            public_access: PublicAccess::Denied,
+            publicly_accessible: false,
+            multi_az: false,
+            deletion_protection: true,
+            backup_retention_days: 7,
+            removal_policy: RemovalPolicy::Snapshot,
+            cloudwatch_logs_exports: vec!["error".into(), "slowquery".into()],
+        }
+    }
+}
+
+/// A MySQL database instance with its subnet group, security group (no rules until you
+/// allow clients) and generated credentials.
+#[derive(Debug, Clone)]
+pub struct RdsMysql {
+    node: Node,
+    resource: CfnResource,
+    security_group: SecurityGroup,
+    secret: Secret,
+}
+
+impl Construct for RdsMysql {
+    fn node(&self) -> &Node {
+        &self.node
+    }
+}
+
+impl Resource for RdsMysql {
+    fn cfn(&self) -> &CfnResource {
+        &self.resource
+    }
+}
+
+impl Connectable for RdsMysql {
+    fn connections(&self) -> Connections {
+        Connections::new(vec![self.security_group.clone()])
+    }
+}
+
+impl HasDefaultPort for RdsMysql {
+    fn default_port(&self) -> Port {
+        Port::tcp(MYSQL_PORT)
+    }
+}
+
+impl RdsMysql {
+    /// A database in `vpc`. Public placement without [`PublicAccess`] consent, an
+    /// identifier or sizes AWS rejects are reported at synth at this call.
+    #[track_caller]
+    pub fn new(scope: &impl Construct, id: &str, vpc: &Vpc, props: RdsMysqlProps) -> RdsMysql {
+        let node = Node::new(scope, id);
+        let selected = vpc.select_subnets(props.vpc_subnets.clone());
+        let consent = props.public_access == PublicAccess::AllowedIUnderstandTheRisk;
+        if selected.any_public() && !consent {
+            node.report_message(
+                "the database would be placed in public subnets; keep it in private subnets (the default) or set public_access: PublicAccess::AllowedIUnderstandTheRisk",
+            );
+        }
+        if props.publicly_accessible && !consent {
+            node.report_message(
+                "publicly_accessible gives the database a public address; remove it, or set public_access: PublicAccess::AllowedIUnderstandTheRisk",
+            );
+        }
+        if selected.az_count() < 2 {
+            node.report_message(format!(
+                "a DB subnet group needs subnets in at least two availability zones; {:?} gives {}",
+                props.vpc_subnets,
+                selected.az_count()
+            ));
+        }
+        if !(20..=65536).contains(&props.allocated_storage_gib) {
+            node.report_message(format!(
+                "allocated storage {} GiB is out of range: 20 to 65536",
+                props.allocated_storage_gib
+            ));
+        }
+        if let Some(max) = props.max_allocated_storage_gib {
+            if max <= props.allocated_storage_gib {
+                node.report_message(format!(
+                    "max_allocated_storage_gib {max} must be above allocated_storage_gib {}",
+                    props.allocated_storage_gib
+                ));
+            }
+        }
+        if !(1..=35).contains(&props.backup_retention_days) {
+            node.report_message(format!(
+                "backup retention {} days is out of range: 1 to 35 (0 would disable backups)",
+                props.backup_retention_days
+            ));
+        }
+        let user = &props.master_username;
+        if user.is_empty()
+            || user.len() > 32
+            || !user.starts_with(|c: char| c.is_ascii_alphabetic())
+            || !user.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            node.report_message(format!(
+                "master username `{user}` is invalid: 1 to 32 letters, digits and underscores, starting with a letter"
+            ));
+        }
+        if let Some(db) = &props.database_name {
+            if db.is_empty()
+                || db.len() > 64
+                || !db.starts_with(|c: char| c.is_ascii_alphabetic())
+                || !db.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            {
+                node.report_message(format!(
+                    "database name `{db}` is invalid: 1 to 64 letters, digits and underscores, starting with a letter"
+                ));
+            }
+        }
+
+        let subnet_group = CfnResource::new(&node, "SubnetGroup", "AWS::RDS::DBSubnetGroup");
+        subnet_group.set_property(
+            "DBSubnetGroupDescription",
+            format!("Subnets of {}", node.path()),
+        );
+        subnet_group.set_property("SubnetIds", selected.subnet_ids());
+
+        let security_group = SecurityGroup::new(
+            &node,
+            "SecurityGroup",
+            vpc,
+            SecurityGroupProps {
+                description: Some(format!("Database {}", node.path())),
+                allow_all_outbound: false,
+            },
+        );
+
+        let secret = Secret::new(
+            &node,
+            "Secret",
+            SecretProps {
+                description: Some(format!("Master credentials of {}", node.path())),
+                template_fields: vec![("username".into(), user.clone())],
+                password_length: 30,
+                ..SecretProps::default()
+            },
+        );
+        let resolve = |field: &str| {
+            crate::sub![
+                "{{resolve:secretsmanager:",
+                secret.arn(),
+                ":SecretString:",
+                field,
+                "}}"
+            ]
+        };
+
+        let resource = CfnResource::new(&node, "Resource", "AWS::RDS::DBInstance");
+        resource.set_property("Engine", "mysql");
+        resource.set_property("EngineVersion", props.engine_version.as_str());
+        resource.set_property("DBInstanceClass", props.instance_class.as_str());
+        resource.set_property("AllocatedStorage", props.allocated_storage_gib.to_string());
+        if let Some(max) = props.max_allocated_storage_gib {
+            resource.set_property("MaxAllocatedStorage", i64::from(max));
+        }
+        resource.set_property("StorageType", "gp3");
+        resource.set_property("StorageEncrypted", true);
+        resource.set_property("MasterUsername", resolve("username"));
+        resource.set_property("MasterUserPassword", resolve("password"));
+        if let Some(db) = &props.database_name {
+            resource.set_property("DBName", db.as_str());
+        }
+        resource.set_property("Port", MYSQL_PORT.to_string());
+        resource.set_property("DBSubnetGroupName", subnet_group.ref_value::<String>());
+        resource.set_property(
+            "VPCSecurityGroups",
+            vec![security_group.security_group_id().cast::<String>()],
+        );
+        resource.set_property("PubliclyAccessible", props.publicly_accessible);
+        resource.set_property("MultiAZ", props.multi_az);
+        resource.set_property("DeletionProtection", props.deletion_protection);
+        resource.set_property(
+            "BackupRetentionPeriod",
+            i64::from(props.backup_retention_days),
+        );
+        resource.set_property("CopyTagsToSnapshot", true);
+        resource.set_property("AutoMinorVersionUpgrade", true);
+        resource.set_property("EnableIAMDatabaseAuthentication", true);
+        if !props.cloudwatch_logs_exports.is_empty() {
+            resource.set_property(
+                "EnableCloudwatchLogsExports",
+                props.cloudwatch_logs_exports.clone(),
+            );
+        }
+        resource.apply_removal_policy(props.removal_policy);
+
+        // Adds host, port and engine to the secret once the instance exists.
+        let attachment = CfnResource::new(
+            &node,
+            "SecretAttachment",
+            "AWS::SecretsManager::SecretTargetAttachment",
+        );
+        attachment.set_property("SecretId", secret.arn());
+        attachment.set_property("TargetId", resource.ref_value::<String>());
+        attachment.set_property("TargetType", "AWS::RDS::DBInstance");
+
+        RdsMysql {
+            node,
+            resource,
+            security_group,
+            secret: secret.attached(&attachment),
+        }
+    }
+
+    /// The generated credentials: a JSON secret with `username`, `password`, and (once
+    /// deployed) `host`, `port`, `engine`.
+    pub fn secret(&self) -> Secret {
+        self.secret.clone()
+    }
+
+    /// `Endpoint.Address`.
+    pub fn endpoint_address(&self) -> Value<String> {
+        self.resource.get_att("Endpoint.Address")
+    }
+
+    /// `Endpoint.Port` (a string).
+    pub fn endpoint_port(&self) -> Value<String> {
+        self.resource.get_att("Endpoint.Port")
+    }
+
+    /// The database's security group.
+    pub fn security_group(&self) -> SecurityGroup {
+        self.security_group.clone()
+    }
+}
