@@ -87,6 +87,9 @@ struct Synth<'a> {
     /// Indices of each stack's items, built once so rendering a stack never scans the
     /// whole app (that would make synth quadratic in the number of stacks).
     per_stack: Vec<PerStack>,
+    /// Per stack: logical id -> construct path, for resources and parameters (the `Ref`
+    /// namespace); hand-written logical id references are checked against it.
+    local_ids: Vec<HashMap<String, String>>,
 }
 
 #[derive(Default, Clone)]
@@ -142,6 +145,7 @@ pub fn synthesize(model: &AppModel) -> Result<SynthOutput, SynthErrors> {
         },
         stack_deps: vec![IndexSet::new(); model.stacks.len()],
         per_stack: index_by_stack(model),
+        local_ids: Vec::new(),
     };
     s.check_stacks();
     s.assign_logical_ids();
@@ -245,6 +249,7 @@ impl<'a> Synth<'a> {
             }
             self.ids.push(id);
         }
+        self.local_ids = taken;
         let names = model
             .outputs
             .iter()
@@ -489,6 +494,23 @@ impl<'a> Synth<'a> {
         out.into_iter().collect()
     }
 
+    /// A hand-written logical id must name a resource or parameter of the same template
+    /// (or, for `Ref`, a pseudo parameter).
+    fn check_local_id(&mut self, id: &str, is_ref: bool, site: Site<'_>) {
+        let known = self
+            .local_ids
+            .get(site.stack as usize)
+            .is_some_and(|ids| ids.contains_key(id));
+        if known || (is_ref && id.starts_with("AWS::")) {
+            return;
+        }
+        let stack = &self.model.stacks[site.stack as usize].name;
+        self.dangling(
+            format!("logical id `{id}` is not a resource or parameter of stack `{stack}`"),
+            site,
+        );
+    }
+
     fn dangling(&mut self, detail: String, site: Site<'_>) {
         self.err(
             ErrorKind::DanglingReference { detail },
@@ -604,8 +626,14 @@ impl<'a> Synth<'a> {
             ),
             Expr::Ref(k) => self.reference(*k, None, site),
             Expr::GetAtt(k, a) => self.reference(*k, Some(a), site),
-            Expr::RefLogicalId(id) => json!({ "Ref": id }),
-            Expr::GetAttLogicalId(id, a) => json!({ "Fn::GetAtt": [id, a] }),
+            Expr::RefLogicalId(id) => {
+                self.check_local_id(id, true, site);
+                json!({ "Ref": id })
+            }
+            Expr::GetAttLogicalId(id, a) => {
+                self.check_local_id(id, false, site);
+                json!({ "Fn::GetAtt": [id, a] })
+            }
             Expr::Param(k) => match self.parameter_name(*k, site) {
                 Some(name) => json!({ "Ref": name }),
                 None => Json::Null,
@@ -662,8 +690,14 @@ impl<'a> Synth<'a> {
                     continue;
                 }
                 SubPart::Expr(Expr::Pseudo(p)) => Some(p.name().to_owned()),
-                SubPart::Expr(Expr::RefLogicalId(id)) => Some(id.clone()),
-                SubPart::Expr(Expr::GetAttLogicalId(id, a)) => Some(format!("{id}.{a}")),
+                SubPart::Expr(Expr::RefLogicalId(id)) => {
+                    self.check_local_id(id, true, site);
+                    Some(id.clone())
+                }
+                SubPart::Expr(Expr::GetAttLogicalId(id, a)) => {
+                    self.check_local_id(id, false, site);
+                    Some(format!("{id}.{a}"))
+                }
                 SubPart::Expr(Expr::Param(k)) => self.parameter_name(*k, site),
                 SubPart::Expr(Expr::Ref(k)) | SubPart::Expr(Expr::GetAtt(k, _))
                     if self.model.resource(*k).is_some_and(|r| r.stack == site.stack) =>

@@ -1,0 +1,406 @@
+//! The reference graph through the public API: cycles, cross-stack references (exports,
+//! imports and stack dependencies), cross-environment references, DependsOn, and dangling
+//! references.
+
+use serde_json::json;
+use stackdef::{App, CfnOutput, CfnResource, Env, ErrorKind, Expr, SynthErrors, Value, sub};
+
+const THIS_FILE: &str = file!();
+
+fn env() -> Env {
+    Env::aws("123456789012", "eu-west-1")
+}
+
+fn kinds(errors: &SynthErrors) -> Vec<&ErrorKind> {
+    errors.iter().map(|e| &e.kind).collect()
+}
+
+#[test]
+fn reference_cycle_is_reported_with_construct_paths() {
+    let app = App::new();
+    let stack = app.stack("Cyclic", env());
+    let (a, line_a) = (CfnResource::new(&stack, "A", "AWS::SNS::Topic"), line!());
+    let b = CfnResource::new(&stack, "B", "AWS::SNS::Topic");
+    CfnResource::new(&stack, "Bystander", "AWS::SNS::Topic");
+    a.set_property("X", b.get_att::<String>("TopicArn"));
+    b.set_property("Y", a.ref_value::<String>());
+    let errors = app.synthesize().expect_err("cycle");
+    assert_eq!(errors.len(), 1, "{errors}");
+    let e = &errors.0[0];
+    assert_eq!(
+        e.kind,
+        ErrorKind::Cycle {
+            paths: vec!["Cyclic/A".into(), "Cyclic/B".into(), "Cyclic/A".into()]
+        }
+    );
+    assert_eq!(e.path.as_deref(), Some("Cyclic/A"));
+    let loc = e.location.expect("location");
+    assert_eq!((loc.file, loc.line), (THIS_FILE, line_a));
+    assert!(
+        e.to_string().contains("Cyclic/A -> Cyclic/B -> Cyclic/A"),
+        "{e}"
+    );
+}
+
+#[test]
+fn depends_on_cycle_is_reported() {
+    let app = App::new();
+    let stack = app.stack("Waits", env());
+    let a = CfnResource::new(&stack, "A", "AWS::SQS::Queue");
+    let b = CfnResource::new(&stack, "B", "AWS::SQS::Queue");
+    let c = CfnResource::new(&stack, "C", "AWS::SQS::Queue");
+    a.add_depends_on(&b);
+    b.add_depends_on(&c);
+    // Closing the circle with a reference instead of a DependsOn.
+    c.set_property("Q", sub!["queue-", a.ref_value::<String>()]);
+    let errors = app.synthesize().expect_err("cycle");
+    assert_eq!(
+        kinds(&errors),
+        [&ErrorKind::Cycle {
+            paths: ["Waits/A", "Waits/B", "Waits/C", "Waits/A"]
+                .map(String::from)
+                .to_vec()
+        }]
+    );
+}
+
+#[test]
+fn self_reference_is_a_cycle() {
+    let app = App::new();
+    let stack = app.stack("Selfish", env());
+    let a = CfnResource::new(&stack, "A", "AWS::SQS::Queue");
+    a.set_property("Me", a.get_att::<String>("Arn"));
+    let errors = app.synthesize().expect_err("cycle");
+    assert_eq!(
+        kinds(&errors),
+        [&ErrorKind::Cycle {
+            paths: vec!["Selfish/A".into(), "Selfish/A".into()]
+        }]
+    );
+}
+
+#[test]
+fn cross_stack_reference_becomes_export_import_and_dependency() {
+    let app = App::new();
+    // Consumer declared first: the manifest must still list the producer first.
+    let consumer = app.stack("Service", env());
+    let producer = app.stack("Network", env());
+    let vpc = CfnResource::new(&producer, "Vpc", "AWS::EC2::VPC");
+    let sg = CfnResource::new(&consumer, "Sg", "AWS::EC2::SecurityGroup");
+    sg.set_property("VpcId", vpc.ref_value::<String>());
+    sg.set_property("Cidr", vpc.get_att::<String>("CidrBlock"));
+    sg.set_property(
+        "GroupDescription",
+        sub![
+            "sg for ",
+            vpc.ref_value::<String>(),
+            " in ",
+            stackdef::fns::region()
+        ],
+    );
+    // A second reference to the same value reuses the export.
+    CfnOutput::new(&consumer, "VpcOfService", vpc.ref_value::<String>());
+
+    let out = app.synthesize().expect("valid app");
+    let names: Vec<&str> = out
+        .stacks
+        .iter()
+        .map(|s| s.artifact.name.as_str())
+        .collect();
+    assert_eq!(names, ["Network", "Service"]);
+
+    let network = out.stack("Network").expect("producer");
+    assert_eq!(
+        network.template["Outputs"],
+        json!({
+            "ExportRefVpc": {
+                "Value": { "Ref": "Vpc" },
+                "Export": { "Name": "Network:Vpc" }
+            },
+            "ExportAttVpcCidrBlock": {
+                "Value": { "Fn::GetAtt": ["Vpc", "CidrBlock"] },
+                "Export": { "Name": "Network:Vpc-CidrBlock" }
+            }
+        })
+    );
+    assert!(network.artifact.dependencies.is_empty());
+
+    let service = out.stack("Service").expect("consumer");
+    let props = &service.template["Resources"]["Sg"]["Properties"];
+    assert_eq!(props["VpcId"], json!({ "Fn::ImportValue": "Network:Vpc" }));
+    assert_eq!(
+        props["Cidr"],
+        json!({ "Fn::ImportValue": "Network:Vpc-CidrBlock" })
+    );
+    assert_eq!(
+        props["GroupDescription"],
+        json!({ "Fn::Sub": [
+            "sg for ${Var0} in ${AWS::Region}",
+            { "Var0": { "Fn::ImportValue": "Network:Vpc" } }
+        ] })
+    );
+    assert_eq!(
+        service.template["Outputs"]["VpcOfService"]["Value"],
+        json!({ "Fn::ImportValue": "Network:Vpc" })
+    );
+    assert_eq!(service.artifact.dependencies, ["Network"]);
+    // Nothing of the consumer leaks into the producer and vice versa.
+    assert!(network.template["Resources"].get("Sg").is_none());
+    assert_eq!(out.manifest().stacks[1].dependencies, ["Network"]);
+}
+
+#[test]
+fn manifest_orders_a_chain_of_stacks_dependencies_first() {
+    let app = App::new();
+    let c = app.stack("C", env());
+    let b = app.stack("B", env());
+    let a = app.stack("A", env());
+    let d = app.stack("D", env());
+    let ra = CfnResource::new(&a, "R", "AWS::SNS::Topic");
+    let rb = CfnResource::new(&b, "R", "AWS::SNS::Topic");
+    let rc = CfnResource::new(&c, "R", "AWS::SNS::Topic");
+    CfnResource::new(&d, "R", "AWS::SNS::Topic");
+    rb.set_property("P", ra.ref_value::<String>());
+    rc.set_property("P", rb.ref_value::<String>());
+    rc.set_property("Q", ra.ref_value::<String>());
+    let out = app.synthesize().expect("valid app");
+    let order: Vec<(&str, Vec<String>)> = out
+        .stacks
+        .iter()
+        .map(|s| (s.artifact.name.as_str(), s.artifact.dependencies.clone()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("A", vec![]),
+            ("B", vec!["A".to_string()]),
+            ("C", vec!["B".to_string(), "A".to_string()]),
+            ("D", vec![]),
+        ]
+    );
+}
+
+#[test]
+fn stacks_referencing_each_other_are_a_stack_cycle() {
+    let app = App::new();
+    let a = app.stack("Left", env());
+    let b = app.stack("Right", env());
+    // No resource cycle (R1 -> R -> R2), but the stacks need each other first.
+    let ra1 = CfnResource::new(&a, "R1", "AWS::SNS::Topic");
+    let ra2 = CfnResource::new(&a, "R2", "AWS::SNS::Topic");
+    let rb = CfnResource::new(&b, "R", "AWS::SNS::Topic");
+    ra1.set_property("P", rb.ref_value::<String>());
+    rb.set_property("P", ra2.get_att::<String>("TopicName"));
+    let errors = app.synthesize().expect_err("stack cycle");
+    assert_eq!(
+        kinds(&errors),
+        [&ErrorKind::StackCycle {
+            stacks: vec!["Left".into(), "Right".into(), "Left".into()]
+        }]
+    );
+}
+
+#[test]
+fn cross_region_reference_is_rejected_naming_both_stacks() {
+    let app = App::new();
+    let producer = app.stack("Dns", Env::aws("123456789012", "us-east-1"));
+    let consumer = app.stack("Web", Env::aws("123456789012", "eu-west-1"));
+    let zone = CfnResource::new(&producer, "Zone", "AWS::Route53::HostedZone");
+    let line = line!() + 1;
+    let rec = CfnResource::new(&consumer, "Record", "AWS::Route53::RecordSet");
+    rec.set_property("HostedZoneId", zone.ref_value::<String>());
+    let errors = app.synthesize().expect_err("cross-region");
+    assert_eq!(errors.len(), 1, "{errors}");
+    let e = &errors.0[0];
+    assert_eq!(
+        e.kind,
+        ErrorKind::CrossEnvironmentReference {
+            consumer_stack: "Web".into(),
+            consumer_env: "aws://123456789012/eu-west-1".into(),
+            producer: "Dns/Zone".into(),
+            producer_stack: "Dns".into(),
+            producer_env: "aws://123456789012/us-east-1".into(),
+        }
+    );
+    assert_eq!(e.path.as_deref(), Some("Web/Record"));
+    let loc = e.location.expect("location");
+    assert_eq!((loc.file, loc.line), (THIS_FILE, line));
+    let text = e.to_string();
+    for needle in [
+        "`Web`",
+        "`Dns`",
+        "one account and region",
+        "Move the resources",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing in: {text}");
+    }
+}
+
+#[test]
+fn cross_account_reference_is_rejected_also_inside_sub() {
+    let app = App::new();
+    let producer = app.stack("Shared", Env::aws("111111111111", "eu-west-1"));
+    let consumer = app.stack("Workload", Env::aws("222222222222", "eu-west-1"));
+    let key = CfnResource::new(&producer, "Key", "AWS::KMS::Key");
+    let bucket = CfnResource::new(&consumer, "Bucket", "AWS::S3::Bucket");
+    bucket.set_property("Name", sub!["b-", key.get_att::<String>("Arn")]);
+    let errors = app.synthesize().expect_err("cross-account");
+    assert!(
+        matches!(
+            kinds(&errors)[..],
+            [ErrorKind::CrossEnvironmentReference { consumer_stack, producer_stack, .. }]
+                if consumer_stack == "Workload" && producer_stack == "Shared"
+        ),
+        "{errors}"
+    );
+}
+
+#[test]
+fn environment_agnostic_and_concrete_stacks_cannot_share_exports() {
+    let app = App::new();
+    let producer = app.stack("Anywhere", Env::agnostic());
+    let consumer = app.stack("Somewhere", env());
+    let t = CfnResource::new(&producer, "T", "AWS::SNS::Topic");
+    let q = CfnResource::new(&consumer, "Q", "AWS::SQS::Queue");
+    q.set_property("T", t.ref_value::<String>());
+    let errors = app.synthesize().expect_err("different environments");
+    assert!(
+        matches!(
+            kinds(&errors)[..],
+            [ErrorKind::CrossEnvironmentReference { .. }]
+        ),
+        "{errors}"
+    );
+}
+
+#[test]
+fn redundant_depends_on_is_not_emitted() {
+    let app = App::new();
+    let stack = app.stack("Deps", env());
+    let role = CfnResource::new(&stack, "Role", "AWS::IAM::Role");
+    let bucket = CfnResource::new(&stack, "Bucket", "AWS::S3::Bucket");
+    let func = CfnResource::new(&stack, "Func", "AWS::Lambda::Function");
+    func.set_property("Role", role.get_att::<String>("Arn"));
+    func.add_depends_on(&role); // implied by the reference
+    func.add_depends_on(&bucket); // not implied
+    func.add_depends_on(&bucket); // repeated
+    let via_sub = CfnResource::new(&stack, "Perm", "AWS::Lambda::Permission");
+    via_sub.set_property("FunctionName", sub!["fn-", func.ref_value::<String>()]);
+    via_sub.add_depends_on(&func); // implied through Fn::Sub
+    let out = app.synthesize().expect("valid app");
+    let r = &out.stack("Deps").expect("stack").template["Resources"];
+    assert_eq!(r["Func"]["DependsOn"], json!(["Bucket"]));
+    assert!(r["Perm"].get("DependsOn").is_none(), "{}", r["Perm"]);
+    assert!(r["Role"].get("DependsOn").is_none());
+}
+
+#[test]
+fn cross_stack_depends_on_becomes_a_stack_dependency() {
+    let app = App::new();
+    let late = app.stack("Late", env());
+    let early = app.stack("Early", env());
+    let db = CfnResource::new(&early, "Db", "AWS::RDS::DBInstance");
+    let svc = CfnResource::new(&late, "Svc", "AWS::ECS::Service");
+    svc.add_depends_on(&db);
+    let out = app.synthesize().expect("valid app");
+    let names: Vec<&str> = out
+        .stacks
+        .iter()
+        .map(|s| s.artifact.name.as_str())
+        .collect();
+    assert_eq!(names, ["Early", "Late"]);
+    let late_stack = out.stack("Late").expect("stack");
+    assert_eq!(late_stack.artifact.dependencies, ["Early"]);
+    assert!(
+        late_stack.template["Resources"]["Svc"]
+            .get("DependsOn")
+            .is_none()
+    );
+    // No export is made for a pure ordering dependency.
+    assert!(
+        out.stack("Early")
+            .expect("stack")
+            .template
+            .get("Outputs")
+            .is_none()
+    );
+}
+
+#[test]
+fn explicit_stack_dependency_orders_the_manifest() {
+    let app = App::new();
+    let b = app.stack("B", env());
+    let a = app.stack("A", env());
+    CfnResource::new(&a, "R", "AWS::SNS::Topic");
+    CfnResource::new(&b, "R", "AWS::SNS::Topic");
+    b.add_dependency(&a);
+    let out = app.synthesize().expect("valid app");
+    let names: Vec<&str> = out
+        .stacks
+        .iter()
+        .map(|s| s.artifact.name.as_str())
+        .collect();
+    assert_eq!(names, ["A", "B"]);
+    assert_eq!(out.stack("B").expect("b").artifact.dependencies, ["A"]);
+}
+
+#[test]
+fn reference_to_a_resource_of_another_app_is_dangling() {
+    let other_app = App::new();
+    let other_stack = other_app.stack("Other", env());
+    let foreign = CfnResource::new(&other_stack, "Foreign", "AWS::SNS::Topic");
+
+    let app = App::new();
+    let stack = app.stack("Mine", env());
+    let (q, line) = (CfnResource::new(&stack, "Q", "AWS::SQS::Queue"), line!());
+    q.set_property("T", foreign.ref_value::<String>());
+    let d = CfnResource::new(&stack, "D", "AWS::SQS::Queue");
+    d.add_depends_on(&foreign);
+    let errors = app.synthesize().expect_err("dangling");
+    assert_eq!(errors.len(), 2, "{errors}");
+    assert!(
+        errors
+            .iter()
+            .all(|e| matches!(e.kind, ErrorKind::DanglingReference { .. }))
+    );
+    let paths: Vec<_> = errors.iter().map(|e| e.path.as_deref()).collect();
+    assert_eq!(paths, [Some("Mine/Q"), Some("Mine/D")]);
+    let loc = errors.0[0].location.expect("location");
+    assert_eq!((loc.file, loc.line), (THIS_FILE, line));
+    // The other app is unaffected.
+    assert!(other_app.synthesize().is_ok());
+}
+
+#[test]
+fn hand_written_logical_id_reference_must_exist() {
+    let app = App::new();
+    let stack = app.stack("Hand", env());
+    let existing = CfnResource::new(&stack, "Existing", "AWS::SNS::Topic");
+    let _ = existing;
+    CfnResource::new(&stack, "Ok", "AWS::SQS::Queue").set_property(
+        "A",
+        vec![
+            Expr::RefLogicalId("Existing".into()),
+            Expr::GetAttLogicalId("Existing".into(), "TopicArn".into()),
+            Expr::RefLogicalId("AWS::Region".into()),
+        ],
+    );
+    let bad = CfnResource::new(&stack, "Bad", "AWS::SQS::Queue");
+    bad.set_property("A", Expr::RefLogicalId("Missing".into()));
+    bad.set_property(
+        "B",
+        Value::<String>::from_expr_unchecked(Expr::GetAttLogicalId(
+            "AlsoMissing".into(),
+            "Arn".into(),
+        )),
+    );
+    let errors = app.synthesize().expect_err("dangling logical ids");
+    assert_eq!(errors.len(), 2, "{errors}");
+    for (e, id) in errors.iter().zip(["Missing", "AlsoMissing"]) {
+        assert!(
+            matches!(&e.kind, ErrorKind::DanglingReference { detail } if detail.contains(id)),
+            "{e}"
+        );
+        assert_eq!(e.path.as_deref(), Some("Hand/Bad"));
+    }
+}
