@@ -100,10 +100,16 @@ impl Node {
         let parent = &mut app.nodes[self.index as usize];
         if !parent.children.insert(own_id.clone()) {
             // Keep building so every error is found in one run; the clash is reported here
-            // and the duplicate gets a distinct internal id so it causes no second error.
-            let n = parent.children.len();
-            own_id = format!("{id}~{n}");
-            parent.children.insert(own_id.clone());
+            // and the duplicate gets a distinct internal id so it causes no second error
+            // (alphanumeric: at the top of a stack it is used verbatim as a logical id).
+            let mut n = parent.children.len();
+            loop {
+                own_id = format!("{id}Duplicate{n}");
+                if parent.children.insert(own_id.clone()) {
+                    break;
+                }
+                n += 1;
+            }
             app.model.errors.push(SynthError::new(
                 ErrorKind::DuplicateId { id: id.to_owned() },
                 Some(format!("{parent_path}/{id}")),
