@@ -1,7 +1,7 @@
 //! `#[derive(Construct)]`: finds the node field and implements the trait.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident};
 
@@ -23,8 +23,13 @@ fn node_field(input: &DeriveInput) -> syn::Result<Ident> {
         }
     };
     let Fields::Named(fields) = &data.fields else {
+        // A unit struct has no field tokens to point at: point at its name instead.
+        let span = match &data.fields {
+            Fields::Unit => input.ident.span(),
+            other => other.span(),
+        };
         return Err(syn::Error::new(
-            data.fields.span(),
+            span,
             "#[derive(Construct)] needs named fields, one of them `node: stackdef::Node`",
         ));
     };
@@ -70,10 +75,12 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let field = node_field(input)?;
     let name = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    // Spanned at the field, so a field of the wrong type is reported there.
+    let body = quote_spanned! {field.span()=> &self.#field };
     Ok(quote! {
         impl #impl_generics ::stackdef::Construct for #name #ty_generics #where_clause {
             fn node(&self) -> &::stackdef::Node {
-                &self.#field
+                #body
             }
         }
     })

@@ -1,0 +1,9 @@
+use stackdef::Construct;
+
+#[derive(Construct)]
+enum NotAStruct {
+    A,
+    B,
+}
+
+fn main() {}

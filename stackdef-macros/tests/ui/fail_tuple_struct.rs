@@ -1,0 +1,6 @@
+use stackdef::{Construct, Node};
+
+#[derive(Construct)]
+struct Tuple(Node, u32);
+
+fn main() {}

@@ -1,0 +1,9 @@
+use stackdef::Construct;
+
+#[derive(Construct)]
+union Bits {
+    a: u32,
+    b: f32,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use stackdef::Construct;
+
+#[derive(Construct)]
+struct Unit;
+
+fn main() {}

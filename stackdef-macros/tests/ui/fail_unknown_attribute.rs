@@ -1,0 +1,9 @@
+use stackdef::{Construct, Node};
+
+#[derive(Construct)]
+struct Unknown {
+    #[construct(id)]
+    node: Node,
+}
+
+fn main() {}

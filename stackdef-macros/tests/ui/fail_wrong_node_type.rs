@@ -1,0 +1,8 @@
+use stackdef::Construct;
+
+#[derive(Construct)]
+struct WrongType {
+    node: String,
+}
+
+fn main() {}
