@@ -1,9 +1,10 @@
 //! The reference graph: resources are nodes, references and `depends_on` are edges.
 //!
-//! Built once per synth in linear time; cycles are found with Tarjan's algorithm and
-//! reported as the construct paths around one concrete cycle.
+//! Built once per synth in linear time; cycles are found with Kosaraju's algorithm
+//! (iterative: petgraph's Tarjan recurses once per node on a path and overflows the stack
+//! on long reference chains) and reported as the construct paths around one concrete cycle.
 
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::VecDeque;
 
@@ -32,7 +33,7 @@ impl ReferenceGraph {
     /// Every cycle, each as resource indices with the first repeated at the end.
     pub fn cycles(&self) -> Vec<Vec<u32>> {
         let mut out = Vec::new();
-        for scc in tarjan_scc(&self.graph) {
+        for scc in kosaraju_scc(&self.graph) {
             let self_loop = scc.len() == 1 && self.graph.contains_edge(scc[0], scc[0]);
             if scc.len() > 1 || self_loop {
                 out.push(self.one_cycle(&scc));

@@ -747,6 +747,23 @@ impl<'a> Synth<'a> {
             };
             for ((index, attr), (output_id, export_name)) in exports {
                 let id = &self.ids[*index as usize];
+                if outputs.contains_key(output_id) {
+                    // A declared output already has the id this export needs.
+                    let sm = &self.model.stacks[stack];
+                    self.errors.push(SynthError::new(
+                        ErrorKind::LogicalIdCollision {
+                            id: output_id.clone(),
+                            first: format!("{}/{output_id}", sm.name),
+                            second: format!(
+                                "the export of {} for other stacks",
+                                self.model.resource_path(&self.model.resources[*index as usize])
+                            ),
+                        },
+                        Some(format!("{}/{output_id}", sm.name)),
+                        sm.location,
+                    ));
+                    continue;
+                }
                 let value = match attr {
                     None => json!({ "Ref": id }),
                     Some(a) => json!({ "Fn::GetAtt": [id, a] }),
@@ -853,7 +870,12 @@ fn export_names(stack: &str, logical_id: &str, attr: Option<&str>) -> (String, S
             )
         }
     };
-    (fit(output, &[logical_id]), fit(export, &[stack, logical_id]))
+    // The attribute is part of the hash: two attributes of one long id stay distinct.
+    let attr = attr.unwrap_or("");
+    (
+        fit(output, &[logical_id, attr]),
+        fit(export, &[stack, logical_id, attr]),
+    )
 }
 
 /// Shortens `s` to 255 characters, keeping it unique with a hash of what made it.
