@@ -259,6 +259,16 @@ impl Stack {
 
     /// Makes this stack deploy after `other` even without references between them.
     pub fn add_dependency(&self, other: &Stack) {
+        if !self.node.same_app(&other.node) {
+            // Its index would name an unrelated stack of this app (or none at all).
+            self.node.report(stackdef_synth::ErrorKind::DanglingReference {
+                detail: format!(
+                    "depends on stack `{}` of another app; stacks can only depend on stacks of their own app",
+                    other.name()
+                ),
+            });
+            return;
+        }
         self.node.app.borrow_mut().model.stacks[self.node.stack as usize]
             .explicit_dependencies
             .push(other.node.stack);

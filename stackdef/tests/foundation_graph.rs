@@ -404,3 +404,25 @@ fn hand_written_logical_id_reference_must_exist() {
         assert_eq!(e.path.as_deref(), Some("Hand/Bad"));
     }
 }
+
+#[test]
+fn stack_dependency_on_a_stack_of_another_app_is_reported() {
+    let other_app = App::new();
+    let foreign = other_app.stack("Foreign", env());
+    let app = App::new();
+    let first = app.stack("First", env());
+    let second = app.stack("Second", env());
+    CfnResource::new(&first, "R", "AWS::SNS::Topic");
+    CfnResource::new(&second, "R", "AWS::SNS::Topic");
+    // `Foreign` has index 0 in its app, like `First` here: it must not be mistaken for it.
+    second.add_dependency(&foreign);
+    let errors = app.synthesize().expect_err("foreign stack");
+    assert!(
+        matches!(
+            kinds(&errors)[..],
+            [ErrorKind::DanglingReference { detail }] if detail.contains("Foreign")
+        ),
+        "{errors}"
+    );
+    assert_eq!(errors.0[0].path.as_deref(), Some("Second"));
+}
