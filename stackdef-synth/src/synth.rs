@@ -709,7 +709,18 @@ impl<'a> Synth<'a> {
                     }
                 }
                 SubPart::Expr(other) => {
-                    let name = format!("Var{}", vars.len());
+                    // Not a logical id of this template: a variable would shadow it.
+                    let mut n = vars.len();
+                    let mut name = format!("Var{n}");
+                    while self
+                        .local_ids
+                        .get(site.stack as usize)
+                        .is_some_and(|ids| ids.contains_key(&name))
+                        || vars.contains_key(&name)
+                    {
+                        n += 1;
+                        name = format!("Var{n}");
+                    }
                     let value = self.render(other, site);
                     vars.insert(name.clone(), value);
                     Some(name)

@@ -426,3 +426,32 @@ fn stack_dependency_on_a_stack_of_another_app_is_reported() {
     );
     assert_eq!(errors.0[0].path.as_deref(), Some("Second"));
 }
+
+#[test]
+fn sub_variables_never_shadow_logical_ids() {
+    let app = App::new();
+    let producer = app.stack("Producer", env());
+    let consumer = app.stack("Consumer", env());
+    let remote = CfnResource::new(&producer, "Remote", "AWS::SNS::Topic");
+    // A resource whose logical id is what the first `Fn::Sub` variable would be called.
+    let local = CfnResource::new(&consumer, "Var0", "AWS::SNS::Topic");
+    let q = CfnResource::new(&consumer, "Q", "AWS::SQS::Queue");
+    q.set_property(
+        "QueueName",
+        sub![
+            local.ref_value::<String>(),
+            "-",
+            remote.ref_value::<String>()
+        ],
+    );
+    let out = app.synthesize().expect("valid app");
+    let sub = &out.stack("Consumer").expect("consumer").template["Resources"]["Q"]["Properties"]["QueueName"]
+        ["Fn::Sub"];
+    let text = sub[0].as_str().expect("text");
+    let vars = sub[1].as_object().expect("variables");
+    assert_eq!(vars.len(), 1, "{sub}");
+    let (var, value) = vars.iter().next().expect("one variable");
+    assert_ne!(var, "Var0", "{sub}");
+    assert_eq!(value, &json!({ "Fn::ImportValue": "Producer:Remote" }));
+    assert_eq!(text, format!("${{Var0}}-${{{var}}}"));
+}
