@@ -756,8 +756,17 @@ impl<'a> Synth<'a> {
             let Json::Object(outputs) = outputs else {
                 continue;
             };
+            let mut automatic = std::collections::HashSet::new();
             for ((index, attr), (output_id, export_name)) in exports {
                 let id = &self.ids[*index as usize];
+                let mut output_id = output_id.clone();
+                if automatic.contains(&output_id) {
+                    // Two exports whose names run together (`Db` + `EndpointAddress` and
+                    // `DbEndpoint` + `Address`): tell them apart by a hash of both parts.
+                    let hash = logical_id::path_hash(&[id.clone(), attr.clone().unwrap_or_default()]);
+                    output_id = fit(format!("{output_id}{hash}"), &[id, attr.as_deref().unwrap_or("")]);
+                }
+                let output_id = &output_id;
                 if outputs.contains_key(output_id) {
                     // A declared output already has the id this export needs.
                     let sm = &self.model.stacks[stack];
@@ -779,6 +788,7 @@ impl<'a> Synth<'a> {
                     None => json!({ "Ref": id }),
                     Some(a) => json!({ "Fn::GetAtt": [id, a] }),
                 };
+                automatic.insert(output_id.clone());
                 outputs.insert(
                     output_id.clone(),
                     json!({ "Value": value, "Export": { "Name": export_name } }),

@@ -287,3 +287,38 @@ fn keys_of_another_app_are_dangling() {
         "{errors}"
     );
 }
+
+#[test]
+fn automatic_exports_with_colliding_output_ids_stay_distinct() {
+    // `ExportAtt` + `Db` + `EndpointAddress` == `ExportAtt` + `DbEndpoint` + `Address`.
+    let mut m = model(&["Producer", "Consumer"]);
+    let db = m.add_resource(ResourceModel::new(0, p(&["Db"]), "AWS::RDS::DBInstance"));
+    let ep = m.add_resource(ResourceModel::new(0, p(&["DbEndpoint"]), "AWS::SNS::Topic"));
+    let mut c = ResourceModel::new(1, p(&["C"]), "AWS::SQS::Queue");
+    c.properties
+        .insert("A".into(), Expr::GetAtt(db, "Endpoint.Address".into()));
+    c.properties
+        .insert("B".into(), Expr::GetAtt(ep, "Address".into()));
+    m.add_resource(c);
+    let out = synthesize(&m).unwrap_or_else(|e| panic!("{e}"));
+    let outputs = out.stack("Producer").expect("producer").template["Outputs"]
+        .as_object()
+        .expect("outputs")
+        .clone();
+    assert_eq!(outputs.len(), 2, "{outputs:?}");
+    assert!(outputs.contains_key("ExportAttDbEndpointAddress"));
+    let props = &out.stack("Consumer").expect("consumer").template["Resources"]["C"]["Properties"];
+    for (prop, value) in [
+        ("A", json!({ "Fn::GetAtt": ["Db", "Endpoint.Address"] })),
+        ("B", json!({ "Fn::GetAtt": ["DbEndpoint", "Address"] })),
+    ] {
+        let import = &props[prop]["Fn::ImportValue"];
+        let exported: Vec<_> = outputs
+            .iter()
+            .filter(|(_, o)| &o["Export"]["Name"] == import)
+            .collect();
+        assert_eq!(exported.len(), 1, "{prop}: {import}");
+        assert_eq!(exported[0].1["Value"], value, "{prop}");
+        assert!(logical_id::is_valid(exported[0].0));
+    }
+}
