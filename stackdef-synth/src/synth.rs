@@ -72,10 +72,13 @@ pub fn is_valid_stack_name(name: &str) -> bool {
         && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
 }
 
+/// (resource index, attribute) -> (output id, export name) of one producer stack.
+type StackExports = IndexMap<(u32, Option<String>), (String, String)>;
+
 #[derive(Default)]
 struct Exports {
-    /// (resource index, attribute) -> (output id, export name), per producer stack.
-    by_stack: Vec<IndexMap<(u32, Option<String>), (String, String)>>,
+    /// The exports of each producer stack.
+    by_stack: Vec<StackExports>,
 }
 
 struct Synth<'a> {
@@ -408,10 +411,10 @@ impl<'a> Synth<'a> {
             if !depends.is_empty() {
                 o.insert("DependsOn".into(), json!(depends));
             }
-            if let Some(c) = r.condition {
-                if let Some(name) = self.condition_name(c, site) {
-                    o.insert("Condition".into(), json!(name));
-                }
+            if let Some(c) = r.condition
+                && let Some(name) = self.condition_name(c, site)
+            {
+                o.insert("Condition".into(), json!(name));
             }
             if let Some(p) = r.deletion_policy {
                 o.insert("DeletionPolicy".into(), json!(p.as_str()));
@@ -444,10 +447,10 @@ impl<'a> Synth<'a> {
             if let Some(name) = &out.export_name {
                 o.insert("Export".into(), json!({ "Name": self.render(name, site) }));
             }
-            if let Some(c) = out.condition {
-                if let Some(name) = self.condition_name(c, site) {
-                    o.insert("Condition".into(), json!(name));
-                }
+            if let Some(c) = out.condition
+                && let Some(name) = self.condition_name(c, site)
+            {
+                o.insert("Condition".into(), json!(name));
             }
             outputs.insert(out.id.clone(), Json::Object(o));
         }

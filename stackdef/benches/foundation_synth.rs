@@ -48,10 +48,10 @@ fn build(stacks: usize) -> App {
                 // Explicit dependency on an unreferenced resource of the same stack.
                 r.add_depends_on(&current[i - 20]);
             }
-            if i % CROSS == 0 {
-                if let Some(other) = previous.get(i) {
-                    r.set_property("KmsMasterKeyId", other.get_att::<String>("TopicArn"));
-                }
+            if i % CROSS == 0
+                && let Some(other) = previous.get(i)
+            {
+                r.set_property("KmsMasterKeyId", other.get_att::<String>("TopicArn"));
             }
             current.push(r);
         }
