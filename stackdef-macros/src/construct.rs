@@ -44,7 +44,8 @@ fn node_field(input: &DeriveInput) -> syn::Result<Ident> {
                     marked.push(field.ident.clone());
                     Ok(())
                 } else {
-                    Err(meta.error("unknown construct attribute; the only one is `#[construct(node)]`"))
+                    Err(meta
+                        .error("unknown construct attribute; the only one is `#[construct(node)]`"))
                 }
             })?;
         }
@@ -54,7 +55,10 @@ fn node_field(input: &DeriveInput) -> syn::Result<Ident> {
         [] => {}
         [_, second, ..] => {
             let span = second.as_ref().map_or(input.ident.span(), Ident::span);
-            return Err(syn::Error::new(span, "only one field can be marked `#[construct(node)]`"));
+            return Err(syn::Error::new(
+                span,
+                "only one field can be marked `#[construct(node)]`",
+            ));
         }
         [None] => {}
     }

@@ -26,8 +26,11 @@ impl ReferenceGraph {
 
     /// Records that resource `from` needs resource `to`.
     pub fn add_edge(&mut self, from: u32, to: u32) {
-        self.graph
-            .update_edge(NodeIndex::new(from as usize), NodeIndex::new(to as usize), ());
+        self.graph.update_edge(
+            NodeIndex::new(from as usize),
+            NodeIndex::new(to as usize),
+            (),
+        );
     }
 
     /// Every cycle, each as resource indices with the first repeated at the end.

@@ -69,7 +69,9 @@ pub fn is_valid_stack_name(name: &str) -> bool {
     !bytes.is_empty()
         && bytes.len() <= 128
         && bytes[0].is_ascii_alphabetic()
-        && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
 }
 
 /// (resource index, attribute) -> (output id, export name) of one producer stack.
@@ -169,7 +171,11 @@ pub fn synthesize(model: &AppModel) -> Result<SynthOutput, SynthErrors> {
                 .iter()
                 .map(|&i| model.stacks[i as usize].name.clone())
                 .collect();
-            s.errors.push(SynthError::new(ErrorKind::StackCycle { stacks }, None, None));
+            s.errors.push(SynthError::new(
+                ErrorKind::StackCycle { stacks },
+                None,
+                None,
+            ));
             (0..model.stacks.len() as u32).collect()
         }
     };
@@ -246,7 +252,8 @@ impl<'a> Synth<'a> {
                     first: first.clone(),
                     second: path.clone(),
                 };
-                self.errors.push(SynthError::new(kind, Some(path), r.location));
+                self.errors
+                    .push(SynthError::new(kind, Some(path), r.location));
             } else {
                 seen.insert(id.clone(), path);
             }
@@ -257,24 +264,51 @@ impl<'a> Synth<'a> {
             .outputs
             .iter()
             .map(|o| (o.stack, &o.id, o.location))
-            .chain(model.conditions.iter().map(|c| (c.stack, &c.id, c.location)))
+            .chain(
+                model
+                    .conditions
+                    .iter()
+                    .map(|c| (c.stack, &c.id, c.location)),
+            )
             .chain(model.mappings.iter().map(|m| (m.stack, &m.id, m.location)));
         let named: Vec<_> = names.collect();
         for (stack, id, location) in named {
             let path = format!("{}/{}", model.stacks[stack as usize].name, id);
             self.check_id(id, &path, location);
         }
-        self.check_unique(model.outputs.iter().map(|o| (o.stack, o.id.as_str(), o.location)));
-        self.check_unique(model.conditions.iter().map(|c| (c.stack, c.id.as_str(), c.location)));
-        self.check_unique(model.mappings.iter().map(|m| (m.stack, m.id.as_str(), m.location)));
+        self.check_unique(
+            model
+                .outputs
+                .iter()
+                .map(|o| (o.stack, o.id.as_str(), o.location)),
+        );
+        self.check_unique(
+            model
+                .conditions
+                .iter()
+                .map(|c| (c.stack, c.id.as_str(), c.location)),
+        );
+        self.check_unique(
+            model
+                .mappings
+                .iter()
+                .map(|m| (m.stack, m.id.as_str(), m.location)),
+        );
     }
 
-    fn check_unique<'i>(&mut self, items: impl Iterator<Item = (StackIndex, &'i str, Option<SourceLocation>)>) {
+    fn check_unique<'i>(
+        &mut self,
+        items: impl Iterator<Item = (StackIndex, &'i str, Option<SourceLocation>)>,
+    ) {
         let mut seen = std::collections::HashSet::new();
         for (stack, id, location) in items {
             if !seen.insert((stack, id)) {
                 let path = format!("{}/{}", self.model.stacks[stack as usize].name, id);
-                self.err(ErrorKind::DuplicateId { id: id.to_owned() }, Some(path), location);
+                self.err(
+                    ErrorKind::DuplicateId { id: id.to_owned() },
+                    Some(path),
+                    location,
+                );
             }
         }
     }
@@ -301,8 +335,12 @@ impl<'a> Synth<'a> {
                     graph.add_edge(i as u32, k.index);
                 }
             };
-            r.properties.values().for_each(|e| e.visit_resource_refs(&mut add));
-            r.metadata.values().for_each(|e| e.visit_resource_refs(&mut add));
+            r.properties
+                .values()
+                .for_each(|e| e.visit_resource_refs(&mut add));
+            r.metadata
+                .values()
+                .for_each(|e| e.visit_resource_refs(&mut add));
             r.depends_on.iter().copied().for_each(&mut add);
         }
         for cycle in graph.cycles() {
@@ -340,7 +378,10 @@ impl<'a> Synth<'a> {
                 o.insert("NoEcho".into(), json!(true));
             }
             if !p.allowed_values.is_empty() {
-                o.insert("AllowedValues".into(), Json::Array(p.allowed_values.clone()));
+                o.insert(
+                    "AllowedValues".into(),
+                    Json::Array(p.allowed_values.clone()),
+                );
             }
             if let Some(v) = &p.allowed_pattern {
                 o.insert("AllowedPattern".into(), json!(v));
@@ -477,15 +518,18 @@ impl<'a> Synth<'a> {
             return Vec::new();
         }
         let mut implied = std::collections::HashSet::new();
-        r.properties
-            .values()
-            .for_each(|e| e.visit_resource_refs(&mut |k| {
+        r.properties.values().for_each(|e| {
+            e.visit_resource_refs(&mut |k| {
                 implied.insert(k);
-            }));
+            })
+        });
         let mut out = IndexSet::new();
         for &k in &r.depends_on {
             let Some(target) = model.resource(k) else {
-                self.dangling(format!("depends_on a resource of another app ({k:?})"), site);
+                self.dangling(
+                    format!("depends_on a resource of another app ({k:?})"),
+                    site,
+                );
                 continue;
             };
             if target.stack != r.stack {
@@ -703,7 +747,10 @@ impl<'a> Synth<'a> {
                 }
                 SubPart::Expr(Expr::Param(k)) => self.parameter_name(*k, site),
                 SubPart::Expr(Expr::Ref(k)) | SubPart::Expr(Expr::GetAtt(k, _))
-                    if self.model.resource(*k).is_some_and(|r| r.stack == site.stack) =>
+                    if self
+                        .model
+                        .resource(*k)
+                        .is_some_and(|r| r.stack == site.stack) =>
                 {
                     let id = &self.ids[k.index as usize];
                     match part {
@@ -766,8 +813,12 @@ impl<'a> Synth<'a> {
                 if automatic.contains(&output_id) {
                     // Two exports whose names run together (`Db` + `EndpointAddress` and
                     // `DbEndpoint` + `Address`): tell them apart by a hash of both parts.
-                    let hash = logical_id::path_hash(&[id.clone(), attr.clone().unwrap_or_default()]);
-                    output_id = fit(format!("{output_id}{hash}"), &[id, attr.as_deref().unwrap_or("")]);
+                    let hash =
+                        logical_id::path_hash(&[id.clone(), attr.clone().unwrap_or_default()]);
+                    output_id = fit(
+                        format!("{output_id}{hash}"),
+                        &[id, attr.as_deref().unwrap_or("")],
+                    );
                 }
                 let output_id = &output_id;
                 if outputs.contains_key(output_id) {
@@ -779,7 +830,8 @@ impl<'a> Synth<'a> {
                             first: format!("{}/{output_id}", sm.name),
                             second: format!(
                                 "the export of {} for other stacks",
-                                self.model.resource_path(&self.model.resources[*index as usize])
+                                self.model
+                                    .resource_path(&self.model.resources[*index as usize])
                             ),
                         },
                         Some(format!("{}/{output_id}", sm.name)),

@@ -77,7 +77,12 @@ pub struct SynthReport {
 impl std::fmt::Display for SynthReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let n = self.manifest.stacks.len();
-        writeln!(f, "Synthesized {n} stack{} to {}", if n == 1 { "" } else { "s" }, self.outdir.display())?;
+        writeln!(
+            f,
+            "Synthesized {n} stack{} to {}",
+            if n == 1 { "" } else { "s" },
+            self.outdir.display()
+        )?;
         for s in &self.manifest.stacks {
             write!(
                 f,
@@ -279,4 +284,3 @@ impl Stack {
         self.node.stack
     }
 }
-
