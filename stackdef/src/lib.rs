@@ -28,6 +28,7 @@ pub mod rds;
 pub mod resource;
 pub mod secretsmanager;
 pub mod template;
+pub mod validation;
 pub mod value;
 
 pub use app::{App, Error, Stack, SynthReport};

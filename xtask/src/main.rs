@@ -25,11 +25,6 @@ fn exit(result: Result<(), String>) -> ExitCode {
     }
 }
 
-mod codegen {
-    /// Placeholder until the generator lands.
-    pub fn run(_args: &[String]) -> Result<(), String> {
-        Err("codegen is not implemented yet".into())
-    }
-}
+mod codegen;
 
 mod test;
