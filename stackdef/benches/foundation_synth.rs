@@ -71,6 +71,20 @@ fn peak_rss_kib() -> Option<u64> {
         .ok()
 }
 
+/// User + system CPU time of this process so far, in milliseconds (from
+/// `/proc/self/stat`, 10 ms resolution): less sensitive than wall time to other work on a
+/// busy machine.
+fn cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    // Clock ticks are 100 per second on Linux.
+    Some((utime + stime) * 10.0)
+}
+
 fn median(mut d: Vec<Duration>) -> Duration {
     d.sort();
     d[d.len() / 2]
@@ -81,7 +95,9 @@ fn child(stacks: usize) {
     let dir = tempfile::tempdir().expect("temp dir");
     let (mut builds, mut synths, mut writes, mut totals) = (vec![], vec![], vec![], vec![]);
     let mut bytes = 0usize;
+    let mut cpu = 0.0;
     for _ in 0..RUNS {
+        let cpu0 = cpu_ms().unwrap_or(0.0);
         let t0 = Instant::now();
         let app = build(stacks);
         let t1 = Instant::now();
@@ -90,6 +106,7 @@ fn child(stacks: usize) {
         let manifest =
             stackdef::synth::assembly::write(dir.path(), &output).expect("assembly written");
         let t3 = Instant::now();
+        cpu += cpu_ms().unwrap_or(0.0) - cpu0;
         bytes = manifest.stacks.iter().map(|s| s.template_size).sum();
         assert_eq!(manifest.stacks.len(), stacks);
         drop((app, output));
@@ -100,7 +117,7 @@ fn child(stacks: usize) {
     }
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "{:>4} x {} = {:>6} resources: total {:>8.1} ms (build {:>7.1}, synthesize {:>7.1}, write {:>7.1}), {:>6.1} MiB of templates, peak RSS {:>6.1} MiB",
+        "{:>4} x {} = {:>6} resources: total {:>7.1} ms (build {:>6.1}, synthesize {:>6.1}, write {:>5.1}; cpu {:>6.0} ms), {:>5.1} MiB of templates, peak RSS {:>6.1} MiB",
         stacks,
         RESOURCES_PER_STACK,
         stacks * RESOURCES_PER_STACK,
@@ -108,6 +125,7 @@ fn child(stacks: usize) {
         ms(median(builds)),
         ms(median(synths)),
         ms(median(writes)),
+        cpu / RUNS as f64,
         bytes as f64 / (1024.0 * 1024.0),
         peak_rss_kib().unwrap_or(0) as f64 / 1024.0,
     );
