@@ -15,7 +15,11 @@ pub mod app;
 pub mod assertions;
 pub mod autoscaling;
 pub mod cfn;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod construct;
+#[cfg(feature = "deploy")]
+pub mod deploy;
 pub mod ec2;
 pub mod ecr;
 pub mod ecs;

@@ -1,0 +1,201 @@
+//! Following a stack operation: polls stack events and status until a final state, reporting
+//! each resource state change, and remembers the first failure.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use aws_sdk_cloudformation::Client;
+use aws_sdk_cloudformation::primitives::DateTimeFormat;
+use aws_sdk_cloudformation::types::{Stack, StackEvent};
+
+use super::aws::{is_stack_missing, retry_throttled};
+use super::error::DeployError;
+use super::interrupt::Interrupt;
+use super::report::{Progress, Reporter, ResourceEvent};
+
+/// How a followed operation ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowEnd {
+    /// The stack's final status (`DELETE_COMPLETE` once a deleted stack is gone), or its
+    /// status when following was interrupted.
+    pub status: String,
+    /// The stack's status reason.
+    pub status_reason: Option<String>,
+    /// The first resource failure seen.
+    pub first_failure: Option<ResourceEvent>,
+    /// Following stopped on an interrupt; the operation goes on in AWS.
+    pub interrupted: bool,
+}
+
+/// Whether a stack status is final (nothing running).
+pub fn is_terminal(status: &str) -> bool {
+    !status.ends_with("_IN_PROGRESS")
+}
+
+/// The stack, or `None` when it does not exist.
+pub async fn describe_stack(cfn: &Client, name_or_id: &str) -> Result<Option<Stack>, DeployError> {
+    match retry_throttled("cloudformation:DescribeStacks", || {
+        cfn.describe_stacks().stack_name(name_or_id).send()
+    })
+    .await
+    {
+        Ok(out) => Ok(out.stacks().first().cloned()),
+        Err(e) if is_stack_missing(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The id of the most recent event of the stack (events after it are new).
+pub async fn latest_event_id(cfn: &Client, stack_id: &str) -> Result<Option<String>, DeployError> {
+    let out = retry_throttled("cloudformation:DescribeStackEvents", || {
+        cfn.describe_stack_events().stack_name(stack_id).send()
+    })
+    .await?;
+    Ok(out
+        .stack_events()
+        .first()
+        .and_then(|e| e.event_id())
+        .map(str::to_owned))
+}
+
+/// What a follow needs to know about the stack.
+#[derive(Debug)]
+pub struct FollowTarget<'a> {
+    /// Stack name (for reports and stack-level events).
+    pub stack: &'a str,
+    /// Stack id (ARN) to poll, which stays valid after deletion.
+    pub stack_id: &'a str,
+    /// Events up to and including this one are old.
+    pub marker: Option<String>,
+    /// Logical id -> construct path.
+    pub paths: &'a HashMap<String, String>,
+    /// Resources expected to change (for the progress bar).
+    pub total: usize,
+}
+
+fn to_event(e: &StackEvent, paths: &HashMap<String, String>) -> ResourceEvent {
+    let logical_id = e.logical_resource_id().unwrap_or_default().to_owned();
+    ResourceEvent {
+        timestamp: e
+            .timestamp()
+            .and_then(|t| t.fmt(DateTimeFormat::DateTime).ok())
+            .unwrap_or_default(),
+        construct_path: paths.get(&logical_id).cloned(),
+        logical_id,
+        type_name: e.resource_type().unwrap_or_default().to_owned(),
+        status: e
+            .resource_status()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        reason: e
+            .resource_status_reason()
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned),
+    }
+}
+
+async fn new_events(
+    cfn: &Client,
+    target: &FollowTarget<'_>,
+    seen: &mut HashSet<String>,
+) -> Result<Vec<StackEvent>, DeployError> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    'pages: loop {
+        let page = match retry_throttled("cloudformation:DescribeStackEvents", || {
+            cfn.describe_stack_events()
+                .stack_name(target.stack_id)
+                .set_next_token(token.clone())
+                .send()
+        })
+        .await
+        {
+            Ok(p) => p,
+            Err(e) if is_stack_missing(&e) => break,
+            Err(e) => return Err(e),
+        };
+        for e in page.stack_events() {
+            let id = e.event_id().unwrap_or_default();
+            if Some(id) == target.marker.as_deref() || seen.contains(id) {
+                break 'pages;
+            }
+            out.push(e.clone());
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+            _ => break,
+        }
+    }
+    out.reverse();
+    for e in &out {
+        seen.insert(e.event_id().unwrap_or_default().to_owned());
+    }
+    Ok(out)
+}
+
+/// Follows the stack until its status is final (or `interrupt` fires), reporting events.
+pub async fn follow(
+    cfn: &Client,
+    target: FollowTarget<'_>,
+    reporter: &dyn Reporter,
+    interrupt: &Interrupt,
+) -> Result<FollowEnd, DeployError> {
+    let started = Instant::now();
+    let mut seen = HashSet::new();
+    let mut finished: HashSet<String> = HashSet::new();
+    let mut first_failure: Option<ResourceEvent> = None;
+    let mut delay = Duration::from_millis(150);
+    loop {
+        let stack = describe_stack(cfn, target.stack_id).await?;
+        let (status, reason) = match &stack {
+            Some(s) => (
+                s.stack_status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                s.stack_status_reason()
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_owned),
+            ),
+            None => ("DELETE_COMPLETE".to_owned(), None),
+        };
+        let events = new_events(cfn, &target, &mut seen).await?;
+        if !events.is_empty() {
+            delay = Duration::from_millis(300);
+        }
+        for e in &events {
+            let event = to_event(e, target.paths);
+            let is_stack = event.logical_id == target.stack
+                || e.physical_resource_id() == Some(target.stack_id);
+            if !is_stack
+                && (event.status.ends_with("_COMPLETE") || event.status.ends_with("_FAILED"))
+            {
+                finished.insert(event.logical_id.clone());
+            }
+            if !is_stack && first_failure.is_none() && event.is_failure() {
+                first_failure = Some(event.clone());
+            }
+            reporter.progress(Progress::Event {
+                stack: target.stack,
+                event: &event,
+                done: finished.len(),
+                total: target.total.max(finished.len()),
+                elapsed: started.elapsed(),
+            });
+        }
+        if is_terminal(&status) {
+            return Ok(FollowEnd {
+                status,
+                status_reason: reason,
+                first_failure,
+                interrupted: false,
+            });
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = interrupt.wait() => {
+                return Ok(FollowEnd { status, status_reason: reason, first_failure, interrupted: true });
+            }
+        }
+        delay = (delay.mul_f32(1.5)).min(Duration::from_secs(3));
+    }
+}

@@ -1,0 +1,203 @@
+//! End to end on moto server: the real `stackdef` binary against a local CloudFormation API.
+//!
+//! What moto cannot show (covered on LocalStack or with SDK fakes): per-resource stack
+//! events (it reports stack-level ones only), outputs after `ExecuteChangeSet`, the change
+//! set's `Replacement` field, asynchronous operations, failures as `*_FAILED` states and
+//! rollbacks (a failing resource makes the API call itself fail).
+
+mod emulator;
+
+use emulator::{Emulator, fixtures, serial};
+
+#[test]
+fn deploy_noop_update_diff_destroy() {
+    let _serial = serial();
+    let moto = Emulator::moto();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let v1 = fixtures::synth(dir.path(), "v1", |app| fixtures::queue_app(app, 30));
+    let v2 = fixtures::synth(dir.path(), "v2", |app| fixtures::queue_app(app, 60));
+    let (v1, v2) = (
+        v1.to_str().expect("utf-8 path"),
+        v2.to_str().expect("utf-8 path"),
+    );
+
+    // Create.
+    let first = moto.run(&["deploy", "--assembly", v1, "--json"]);
+    first.expect_code(0);
+    let report = first.json();
+    assert_eq!(report["success"], true);
+    assert_eq!(report["stacks"][0]["result"], "done");
+    assert_eq!(report["stacks"][0]["status"], "CREATE_COMPLETE");
+
+    // Again: no changes, exit 0, fast.
+    let again = moto.run(&["deploy", "--assembly", v1, "--json"]);
+    again.expect_code(0);
+    assert_eq!(again.json()["stacks"][0]["result"], "no_changes");
+    eprintln!("no-op deploy wall time on moto: {:?}", again.elapsed);
+
+    // Forced change set with nothing to change: moto's FAILED "didn't contain changes".
+    moto.run(&["deploy", "--assembly", v1, "--force"])
+        .expect_code(0);
+
+    // Diff against the changed app: one modified property.
+    let diff = moto.run(&["diff", "--assembly", v2, "--json"]);
+    diff.expect_code(0);
+    let d = diff.json();
+    let resources = d["stacks"][0]["resources"].as_array().expect("resources");
+    assert_eq!(resources.len(), 1, "{d:#}");
+    assert_eq!(resources[0]["logical_id"], "Jobs");
+    assert_eq!(resources[0]["change"], "modified");
+    assert_eq!(resources[0]["properties"][0]["name"], "VisibilityTimeout");
+    moto.run(&["diff", "--assembly", v2, "--fail"])
+        .expect_code(1);
+    let text = moto.run(&["diff", "--assembly", v2]);
+    assert!(
+        text.stdout.contains("VisibilityTimeout: 30 -> 60"),
+        "{}",
+        text.stdout
+    );
+
+    // Update.
+    let update = moto.run(&["deploy", "--assembly", v2]);
+    update.expect_code(0);
+    assert!(update.stderr.contains("1 to modify"), "{}", update.stderr);
+    assert!(
+        update.stdout.contains("UPDATE_COMPLETE"),
+        "{}",
+        update.stdout
+    );
+    moto.run(&["diff", "--assembly", v2, "--fail"])
+        .expect_code(0);
+
+    // Destroy: the queue and log group hold data (DeletionPolicy Delete), so without a
+    // terminal the deletion needs an explicit --yes.
+    let refused = moto.run(&["destroy", "--assembly", v2]);
+    refused.expect_code(3);
+    assert!(
+        refused
+            .stderr
+            .contains("Queues/AppLogs (AppLogs, AWS::Logs::LogGroup)"),
+        "{}",
+        refused.stderr
+    );
+    let destroy = moto.run(&["destroy", "--assembly", v2, "--yes", "--json"]);
+    destroy.expect_code(0);
+    assert_eq!(destroy.json()["stacks"][0]["status"], "DELETE_COMPLETE");
+    let gone = moto.run(&["destroy", "--assembly", v2, "--json"]);
+    gone.expect_code(0);
+    assert_eq!(gone.json()["stacks"][0]["result"], "absent");
+}
+
+#[test]
+fn two_stacks_with_export_import_deploy_in_order() {
+    let _serial = serial();
+    let moto = Emulator::moto();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asm = fixtures::synth(dir.path(), "two", fixtures::two_stack_app);
+    let asm = asm.to_str().expect("utf-8 path");
+
+    // Several stacks: names or --all are required.
+    moto.run(&["deploy", "--assembly", asm]).expect_code(2);
+
+    // moto records no outputs or exports after ExecuteChangeSet, so the import can only
+    // resolve with the direct method (CreateStack), where it does.
+    let run = moto.run(&[
+        "deploy",
+        "--assembly",
+        asm,
+        "--all",
+        "--method",
+        "direct",
+        "--concurrency",
+        "2",
+        "--json",
+    ]);
+    run.expect_code(0);
+    let r = run.json();
+    let order: Vec<&str> = r["stacks"]
+        .as_array()
+        .expect("stacks")
+        .iter()
+        .map(|s| s["stack"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(order, ["Producer", "Consumer"]);
+    // The consumer started only after the producer finished.
+    let producer_line = run
+        .stderr
+        .find("Producer: CREATE_COMPLETE")
+        .expect("producer finished");
+    let consumer_start = run
+        .stderr
+        .find("Consumer (us-east-1)")
+        .expect("consumer started");
+    assert!(producer_line < consumer_start, "{}", run.stderr);
+
+    // Naming only the consumer deploys its dependency too (here: no changes).
+    let only = moto.run(&[
+        "deploy",
+        "Consumer",
+        "--assembly",
+        asm,
+        "--method",
+        "direct",
+        "--json",
+    ]);
+    only.expect_code(0);
+    assert_eq!(only.json()["stacks"].as_array().map(Vec::len), Some(2));
+
+    // Destroy everything: the importer goes first.
+    let destroy = moto.run(&["destroy", "--all", "--assembly", asm, "--yes", "--json"]);
+    destroy.expect_code(0);
+    let order: Vec<String> = destroy.json()["stacks"]
+        .as_array()
+        .expect("stacks")
+        .iter()
+        .map(|s| s["stack"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(order, ["Consumer", "Producer"]);
+}
+
+#[test]
+fn large_template_goes_through_the_staging_bucket() {
+    let _serial = serial();
+    let moto = Emulator::moto();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asm = fixtures::synth(dir.path(), "large", fixtures::large_app);
+    let asm = asm.to_str().expect("utf-8 path");
+
+    let no_bucket = moto.run(&["deploy", "--assembly", asm]);
+    no_bucket.expect_code(1);
+    assert!(
+        no_bucket.stdout.contains("over the 51,200 bytes"),
+        "{}",
+        no_bucket.stdout
+    );
+    let missing = moto.run(&[
+        "deploy",
+        "--assembly",
+        asm,
+        "--staging-bucket",
+        "stage-here",
+    ]);
+    missing.expect_code(1);
+    assert!(
+        missing
+            .stdout
+            .contains("stackdef bootstrap --staging-bucket stage-here"),
+        "{}",
+        missing.stdout
+    );
+
+    moto.run(&["bootstrap", "--staging-bucket", "stage-here"])
+        .expect_code(0);
+    let deployed = moto.run(&[
+        "deploy",
+        "--assembly",
+        asm,
+        "--staging-bucket",
+        "stage-here",
+        "--json",
+    ]);
+    deployed.expect_code(0);
+    assert_eq!(deployed.json()["stacks"][0]["status"], "CREATE_COMPLETE");
+}

@@ -1,0 +1,75 @@
+//! Small apps for the end-to-end tests, synthesized in the test process into a temporary
+//! assembly that the `stackdef` binary reads with `--assembly`.
+
+use std::path::{Path, PathBuf};
+
+use stackdef::{App, CfnOutput, CfnResource, Env, RemovalPolicy};
+
+/// moto's (and our) default account.
+pub const ACCOUNT: &str = "123456789012";
+
+/// Synthesizes `build`'s app into `dir/name` and returns the assembly directory.
+pub fn synth(dir: &Path, name: &str, build: impl FnOnce(&App)) -> PathBuf {
+    let app = App::new();
+    build(&app);
+    let out = dir.join(name);
+    app.synth_to(&out).expect("fixture app synthesizes");
+    out
+}
+
+/// One stack: a queue (visibility timeout `visibility`), a topic, a log group, an output.
+pub fn queue_app(app: &App, visibility: u32) {
+    let stack = app.stack("Queues", Env::aws(ACCOUNT, "us-east-1"));
+    let queue = CfnResource::new(&stack, "Jobs", "AWS::SQS::Queue");
+    queue.set_property("VisibilityTimeout", visibility);
+    let topic = CfnResource::new(&stack, "Alerts", "AWS::SNS::Topic");
+    topic.set_property("DisplayName", "alerts");
+    let logs = CfnResource::new(&stack, "AppLogs", "AWS::Logs::LogGroup");
+    logs.set_property("RetentionInDays", 7);
+    CfnOutput::new(&stack, "QueueUrl", queue.ref_value::<String>());
+}
+
+/// Two stacks: `Producer` exports its queue's ARN, `Consumer` imports it.
+pub fn two_stack_app(app: &App) {
+    let producer = app.stack("Producer", Env::aws(ACCOUNT, "us-east-1"));
+    let queue = CfnResource::new(&producer, "Shared", "AWS::SQS::Queue");
+    let consumer = app.stack("Consumer", Env::aws(ACCOUNT, "us-east-1"));
+    let param = CfnResource::new(&consumer, "QueueArnParam", "AWS::SSM::Parameter");
+    param.set_property("Name", "/stackdef-test/queue-arn");
+    param.set_property("Type", "String");
+    param.set_property("Value", queue.get_att::<String>("Arn"));
+}
+
+/// Types LocalStack really creates: a bucket named `bucket` (stateful), an SSM parameter, a
+/// log group; outputs the parameter's name and the bucket's name.
+pub fn localstack_app(app: &App, bucket: &str, parameter_value: &str) {
+    let stack = app.stack("Store", Env::aws("000000000000", "us-east-1"));
+    let b = CfnResource::new(&stack, "Data", "AWS::S3::Bucket");
+    b.set_property("BucketName", bucket);
+    b.apply_removal_policy(RemovalPolicy::Delete);
+    let p = CfnResource::new(&stack, "Setting", "AWS::SSM::Parameter");
+    p.set_property("Type", "String");
+    p.set_property("Value", parameter_value);
+    let l = CfnResource::new(&stack, "Audit", "AWS::Logs::LogGroup");
+    l.set_property("RetentionInDays", 7);
+    CfnOutput::new(&stack, "BucketName", b.ref_value::<String>());
+    CfnOutput::new(&stack, "SettingName", p.ref_value::<String>());
+}
+
+/// A stack whose bucket has an invalid name: LocalStack's S3 provider rejects it.
+pub fn failing_app(app: &App) {
+    let stack = app.stack("Broken", Env::aws("000000000000", "us-east-1"));
+    let p = CfnResource::new(&stack, "Fine", "AWS::SSM::Parameter");
+    p.set_property("Type", "String");
+    p.set_property("Value", "ok");
+    let b = CfnResource::new(&stack, "BadBucket", "AWS::S3::Bucket");
+    b.set_property("BucketName", "Invalid_Bucket_Name!");
+    b.add_depends_on(&p);
+}
+
+/// A stack over 51,200 bytes (large resource metadata), deployed through S3 staging.
+pub fn large_app(app: &App) {
+    let stack = app.stack("Large", Env::aws(ACCOUNT, "us-east-1"));
+    let q = CfnResource::new(&stack, "Big", "AWS::SQS::Queue");
+    q.add_metadata("Padding", "x".repeat(60_000));
+}
