@@ -278,9 +278,4 @@ impl Stack {
             .explicit_dependencies
             .push(other.node.stack);
     }
-
-    #[allow(dead_code)]
-    pub(crate) fn index(&self) -> StackIndex {
-        self.node.stack
-    }
 }
