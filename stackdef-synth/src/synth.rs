@@ -444,6 +444,18 @@ impl<'a> Synth<'a> {
             if !r.properties.is_empty() {
                 let mut props = Map::new();
                 for (k, v) in &r.properties {
+                    if let Some(at) = null_path(v, k) {
+                        // CloudFormation rejects null property values; say so here.
+                        self.err(
+                            ErrorKind::InvalidProperty {
+                                type_name: r.type_name.clone(),
+                                property: at,
+                                message: "null is not a valid property value; leave the property unset, or use `fns::no_value()` to remove it conditionally".into(),
+                            },
+                            Some(path.clone()),
+                            r.location,
+                        );
+                    }
                     props.insert(k.clone(), self.render(v, site));
                 }
                 o.insert("Properties".into(), Json::Object(props));
@@ -928,6 +940,21 @@ impl<'a> Synth<'a> {
             template,
             template_json: text,
         }
+    }
+}
+
+/// Where a literal `null` sits inside `e` (`Prop.Key[2]`), if anywhere.
+fn null_path(e: &Expr, at: &str) -> Option<String> {
+    match e {
+        Expr::Null => Some(at.to_owned()),
+        Expr::List(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| null_path(item, &format!("{at}[{i}]"))),
+        Expr::Map(map) => map
+            .iter()
+            .find_map(|(k, v)| null_path(v, &format!("{at}.{k}"))),
+        _ => None,
     }
 }
 

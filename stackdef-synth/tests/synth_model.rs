@@ -322,3 +322,26 @@ fn automatic_exports_with_colliding_output_ids_stay_distinct() {
         assert!(logical_id::is_valid(exported[0].0));
     }
 }
+
+#[test]
+fn null_property_values_are_rejected_with_their_path() {
+    let mut model = stackdef_synth::AppModel::new(77);
+    model.stacks.push(stackdef_synth::StackModel {
+        name: "Nulls".into(),
+        env: stackdef_synth::Env::agnostic(),
+        description: None,
+        tags: Default::default(),
+        explicit_dependencies: Vec::new(),
+        location: None,
+    });
+    let mut r = stackdef_synth::ResourceModel::new(0, vec!["Queue".into()], "AWS::SQS::Queue");
+    r.properties.insert(
+        "RedrivePolicy".into(),
+        stackdef_synth::Expr::from(serde_json::json!({ "deadLetterTargetArn": null })),
+    );
+    model.add_resource(r);
+    let errors = stackdef_synth::synthesize(&model).expect_err("null must be rejected");
+    let text = errors.to_string();
+    assert!(text.contains("RedrivePolicy.deadLetterTargetArn"), "{text}");
+    assert!(text.contains("[Nulls/Queue]"), "{text}");
+}
