@@ -20,14 +20,14 @@
 //!
 //! A missing required property does not compile:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0061
 //! use stackdef::cfn::ec2::SubnetProps;
 //! let props = SubnetProps::new(); // `VpcId` is required
 //! ```
 //!
 //! Nor does a subnet id where a VPC id is expected:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0277
 //! use stackdef::cfn::ec2::{Subnet, SubnetProps, Vpc, VpcProps};
 //! use stackdef::{App, Env};
 //! let app = App::new();
@@ -39,7 +39,20 @@
 //!
 //! Literal values are checked against the schema at synth (patterns, enums, lengths,
 //! ranges, list sizes) and reported together, with the construct path and source line;
-//! expressions are never checked. [`registry::type_facts`] knows every type's create-only
+//! expressions are never checked:
+//!
+//! ```
+//! use stackdef::cfn::logs::{LogGroup, LogGroupProps};
+//! use stackdef::{App, Env};
+//! let app = App::new();
+//! let stack = app.stack("Logs", Env::agnostic());
+//! LogGroup::new(&stack, "Audit", LogGroupProps::new().retention_in_days(31));
+//! let errors = app.synthesize().unwrap_err();
+//! assert!(errors.0[0].to_string().contains("[Logs/Audit]"));
+//! assert!(errors.0[0].to_string().contains("RetentionInDays: 31 is not one of"));
+//! ```
+//!
+//! [`registry::type_facts`] knows every type's create-only
 //! (replacement), write-only and read-only properties, whatever features are on.
 
 pub mod ids;

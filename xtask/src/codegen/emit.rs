@@ -223,6 +223,17 @@ fn emit_enum(out: &mut String, e: &EnumDef) {
         "impl Check for {} {{\n    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {{\n        if let Self::Other(s) = self {{\n            crate::validation::check_other(s, Self::VALUES, {}, path, out);\n        }}\n    }}\n}}\n",
         e.name, e.case_insensitive
     );
+    let _ = writeln!(out, "impl From<&str> for {} {{", e.name);
+    out.push_str("    fn from(s: &str) -> Self {\n        match s {\n");
+    for (variant, value) in &e.values {
+        let _ = writeln!(out, "            {} => Self::{variant},", lit(value));
+    }
+    out.push_str("            other => Self::Other(other.to_owned()),\n        }\n    }\n}\n\n");
+    let _ = writeln!(
+        out,
+        "impl From<&str> for Value<{n}> {{\n    fn from(s: &str) -> Self {{\n        Value::literal({n}::from(s))\n    }}\n}}\n",
+        n = e.name
+    );
     let _ = writeln!(out, "crate::impl_literal!({});\n", e.name);
 }
 

@@ -90,6 +90,12 @@ pub const ID_FORMATS: &[IdFormat] = &[
         format: "AWS::RDS::DBSubnetGroup.Id",
     },
     IdFormat {
+        name: "DB subnet group subnets",
+        type_name: "AWS::RDS::DBSubnetGroup",
+        path: "SubnetIds",
+        format: "AWS::EC2::Subnet.Ids",
+    },
+    IdFormat {
         name: "route table association: route table",
         type_name: "AWS::EC2::SubnetRouteTableAssociation",
         path: "RouteTableId",

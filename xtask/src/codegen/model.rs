@@ -275,7 +275,16 @@ impl Gen<'_> {
         if let Some(&ok) = self.regex_ok.get(p) {
             return ok;
         }
-        let ok = regex::Regex::new(p).is_ok();
+        // Patterns whose automaton is large would be slow to compile at synth: skip them.
+        let ok = match regex::RegexBuilder::new(p).size_limit(1 << 20).build() {
+            Ok(_) => true,
+            Err(e) => {
+                if std::env::var_os("XTASK_SHOW_SKIPPED_PATTERNS").is_some() {
+                    eprintln!("skipped pattern {p:?}: {e}");
+                }
+                false
+            }
+        };
         self.regex_ok.insert(p.to_owned(), ok);
         ok
     }
@@ -291,8 +300,9 @@ impl Gen<'_> {
             ..Rules::default()
         };
         if let Some(p) = s.get("pattern").and_then(Json::as_str) {
-            if self.pattern_ok(p) {
-                r.pattern = Some(p.to_owned());
+            let p = translate_pattern(p);
+            if self.pattern_ok(&p) {
+                r.pattern = Some(p);
             } else {
                 self.skipped_patterns += 1;
             }
@@ -536,7 +546,20 @@ impl Gen<'_> {
             if is_props && read_only.contains(pname) && !required.contains(pname) {
                 continue;
             }
-            let (ty, rules) = self.ty_of(pschema, pname, &name)?;
+            let (mut ty, rules) = self.ty_of(pschema, pname, &name)?;
+            // The property that names the resource itself is a plain string: it is where
+            // the id comes from, not a reference to another resource.
+            if is_props
+                && matches!(ty, Ty::Id(_))
+                && self
+                    .ids
+                    .by_type
+                    .get(self.type_name)
+                    .and_then(|t| t.ref_property.as_deref())
+                    == Some(pname.as_str())
+            {
+                ty = Ty::Str;
+            }
             let mut rust = names::field(pname);
             if rust == "new" {
                 rust = "new_".into();
@@ -672,6 +695,29 @@ impl Gen<'_> {
             }
         }
     }
+}
+
+/// Schema patterns are written for Python's `re` (cfn-lint); `\\Z` (end of input) is
+/// `\\z` in the `regex` crate. Other differences make the pattern fail to compile, and it
+/// is skipped.
+pub fn translate_pattern(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    let mut chars = p.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('Z') => out.push_str("\\z"),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn collect_named(ty: &Ty, out: &mut HashSet<String>) {

@@ -247,3 +247,9 @@ fn committed_code_is_fresh() {
         diffs.join("\n")
     );
 }
+
+#[test]
+fn python_end_anchor_is_translated() {
+    assert_eq!(model::translate_pattern(r"^[a-z]{1,5}\Z"), r"^[a-z]{1,5}\z");
+    assert_eq!(model::translate_pattern(r"a\\Z"), r"a\\Z");
+}

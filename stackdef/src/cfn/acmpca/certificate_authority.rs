@@ -991,6 +991,23 @@ impl Check for KeyStorageSecurityStandard {
     }
 }
 
+impl From<&str> for KeyStorageSecurityStandard {
+    fn from(s: &str) -> Self {
+        match s {
+            "CCPC_LEVEL_1_OR_HIGHER" => Self::CcpcLevel1OrHigher,
+            "FIPS_140_2_LEVEL_2_OR_HIGHER" => Self::Fips1402Level2OrHigher,
+            "FIPS_140_2_LEVEL_3_OR_HIGHER" => Self::Fips1402Level3OrHigher,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeyStorageSecurityStandard> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeyStorageSecurityStandard::from(s))
+    }
+}
+
 crate::impl_literal!(KeyStorageSecurityStandard);
 
 /// Property type `RevocationConfiguration` of `AWS::ACMPCA::CertificateAuthority`.
@@ -1290,6 +1307,22 @@ impl Check for CrlType {
     }
 }
 
+impl From<&str> for CrlType {
+    fn from(s: &str) -> Self {
+        match s {
+            "COMPLETE" => Self::Complete,
+            "PARTITIONED" => Self::Partitioned,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CrlType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CrlType::from(s))
+    }
+}
+
 crate::impl_literal!(CrlType);
 
 /// Values of `S3ObjectAcl`.
@@ -1328,6 +1361,22 @@ impl Check for S3ObjectAcl {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for S3ObjectAcl {
+    fn from(s: &str) -> Self {
+        match s {
+            "BUCKET_OWNER_FULL_CONTROL" => Self::BucketOwnerFullControl,
+            "PUBLIC_READ" => Self::PublicRead,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3ObjectAcl> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3ObjectAcl::from(s))
     }
 }
 
@@ -1489,6 +1538,22 @@ impl Check for UsageMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for UsageMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "GENERAL_PURPOSE" => Self::GeneralPurpose,
+            "SHORT_LIVED_CERTIFICATE" => Self::ShortLivedCertificate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UsageMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(UsageMode::from(s))
     }
 }
 

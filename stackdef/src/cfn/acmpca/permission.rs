@@ -225,4 +225,21 @@ impl Check for Actions {
     }
 }
 
+impl From<&str> for Actions {
+    fn from(s: &str) -> Self {
+        match s {
+            "GetCertificate" => Self::GetCertificate,
+            "IssueCertificate" => Self::IssueCertificate,
+            "ListPermissions" => Self::ListPermissions,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Actions> {
+    fn from(s: &str) -> Self {
+        Value::literal(Actions::from(s))
+    }
+}
+
 crate::impl_literal!(Actions);

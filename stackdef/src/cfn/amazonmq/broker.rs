@@ -484,6 +484,23 @@ impl Check for AuthenticationStrategy {
     }
 }
 
+impl From<&str> for AuthenticationStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "config_managed" => Self::ConfigManaged,
+            "ldap" => Self::Ldap,
+            "simple" => Self::Simple,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthenticationStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthenticationStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(AuthenticationStrategy);
 
 /// Property type `ConfigurationId` of `AWS::AmazonMQ::Broker`.
@@ -559,6 +576,22 @@ impl Check for DataReplicationMode {
     }
 }
 
+impl From<&str> for DataReplicationMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "crdr" => Self::Crdr,
+            "none" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataReplicationMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataReplicationMode::from(s))
+    }
+}
+
 crate::impl_literal!(DataReplicationMode);
 
 /// Values of `DeploymentMode`.
@@ -604,6 +637,23 @@ impl Check for DeploymentMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, true, path, out);
         }
+    }
+}
+
+impl From<&str> for DeploymentMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "active_standby_multi_az" => Self::ActiveStandbyMultiAz,
+            "cluster_multi_az" => Self::ClusterMultiAz,
+            "single_instance" => Self::SingleInstance,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeploymentMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeploymentMode::from(s))
     }
 }
 
@@ -689,6 +739,22 @@ impl Check for EngineType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, true, path, out);
         }
+    }
+}
+
+impl From<&str> for EngineType {
+    fn from(s: &str) -> Self {
+        match s {
+            "activemq" => Self::Activemq,
+            "rabbitmq" => Self::Rabbitmq,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EngineType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EngineType::from(s))
     }
 }
 
@@ -979,6 +1045,27 @@ impl Check for DayOfWeek {
     }
 }
 
+impl From<&str> for DayOfWeek {
+    fn from(s: &str) -> Self {
+        match s {
+            "friday" => Self::Friday,
+            "monday" => Self::Monday,
+            "saturday" => Self::Saturday,
+            "sunday" => Self::Sunday,
+            "thursday" => Self::Thursday,
+            "tuesday" => Self::Tuesday,
+            "wednesday" => Self::Wednesday,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DayOfWeek> {
+    fn from(s: &str) -> Self {
+        Value::literal(DayOfWeek::from(s))
+    }
+}
+
 crate::impl_literal!(DayOfWeek);
 
 /// Values of `StorageType`.
@@ -1017,6 +1104,22 @@ impl Check for StorageType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, true, path, out);
         }
+    }
+}
+
+impl From<&str> for StorageType {
+    fn from(s: &str) -> Self {
+        match s {
+            "EBS" => Self::Ebs,
+            "EFS" => Self::Efs,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StorageType> {
+    fn from(s: &str) -> Self {
+        Value::literal(StorageType::from(s))
     }
 }
 

@@ -242,6 +242,23 @@ impl Check for AuthenticationStrategy {
     }
 }
 
+impl From<&str> for AuthenticationStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "config_managed" => Self::ConfigManaged,
+            "ldap" => Self::Ldap,
+            "simple" => Self::Simple,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthenticationStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthenticationStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(AuthenticationStrategy);
 
 /// Values of `EngineType`.
@@ -280,6 +297,22 @@ impl Check for EngineType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, true, path, out);
         }
+    }
+}
+
+impl From<&str> for EngineType {
+    fn from(s: &str) -> Self {
+        match s {
+            "activemq" => Self::Activemq,
+            "rabbitmq" => Self::Rabbitmq,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EngineType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EngineType::from(s))
     }
 }
 

@@ -853,6 +853,25 @@ impl Check for Stage {
     }
 }
 
+impl From<&str> for Stage {
+    fn from(s: &str) -> Self {
+        match s {
+            "EXPERIMENTAL" => Self::Experimental,
+            "BETA" => Self::Beta,
+            "PULL_REQUEST" => Self::PullRequest,
+            "PRODUCTION" => Self::Production,
+            "DEVELOPMENT" => Self::Development,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Stage> {
+    fn from(s: &str) -> Self {
+        Value::literal(Stage::from(s))
+    }
+}
+
 crate::impl_literal!(Stage);
 
 /// Property type `CacheConfig` of `AWS::Amplify::App`.
@@ -928,6 +947,22 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "AMPLIFY_MANAGED" => Self::AmplifyManaged,
+            "AMPLIFY_MANAGED_NO_COOKIES" => Self::AmplifyManagedNoCookies,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 
@@ -1116,6 +1151,23 @@ impl Check for BuildComputeType {
     }
 }
 
+impl From<&str> for BuildComputeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STANDARD_8GB" => Self::Standard8gb,
+            "LARGE_16GB" => Self::Large16gb,
+            "XLARGE_72GB" => Self::Xlarge72gb,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BuildComputeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(BuildComputeType::from(s))
+    }
+}
+
 crate::impl_literal!(BuildComputeType);
 
 /// Values of `Platform`.
@@ -1157,6 +1209,23 @@ impl Check for Platform {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Platform {
+    fn from(s: &str) -> Self {
+        match s {
+            "WEB" => Self::Web,
+            "WEB_DYNAMIC" => Self::WebDynamic,
+            "WEB_COMPUTE" => Self::WebCompute,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Platform> {
+    fn from(s: &str) -> Self {
+        Value::literal(Platform::from(s))
     }
 }
 

@@ -596,6 +596,25 @@ impl Check for Stage {
     }
 }
 
+impl From<&str> for Stage {
+    fn from(s: &str) -> Self {
+        match s {
+            "EXPERIMENTAL" => Self::Experimental,
+            "BETA" => Self::Beta,
+            "PULL_REQUEST" => Self::PullRequest,
+            "PRODUCTION" => Self::Production,
+            "DEVELOPMENT" => Self::Development,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Stage> {
+    fn from(s: &str) -> Self {
+        Value::literal(Stage::from(s))
+    }
+}
+
 crate::impl_literal!(Stage);
 
 /// Property type `Tag` of `AWS::Amplify::Branch`.

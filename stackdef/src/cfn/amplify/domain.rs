@@ -367,6 +367,22 @@ impl Check for CertificateType {
     }
 }
 
+impl From<&str> for CertificateType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AMPLIFY_MANAGED" => Self::AmplifyManaged,
+            "CUSTOM" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CertificateType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CertificateType::from(s))
+    }
+}
+
 crate::impl_literal!(CertificateType);
 
 /// Property type `SubDomainSetting` of `AWS::Amplify::Domain`.

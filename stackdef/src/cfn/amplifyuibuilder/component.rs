@@ -1368,6 +1368,22 @@ impl Check for SortDirection {
     }
 }
 
+impl From<&str> for SortDirection {
+    fn from(s: &str) -> Self {
+        match s {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SortDirection> {
+    fn from(s: &str) -> Self {
+        Value::literal(SortDirection::from(s))
+    }
+}
+
 crate::impl_literal!(SortDirection);
 
 /// Property type `ComponentVariant` of `AWS::AmplifyUIBuilder::Component`.

@@ -454,6 +454,23 @@ impl Check for FormButtonsPosition {
     }
 }
 
+impl From<&str> for FormButtonsPosition {
+    fn from(s: &str) -> Self {
+        match s {
+            "top" => Self::Top,
+            "bottom" => Self::Bottom,
+            "top_and_bottom" => Self::TopAndBottom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FormButtonsPosition> {
+    fn from(s: &str) -> Self {
+        Value::literal(FormButtonsPosition::from(s))
+    }
+}
+
 crate::impl_literal!(FormButtonsPosition);
 
 /// Property type `FormDataTypeConfig` of `AWS::AmplifyUIBuilder::Form`.
@@ -535,6 +552,22 @@ impl Check for FormDataSourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FormDataSourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DataStore" => Self::DataStore,
+            "Custom" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FormDataSourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FormDataSourceType::from(s))
     }
 }
 
@@ -961,6 +994,23 @@ impl Check for StorageAccessLevel {
     }
 }
 
+impl From<&str> for StorageAccessLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "public" => Self::Public,
+            "protected" => Self::Protected,
+            "private" => Self::Private,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StorageAccessLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(StorageAccessLevel::from(s))
+    }
+}
+
 crate::impl_literal!(StorageAccessLevel);
 
 /// Property type `ValueMappings` of `AWS::AmplifyUIBuilder::Form`.
@@ -1354,6 +1404,22 @@ impl Check for FormActionType {
     }
 }
 
+impl From<&str> for FormActionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "create" => Self::Create,
+            "update" => Self::Update,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FormActionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FormActionType::from(s))
+    }
+}
+
 crate::impl_literal!(FormActionType);
 
 /// Values of `LabelDecorator`.
@@ -1395,6 +1461,23 @@ impl Check for LabelDecorator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LabelDecorator {
+    fn from(s: &str) -> Self {
+        match s {
+            "required" => Self::Required,
+            "optional" => Self::Optional,
+            "none" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LabelDecorator> {
+    fn from(s: &str) -> Self {
+        Value::literal(LabelDecorator::from(s))
     }
 }
 

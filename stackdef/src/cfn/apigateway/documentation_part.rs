@@ -290,4 +290,30 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "API" => Self::Api,
+            "AUTHORIZER" => Self::Authorizer,
+            "MODEL" => Self::Model,
+            "RESOURCE" => Self::Resource,
+            "METHOD" => Self::Method,
+            "PATH_PARAMETER" => Self::PathParameter,
+            "QUERY_PARAMETER" => Self::QueryParameter,
+            "REQUEST_HEADER" => Self::RequestHeader,
+            "REQUEST_BODY" => Self::RequestBody,
+            "RESPONSE" => Self::Response,
+            "RESPONSE_HEADER" => Self::ResponseHeader,
+            "RESPONSE_BODY" => Self::ResponseBody,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);

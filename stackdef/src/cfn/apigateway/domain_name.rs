@@ -406,6 +406,23 @@ impl Check for RoutingMode {
     }
 }
 
+impl From<&str> for RoutingMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "BASE_PATH_MAPPING_ONLY" => Self::BasePathMappingOnly,
+            "ROUTING_RULE_THEN_BASE_PATH_MAPPING" => Self::RoutingRuleThenBasePathMapping,
+            "ROUTING_RULE_ONLY" => Self::RoutingRuleOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RoutingMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(RoutingMode::from(s))
+    }
+}
+
 crate::impl_literal!(RoutingMode);
 
 /// Property type `Tag` of `AWS::ApiGateway::DomainName`.

@@ -199,6 +199,21 @@ impl Check for AccessAssociationSourceType {
     }
 }
 
+impl From<&str> for AccessAssociationSourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "VPCE" => Self::Vpce,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccessAssociationSourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccessAssociationSourceType::from(s))
+    }
+}
+
 crate::impl_literal!(AccessAssociationSourceType);
 
 /// Property type `Tag` of `AWS::ApiGateway::DomainNameAccessAssociation`.

@@ -491,6 +491,22 @@ impl Check for ConnectionType {
     }
 }
 
+impl From<&str> for ConnectionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "INTERNET" => Self::Internet,
+            "VPC_LINK" => Self::VpcLink,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConnectionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConnectionType::from(s))
+    }
+}
+
 crate::impl_literal!(ConnectionType);
 
 /// Values of `ContentHandling`.
@@ -529,6 +545,22 @@ impl Check for ContentHandling {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ContentHandling {
+    fn from(s: &str) -> Self {
+        match s {
+            "CONVERT_TO_BINARY" => Self::ConvertToBinary,
+            "CONVERT_TO_TEXT" => Self::ConvertToText,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContentHandling> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContentHandling::from(s))
     }
 }
 
@@ -653,6 +685,22 @@ impl Check for IntegrationResponseContentHandling {
     }
 }
 
+impl From<&str> for IntegrationResponseContentHandling {
+    fn from(s: &str) -> Self {
+        match s {
+            "CONVERT_TO_BINARY" => Self::ConvertToBinary,
+            "CONVERT_TO_TEXT" => Self::ConvertToText,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IntegrationResponseContentHandling> {
+    fn from(s: &str) -> Self {
+        Value::literal(IntegrationResponseContentHandling::from(s))
+    }
+}
+
 crate::impl_literal!(IntegrationResponseContentHandling);
 
 /// Values of `PassthroughBehavior`.
@@ -697,6 +745,23 @@ impl Check for PassthroughBehavior {
     }
 }
 
+impl From<&str> for PassthroughBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "WHEN_NO_MATCH" => Self::WhenNoMatch,
+            "WHEN_NO_TEMPLATES" => Self::WhenNoTemplates,
+            "NEVER" => Self::Never,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PassthroughBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(PassthroughBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(PassthroughBehavior);
 
 /// Values of `ResponseTransferMode`.
@@ -735,6 +800,22 @@ impl Check for ResponseTransferMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ResponseTransferMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "BUFFERED" => Self::Buffered,
+            "STREAM" => Self::Stream,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResponseTransferMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResponseTransferMode::from(s))
     }
 }
 
@@ -785,6 +866,25 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS" => Self::Aws,
+            "AWS_PROXY" => Self::AwsProxy,
+            "HTTP" => Self::Http,
+            "HTTP_PROXY" => Self::HttpProxy,
+            "MOCK" => Self::Mock,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

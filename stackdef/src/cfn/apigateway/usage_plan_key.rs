@@ -168,4 +168,19 @@ impl Check for KeyType {
     }
 }
 
+impl From<&str> for KeyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "API_KEY" => Self::ApiKey,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeyType::from(s))
+    }
+}
+
 crate::impl_literal!(KeyType);

@@ -380,4 +380,21 @@ impl Check for RoutingMode {
     }
 }
 
+impl From<&str> for RoutingMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "API_MAPPING_ONLY" => Self::ApiMappingOnly,
+            "ROUTING_RULE_THEN_API_MAPPING" => Self::RoutingRuleThenApiMapping,
+            "ROUTING_RULE_ONLY" => Self::RoutingRuleOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RoutingMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(RoutingMode::from(s))
+    }
+}
+
 crate::impl_literal!(RoutingMode);

@@ -333,6 +333,23 @@ impl Check for DeletionProtectionCheck {
     }
 }
 
+impl From<&str> for DeletionProtectionCheck {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACCOUNT_DEFAULT" => Self::AccountDefault,
+            "APPLY" => Self::Apply,
+            "BYPASS" => Self::Bypass,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeletionProtectionCheck> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeletionProtectionCheck::from(s))
+    }
+}
+
 crate::impl_literal!(DeletionProtectionCheck);
 
 /// Property type `Tags` of `AWS::AppConfig::ConfigurationProfile`.
@@ -500,6 +517,22 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "JSON_SCHEMA" => Self::JsonSchema,
+            "LAMBDA" => Self::Lambda,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

@@ -275,6 +275,22 @@ impl Check for GrowthType {
     }
 }
 
+impl From<&str> for GrowthType {
+    fn from(s: &str) -> Self {
+        match s {
+            "EXPONENTIAL" => Self::Exponential,
+            "LINEAR" => Self::Linear,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GrowthType> {
+    fn from(s: &str) -> Self {
+        Value::literal(GrowthType::from(s))
+    }
+}
+
 crate::impl_literal!(GrowthType);
 
 /// Values of `ReplicateTo`.
@@ -313,6 +329,22 @@ impl Check for ReplicateTo {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ReplicateTo {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "SSM_DOCUMENT" => Self::SsmDocument,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReplicateTo> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReplicateTo::from(s))
     }
 }
 

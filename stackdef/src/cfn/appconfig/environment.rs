@@ -253,6 +253,23 @@ impl Check for DeletionProtectionCheck {
     }
 }
 
+impl From<&str> for DeletionProtectionCheck {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACCOUNT_DEFAULT" => Self::AccountDefault,
+            "APPLY" => Self::Apply,
+            "BYPASS" => Self::Bypass,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeletionProtectionCheck> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeletionProtectionCheck::from(s))
+    }
+}
+
 crate::impl_literal!(DeletionProtectionCheck);
 
 /// Property type `Monitor` of `AWS::AppConfig::Environment`.

@@ -266,6 +266,22 @@ impl Check for ConnectionMode {
     }
 }
 
+impl From<&str> for ConnectionMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Public" => Self::Public,
+            "Private" => Self::Private,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConnectionMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConnectionMode::from(s))
+    }
+}
+
 crate::impl_literal!(ConnectionMode);
 
 /// Property type `ConnectorProfileConfig` of `AWS::AppFlow::ConnectorProfile`.
@@ -878,6 +894,24 @@ impl Check for AuthenticationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AuthenticationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "OAUTH2" => Self::Oauth2,
+            "APIKEY" => Self::Apikey,
+            "BASIC" => Self::Basic,
+            "CUSTOM" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthenticationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthenticationType::from(s))
     }
 }
 
@@ -2231,6 +2265,23 @@ impl Check for OAuth2GrantType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OAuth2GrantType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CLIENT_CREDENTIALS" => Self::ClientCredentials,
+            "AUTHORIZATION_CODE" => Self::AuthorizationCode,
+            "JWT_BEARER" => Self::JwtBearer,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OAuth2GrantType> {
+    fn from(s: &str) -> Self {
+        Value::literal(OAuth2GrantType::from(s))
     }
 }
 
@@ -4405,6 +4456,38 @@ impl Check for ConnectorType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ConnectorType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Salesforce" => Self::Salesforce,
+            "Pardot" => Self::Pardot,
+            "Singular" => Self::Singular,
+            "Slack" => Self::Slack,
+            "Redshift" => Self::Redshift,
+            "Marketo" => Self::Marketo,
+            "Googleanalytics" => Self::Googleanalytics,
+            "Zendesk" => Self::Zendesk,
+            "Servicenow" => Self::Servicenow,
+            "SAPOData" => Self::SapoData,
+            "Datadog" => Self::Datadog,
+            "Trendmicro" => Self::Trendmicro,
+            "Snowflake" => Self::Snowflake,
+            "Dynatrace" => Self::Dynatrace,
+            "Infornexus" => Self::Infornexus,
+            "Amplitude" => Self::Amplitude,
+            "Veeva" => Self::Veeva,
+            "CustomConnector" => Self::CustomConnector,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConnectorType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConnectorType::from(s))
     }
 }
 

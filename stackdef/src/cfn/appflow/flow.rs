@@ -476,6 +476,42 @@ impl Check for ConnectorType {
     }
 }
 
+impl From<&str> for ConnectorType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SAPOData" => Self::SapoData,
+            "Salesforce" => Self::Salesforce,
+            "Pardot" => Self::Pardot,
+            "Singular" => Self::Singular,
+            "Slack" => Self::Slack,
+            "Redshift" => Self::Redshift,
+            "S3" => Self::S3,
+            "Marketo" => Self::Marketo,
+            "Googleanalytics" => Self::Googleanalytics,
+            "Zendesk" => Self::Zendesk,
+            "Servicenow" => Self::Servicenow,
+            "Datadog" => Self::Datadog,
+            "Trendmicro" => Self::Trendmicro,
+            "Snowflake" => Self::Snowflake,
+            "Dynatrace" => Self::Dynatrace,
+            "Infornexus" => Self::Infornexus,
+            "Amplitude" => Self::Amplitude,
+            "Veeva" => Self::Veeva,
+            "CustomConnector" => Self::CustomConnector,
+            "EventBridge" => Self::EventBridge,
+            "Upsolver" => Self::Upsolver,
+            "LookoutMetrics" => Self::LookoutMetrics,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConnectorType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConnectorType::from(s))
+    }
+}
+
 crate::impl_literal!(ConnectorType);
 
 /// Property type `DestinationConnectorProperties` of `AWS::AppFlow::Flow`.
@@ -911,6 +947,24 @@ impl Check for WriteOperationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WriteOperationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "INSERT" => Self::Insert,
+            "UPSERT" => Self::Upsert,
+            "UPDATE" => Self::Update,
+            "DELETE" => Self::Delete,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WriteOperationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(WriteOperationType::from(s))
     }
 }
 
@@ -1422,6 +1476,22 @@ impl Check for AggregationType {
     }
 }
 
+impl From<&str> for AggregationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "None" => Self::None,
+            "SingleFile" => Self::SingleFile,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AggregationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AggregationType::from(s))
+    }
+}
+
 crate::impl_literal!(AggregationType);
 
 /// Values of `FileType`.
@@ -1463,6 +1533,23 @@ impl Check for FileType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FileType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CSV" => Self::Csv,
+            "JSON" => Self::Json,
+            "PARQUET" => Self::Parquet,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FileType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FileType::from(s))
     }
 }
 
@@ -1573,6 +1660,22 @@ impl Check for PathPrefix {
     }
 }
 
+impl From<&str> for PathPrefix {
+    fn from(s: &str) -> Self {
+        match s {
+            "EXECUTION_ID" => Self::ExecutionId,
+            "SCHEMA_VERSION" => Self::SchemaVersion,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PathPrefix> {
+    fn from(s: &str) -> Self {
+        Value::literal(PathPrefix::from(s))
+    }
+}
+
 crate::impl_literal!(PathPrefix);
 
 /// Values of `PrefixFormat`.
@@ -1623,6 +1726,25 @@ impl Check for PrefixFormat {
     }
 }
 
+impl From<&str> for PrefixFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "YEAR" => Self::Year,
+            "MONTH" => Self::Month,
+            "DAY" => Self::Day,
+            "HOUR" => Self::Hour,
+            "MINUTE" => Self::Minute,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PrefixFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(PrefixFormat::from(s))
+    }
+}
+
 crate::impl_literal!(PrefixFormat);
 
 /// Values of `PrefixType`.
@@ -1664,6 +1786,23 @@ impl Check for PrefixType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PrefixType {
+    fn from(s: &str) -> Self {
+        match s {
+            "FILENAME" => Self::Filename,
+            "PATH" => Self::Path,
+            "PATH_AND_FILENAME" => Self::PathAndFilename,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PrefixType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PrefixType::from(s))
     }
 }
 
@@ -2013,6 +2152,23 @@ impl Check for DataTransferApi {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DataTransferApi {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTOMATIC" => Self::Automatic,
+            "BULKV2" => Self::Bulkv2,
+            "REST_SYNC" => Self::RestSync,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataTransferApi> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataTransferApi::from(s))
     }
 }
 
@@ -2392,6 +2548,23 @@ impl Check for FlowStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FlowStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Active" => Self::Active,
+            "Suspended" => Self::Suspended,
+            "Draft" => Self::Draft,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FlowStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(FlowStatus::from(s))
     }
 }
 
@@ -3145,6 +3318,23 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "SYNC" => Self::Sync,
+            "ASYNC" => Self::Async,
+            "AUTOMATIC" => Self::Automatic,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `DatadogSourceProperties` of `AWS::AppFlow::Flow`.
@@ -3554,6 +3744,22 @@ impl Check for S3InputFileType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for S3InputFileType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CSV" => Self::Csv,
+            "JSON" => Self::Json,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3InputFileType> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3InputFileType::from(s))
     }
 }
 
@@ -4550,6 +4756,21 @@ impl Check for AmplitudeConnectorOperator {
     }
 }
 
+impl From<&str> for AmplitudeConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "BETWEEN" => Self::Between,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AmplitudeConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(AmplitudeConnectorOperator::from(s))
+    }
+}
+
 crate::impl_literal!(AmplitudeConnectorOperator);
 
 /// Values of `Operator`.
@@ -4670,6 +4891,41 @@ impl Check for Operator {
     }
 }
 
+impl From<&str> for Operator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "LESS_THAN" => Self::LessThan,
+            "GREATER_THAN" => Self::GreaterThan,
+            "CONTAINS" => Self::Contains,
+            "BETWEEN" => Self::Between,
+            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
+            "EQUAL_TO" => Self::EqualTo,
+            "NOT_EQUAL_TO" => Self::NotEqualTo,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Operator> {
+    fn from(s: &str) -> Self {
+        Value::literal(Operator::from(s))
+    }
+}
+
 crate::impl_literal!(Operator);
 
 /// Values of `DatadogConnectorOperator`.
@@ -4763,6 +5019,35 @@ impl Check for DatadogConnectorOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DatadogConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "BETWEEN" => Self::Between,
+            "EQUAL_TO" => Self::EqualTo,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DatadogConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(DatadogConnectorOperator::from(s))
     }
 }
 
@@ -4862,6 +5147,35 @@ impl Check for DynatraceConnectorOperator {
     }
 }
 
+impl From<&str> for DynatraceConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "BETWEEN" => Self::Between,
+            "EQUAL_TO" => Self::EqualTo,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DynatraceConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(DynatraceConnectorOperator::from(s))
+    }
+}
+
 crate::impl_literal!(DynatraceConnectorOperator);
 
 /// Values of `GoogleAnalyticsConnectorOperator`.
@@ -4900,6 +5214,22 @@ impl Check for GoogleAnalyticsConnectorOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for GoogleAnalyticsConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "BETWEEN" => Self::Between,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GoogleAnalyticsConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(GoogleAnalyticsConnectorOperator::from(s))
     }
 }
 
@@ -4996,6 +5326,35 @@ impl Check for InforNexusConnectorOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InforNexusConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "BETWEEN" => Self::Between,
+            "EQUAL_TO" => Self::EqualTo,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InforNexusConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(InforNexusConnectorOperator::from(s))
     }
 }
 
@@ -5099,6 +5458,36 @@ impl Check for MarketoConnectorOperator {
     }
 }
 
+impl From<&str> for MarketoConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "LESS_THAN" => Self::LessThan,
+            "GREATER_THAN" => Self::GreaterThan,
+            "BETWEEN" => Self::Between,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MarketoConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(MarketoConnectorOperator::from(s))
+    }
+}
+
 crate::impl_literal!(MarketoConnectorOperator);
 
 /// Values of `PardotConnectorOperator`.
@@ -5188,6 +5577,34 @@ impl Check for PardotConnectorOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PardotConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "EQUAL_TO" => Self::EqualTo,
+            "NO_OP" => Self::NoOp,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PardotConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(PardotConnectorOperator::from(s))
     }
 }
 
@@ -5304,6 +5721,40 @@ impl Check for S3ConnectorOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for S3ConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "LESS_THAN" => Self::LessThan,
+            "GREATER_THAN" => Self::GreaterThan,
+            "BETWEEN" => Self::Between,
+            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
+            "EQUAL_TO" => Self::EqualTo,
+            "NOT_EQUAL_TO" => Self::NotEqualTo,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3ConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3ConnectorOperator::from(s))
     }
 }
 
@@ -5427,6 +5878,41 @@ impl Check for SapoDataConnectorOperator {
     }
 }
 
+impl From<&str> for SapoDataConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "LESS_THAN" => Self::LessThan,
+            "CONTAINS" => Self::Contains,
+            "GREATER_THAN" => Self::GreaterThan,
+            "BETWEEN" => Self::Between,
+            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
+            "EQUAL_TO" => Self::EqualTo,
+            "NOT_EQUAL_TO" => Self::NotEqualTo,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SapoDataConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(SapoDataConnectorOperator::from(s))
+    }
+}
+
 crate::impl_literal!(SapoDataConnectorOperator);
 
 /// Values of `SalesforceConnectorOperator`.
@@ -5544,6 +6030,41 @@ impl Check for SalesforceConnectorOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SalesforceConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "LESS_THAN" => Self::LessThan,
+            "CONTAINS" => Self::Contains,
+            "GREATER_THAN" => Self::GreaterThan,
+            "BETWEEN" => Self::Between,
+            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
+            "EQUAL_TO" => Self::EqualTo,
+            "NOT_EQUAL_TO" => Self::NotEqualTo,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SalesforceConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(SalesforceConnectorOperator::from(s))
     }
 }
 
@@ -5667,6 +6188,41 @@ impl Check for ServiceNowConnectorOperator {
     }
 }
 
+impl From<&str> for ServiceNowConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "LESS_THAN" => Self::LessThan,
+            "CONTAINS" => Self::Contains,
+            "GREATER_THAN" => Self::GreaterThan,
+            "BETWEEN" => Self::Between,
+            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
+            "EQUAL_TO" => Self::EqualTo,
+            "NOT_EQUAL_TO" => Self::NotEqualTo,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ServiceNowConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ServiceNowConnectorOperator::from(s))
+    }
+}
+
 crate::impl_literal!(ServiceNowConnectorOperator);
 
 /// Values of `SingularConnectorOperator`.
@@ -5756,6 +6312,34 @@ impl Check for SingularConnectorOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SingularConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "EQUAL_TO" => Self::EqualTo,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SingularConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(SingularConnectorOperator::from(s))
     }
 }
 
@@ -5855,6 +6439,35 @@ impl Check for SlackConnectorOperator {
     }
 }
 
+impl From<&str> for SlackConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "BETWEEN" => Self::Between,
+            "EQUAL_TO" => Self::EqualTo,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SlackConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(SlackConnectorOperator::from(s))
+    }
+}
+
 crate::impl_literal!(SlackConnectorOperator);
 
 /// Values of `TrendmicroConnectorOperator`.
@@ -5944,6 +6557,34 @@ impl Check for TrendmicroConnectorOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TrendmicroConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "EQUAL_TO" => Self::EqualTo,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TrendmicroConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(TrendmicroConnectorOperator::from(s))
     }
 }
 
@@ -6063,6 +6704,40 @@ impl Check for VeevaConnectorOperator {
     }
 }
 
+impl From<&str> for VeevaConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "LESS_THAN" => Self::LessThan,
+            "GREATER_THAN" => Self::GreaterThan,
+            "BETWEEN" => Self::Between,
+            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
+            "EQUAL_TO" => Self::EqualTo,
+            "NOT_EQUAL_TO" => Self::NotEqualTo,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VeevaConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(VeevaConnectorOperator::from(s))
+    }
+}
+
 crate::impl_literal!(VeevaConnectorOperator);
 
 /// Values of `ZendeskConnectorOperator`.
@@ -6152,6 +6827,34 @@ impl Check for ZendeskConnectorOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ZendeskConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "GREATER_THAN" => Self::GreaterThan,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ZendeskConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ZendeskConnectorOperator::from(s))
     }
 }
 
@@ -6309,6 +7012,37 @@ impl Check for OperatorPropertiesKeys {
     }
 }
 
+impl From<&str> for OperatorPropertiesKeys {
+    fn from(s: &str) -> Self {
+        match s {
+            "VALUE" => Self::Value,
+            "VALUES" => Self::Values,
+            "DATA_TYPE" => Self::DataType,
+            "UPPER_BOUND" => Self::UpperBound,
+            "LOWER_BOUND" => Self::LowerBound,
+            "SOURCE_DATA_TYPE" => Self::SourceDataType,
+            "DESTINATION_DATA_TYPE" => Self::DestinationDataType,
+            "VALIDATION_ACTION" => Self::ValidationAction,
+            "MASK_VALUE" => Self::MaskValue,
+            "MASK_LENGTH" => Self::MaskLength,
+            "TRUNCATE_LENGTH" => Self::TruncateLength,
+            "MATH_OPERATION_FIELDS_ORDER" => Self::MathOperationFieldsOrder,
+            "CONCAT_FORMAT" => Self::ConcatFormat,
+            "SUBFIELD_CATEGORY_MAP" => Self::SubfieldCategoryMap,
+            "EXCLUDE_SOURCE_FIELDS_LIST" => Self::ExcludeSourceFieldsList,
+            "INCLUDE_NEW_FIELDS" => Self::IncludeNewFields,
+            "ORDERED_PARTITION_KEYS_LIST" => Self::OrderedPartitionKeysList,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OperatorPropertiesKeys> {
+    fn from(s: &str) -> Self {
+        Value::literal(OperatorPropertiesKeys::from(s))
+    }
+}
+
 crate::impl_literal!(OperatorPropertiesKeys);
 
 /// Values of `TaskType`.
@@ -6382,6 +7116,30 @@ impl Check for TaskType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TaskType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Arithmetic" => Self::Arithmetic,
+            "Filter" => Self::Filter,
+            "Map" => Self::Map,
+            "Map_all" => Self::MapAll,
+            "Mask" => Self::Mask,
+            "Merge" => Self::Merge,
+            "Passthrough" => Self::Passthrough,
+            "Truncate" => Self::Truncate,
+            "Validate" => Self::Validate,
+            "Partition" => Self::Partition,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TaskType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TaskType::from(s))
     }
 }
 
@@ -6627,6 +7385,22 @@ impl Check for DataPullMode {
     }
 }
 
+impl From<&str> for DataPullMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Incremental" => Self::Incremental,
+            "Complete" => Self::Complete,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataPullMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataPullMode::from(s))
+    }
+}
+
 crate::impl_literal!(DataPullMode);
 
 /// Values of `TriggerType`.
@@ -6668,6 +7442,23 @@ impl Check for TriggerType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TriggerType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Scheduled" => Self::Scheduled,
+            "Event" => Self::Event,
+            "OnDemand" => Self::OnDemand,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TriggerType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TriggerType::from(s))
     }
 }
 

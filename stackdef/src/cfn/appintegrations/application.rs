@@ -421,6 +421,22 @@ impl Check for Scope {
     }
 }
 
+impl From<&str> for Scope {
+    fn from(s: &str) -> Self {
+        match s {
+            "CROSS_CONTACTS" => Self::CrossContacts,
+            "PER_CONTACT" => Self::PerContact,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Scope> {
+    fn from(s: &str) -> Self {
+        Value::literal(Scope::from(s))
+    }
+}
+
 crate::impl_literal!(Scope);
 
 /// Property type `ApplicationSourceConfig` of `AWS::AppIntegrations::Application`.
@@ -574,6 +590,23 @@ impl Check for ApplicationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ApplicationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STANDARD" => Self::Standard,
+            "SERVICE" => Self::Service,
+            "MCP_SERVER" => Self::McpServer,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApplicationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApplicationType::from(s))
     }
 }
 

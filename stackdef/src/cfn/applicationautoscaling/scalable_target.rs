@@ -347,6 +347,58 @@ impl Check for ScalableDimension {
     }
 }
 
+impl From<&str> for ScalableDimension {
+    fn from(s: &str) -> Self {
+        match s {
+            "appstream:fleet:DesiredCapacity" => Self::AppstreamFleetDesiredCapacity,
+            "cassandra:table:ReadCapacityUnits" => Self::CassandraTableReadCapacityUnits,
+            "cassandra:table:WriteCapacityUnits" => Self::CassandraTableWriteCapacityUnits,
+            "comprehend:document-classifier-endpoint:DesiredInferenceUnits" => {
+                Self::ComprehendDocumentClassifierEndpointDesiredInferenceUnits
+            }
+            "comprehend:entity-recognizer-endpoint:DesiredInferenceUnits" => {
+                Self::ComprehendEntityRecognizerEndpointDesiredInferenceUnits
+            }
+            "custom-resource:ResourceType:Property" => Self::CustomResourceResourceTypeProperty,
+            "dynamodb:index:ReadCapacityUnits" => Self::DynamodbIndexReadCapacityUnits,
+            "dynamodb:index:WriteCapacityUnits" => Self::DynamodbIndexWriteCapacityUnits,
+            "dynamodb:table:ReadCapacityUnits" => Self::DynamodbTableReadCapacityUnits,
+            "dynamodb:table:WriteCapacityUnits" => Self::DynamodbTableWriteCapacityUnits,
+            "ec2:spot-fleet-request:TargetCapacity" => Self::Ec2SpotFleetRequestTargetCapacity,
+            "ecs:service:DesiredCount" => Self::EcsServiceDesiredCount,
+            "elasticache:cache-cluster:Nodes" => Self::ElasticacheCacheClusterNodes,
+            "elasticache:replication-group:NodeGroups" => {
+                Self::ElasticacheReplicationGroupNodeGroups
+            }
+            "elasticache:replication-group:Replicas" => Self::ElasticacheReplicationGroupReplicas,
+            "elasticmapreduce:instancegroup:InstanceCount" => {
+                Self::ElasticmapreduceInstancegroupInstanceCount
+            }
+            "kafka:broker-storage:VolumeSize" => Self::KafkaBrokerStorageVolumeSize,
+            "lambda:function:ProvisionedConcurrency" => Self::LambdaFunctionProvisionedConcurrency,
+            "neptune:cluster:ReadReplicaCount" => Self::NeptuneClusterReadReplicaCount,
+            "rds:cluster:ReadReplicaCount" => Self::RdsClusterReadReplicaCount,
+            "sagemaker:inference-component:DesiredCopyCount" => {
+                Self::SagemakerInferenceComponentDesiredCopyCount
+            }
+            "sagemaker:variant:DesiredInstanceCount" => Self::SagemakerVariantDesiredInstanceCount,
+            "sagemaker:variant:DesiredProvisionedConcurrency" => {
+                Self::SagemakerVariantDesiredProvisionedConcurrency
+            }
+            "workspaces:workspacespool:DesiredUserSessions" => {
+                Self::WorkspacesWorkspacespoolDesiredUserSessions
+            }
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ScalableDimension> {
+    fn from(s: &str) -> Self {
+        Value::literal(ScalableDimension::from(s))
+    }
+}
+
 crate::impl_literal!(ScalableDimension);
 
 /// Property type `ScheduledAction` of `AWS::ApplicationAutoScaling::ScalableTarget`.
@@ -575,6 +627,35 @@ impl Check for ServiceNamespace {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ServiceNamespace {
+    fn from(s: &str) -> Self {
+        match s {
+            "appstream" => Self::Appstream,
+            "cassandra" => Self::Cassandra,
+            "comprehend" => Self::Comprehend,
+            "custom-resource" => Self::CustomResource,
+            "dynamodb" => Self::Dynamodb,
+            "ec2" => Self::Ec2,
+            "ecs" => Self::Ecs,
+            "elasticache" => Self::Elasticache,
+            "elasticmapreduce" => Self::Elasticmapreduce,
+            "kafka" => Self::Kafka,
+            "lambda" => Self::Lambda,
+            "neptune" => Self::Neptune,
+            "rds" => Self::Rds,
+            "sagemaker" => Self::Sagemaker,
+            "workspaces" => Self::Workspaces,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ServiceNamespace> {
+    fn from(s: &str) -> Self {
+        Value::literal(ServiceNamespace::from(s))
     }
 }
 

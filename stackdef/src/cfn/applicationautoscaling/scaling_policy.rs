@@ -301,6 +301,23 @@ impl Check for PolicyType {
     }
 }
 
+impl From<&str> for PolicyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PredictiveScaling" => Self::PredictiveScaling,
+            "StepScaling" => Self::StepScaling,
+            "TargetTrackingScaling" => Self::TargetTrackingScaling,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PolicyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PolicyType::from(s))
+    }
+}
+
 crate::impl_literal!(PolicyType);
 
 /// Property type `PredictiveScalingPolicyConfiguration` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
@@ -450,6 +467,22 @@ impl Check for MaxCapacityBreachBehavior {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MaxCapacityBreachBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "HonorMaxCapacity" => Self::HonorMaxCapacity,
+            "IncreaseMaxCapacity" => Self::IncreaseMaxCapacity,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MaxCapacityBreachBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(MaxCapacityBreachBehavior::from(s))
     }
 }
 
@@ -1298,6 +1331,22 @@ impl Check for Mode {
     }
 }
 
+impl From<&str> for Mode {
+    fn from(s: &str) -> Self {
+        match s {
+            "ForecastAndScale" => Self::ForecastAndScale,
+            "ForecastOnly" => Self::ForecastOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Mode> {
+    fn from(s: &str) -> Self {
+        Value::literal(Mode::from(s))
+    }
+}
+
 crate::impl_literal!(Mode);
 
 /// Values of `ScalableDimension`.
@@ -1444,6 +1493,58 @@ impl Check for ScalableDimension {
     }
 }
 
+impl From<&str> for ScalableDimension {
+    fn from(s: &str) -> Self {
+        match s {
+            "appstream:fleet:DesiredCapacity" => Self::AppstreamFleetDesiredCapacity,
+            "cassandra:table:ReadCapacityUnits" => Self::CassandraTableReadCapacityUnits,
+            "cassandra:table:WriteCapacityUnits" => Self::CassandraTableWriteCapacityUnits,
+            "comprehend:document-classifier-endpoint:DesiredInferenceUnits" => {
+                Self::ComprehendDocumentClassifierEndpointDesiredInferenceUnits
+            }
+            "comprehend:entity-recognizer-endpoint:DesiredInferenceUnits" => {
+                Self::ComprehendEntityRecognizerEndpointDesiredInferenceUnits
+            }
+            "custom-resource:ResourceType:Property" => Self::CustomResourceResourceTypeProperty,
+            "dynamodb:index:ReadCapacityUnits" => Self::DynamodbIndexReadCapacityUnits,
+            "dynamodb:index:WriteCapacityUnits" => Self::DynamodbIndexWriteCapacityUnits,
+            "dynamodb:table:ReadCapacityUnits" => Self::DynamodbTableReadCapacityUnits,
+            "dynamodb:table:WriteCapacityUnits" => Self::DynamodbTableWriteCapacityUnits,
+            "ec2:spot-fleet-request:TargetCapacity" => Self::Ec2SpotFleetRequestTargetCapacity,
+            "ecs:service:DesiredCount" => Self::EcsServiceDesiredCount,
+            "elasticache:cache-cluster:Nodes" => Self::ElasticacheCacheClusterNodes,
+            "elasticache:replication-group:NodeGroups" => {
+                Self::ElasticacheReplicationGroupNodeGroups
+            }
+            "elasticache:replication-group:Replicas" => Self::ElasticacheReplicationGroupReplicas,
+            "elasticmapreduce:instancegroup:InstanceCount" => {
+                Self::ElasticmapreduceInstancegroupInstanceCount
+            }
+            "kafka:broker-storage:VolumeSize" => Self::KafkaBrokerStorageVolumeSize,
+            "lambda:function:ProvisionedConcurrency" => Self::LambdaFunctionProvisionedConcurrency,
+            "neptune:cluster:ReadReplicaCount" => Self::NeptuneClusterReadReplicaCount,
+            "rds:cluster:ReadReplicaCount" => Self::RdsClusterReadReplicaCount,
+            "sagemaker:inference-component:DesiredCopyCount" => {
+                Self::SagemakerInferenceComponentDesiredCopyCount
+            }
+            "sagemaker:variant:DesiredInstanceCount" => Self::SagemakerVariantDesiredInstanceCount,
+            "sagemaker:variant:DesiredProvisionedConcurrency" => {
+                Self::SagemakerVariantDesiredProvisionedConcurrency
+            }
+            "workspaces:workspacespool:DesiredUserSessions" => {
+                Self::WorkspacesWorkspacespoolDesiredUserSessions
+            }
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ScalableDimension> {
+    fn from(s: &str) -> Self {
+        Value::literal(ScalableDimension::from(s))
+    }
+}
+
 crate::impl_literal!(ScalableDimension);
 
 /// Values of `ServiceNamespace`.
@@ -1537,6 +1638,35 @@ impl Check for ServiceNamespace {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ServiceNamespace {
+    fn from(s: &str) -> Self {
+        match s {
+            "appstream" => Self::Appstream,
+            "cassandra" => Self::Cassandra,
+            "comprehend" => Self::Comprehend,
+            "custom-resource" => Self::CustomResource,
+            "dynamodb" => Self::Dynamodb,
+            "ec2" => Self::Ec2,
+            "ecs" => Self::Ecs,
+            "elasticache" => Self::Elasticache,
+            "elasticmapreduce" => Self::Elasticmapreduce,
+            "kafka" => Self::Kafka,
+            "lambda" => Self::Lambda,
+            "neptune" => Self::Neptune,
+            "rds" => Self::Rds,
+            "sagemaker" => Self::Sagemaker,
+            "workspaces" => Self::Workspaces,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ServiceNamespace> {
+    fn from(s: &str) -> Self {
+        Value::literal(ServiceNamespace::from(s))
     }
 }
 
@@ -1679,6 +1809,23 @@ impl Check for AdjustmentType {
     }
 }
 
+impl From<&str> for AdjustmentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ChangeInCapacity" => Self::ChangeInCapacity,
+            "ExactCapacity" => Self::ExactCapacity,
+            "PercentChangeInCapacity" => Self::PercentChangeInCapacity,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AdjustmentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AdjustmentType::from(s))
+    }
+}
+
 crate::impl_literal!(AdjustmentType);
 
 /// Values of `MetricAggregationType`.
@@ -1720,6 +1867,23 @@ impl Check for MetricAggregationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MetricAggregationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Average" => Self::Average,
+            "Maximum" => Self::Maximum,
+            "Minimum" => Self::Minimum,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MetricAggregationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MetricAggregationType::from(s))
     }
 }
 
@@ -2393,6 +2557,25 @@ impl Check for Statistic {
     }
 }
 
+impl From<&str> for Statistic {
+    fn from(s: &str) -> Self {
+        match s {
+            "Average" => Self::Average,
+            "Maximum" => Self::Maximum,
+            "Minimum" => Self::Minimum,
+            "SampleCount" => Self::SampleCount,
+            "Sum" => Self::Sum,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Statistic> {
+    fn from(s: &str) -> Self {
+        Value::literal(Statistic::from(s))
+    }
+}
+
 crate::impl_literal!(Statistic);
 
 /// Property type `PredefinedMetricSpecification` of `AWS::ApplicationAutoScaling::ScalingPolicy`.
@@ -2625,6 +2808,75 @@ impl Check for PredefinedMetricType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PredefinedMetricType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALBRequestCountPerTarget" => Self::AlbRequestCountPerTarget,
+            "AppStreamAverageCapacityUtilization" => Self::AppStreamAverageCapacityUtilization,
+            "CassandraReadCapacityUtilization" => Self::CassandraReadCapacityUtilization,
+            "CassandraWriteCapacityUtilization" => Self::CassandraWriteCapacityUtilization,
+            "ComprehendInferenceUtilization" => Self::ComprehendInferenceUtilization,
+            "DynamoDBReadCapacityUtilization" => Self::DynamoDbReadCapacityUtilization,
+            "DynamoDBWriteCapacityUtilization" => Self::DynamoDbWriteCapacityUtilization,
+            "EC2SpotFleetRequestAverageCPUUtilization" => {
+                Self::Ec2SpotFleetRequestAverageCpuUtilization
+            }
+            "EC2SpotFleetRequestAverageNetworkIn" => Self::Ec2SpotFleetRequestAverageNetworkIn,
+            "EC2SpotFleetRequestAverageNetworkOut" => Self::Ec2SpotFleetRequestAverageNetworkOut,
+            "ECSServiceAverageCPUUtilization" => Self::EcsServiceAverageCpuUtilization,
+            "ECSServiceAverageMemoryUtilization" => Self::EcsServiceAverageMemoryUtilization,
+            "ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage" => {
+                Self::ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage
+            }
+            "ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage" => {
+                Self::ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage
+            }
+            "ElastiCacheDatabaseMemoryUsagePercentage" => {
+                Self::ElastiCacheDatabaseMemoryUsagePercentage
+            }
+            "ElastiCacheEngineCPUUtilization" => Self::ElastiCacheEngineCpuUtilization,
+            "ElastiCachePrimaryEngineCPUUtilization" => {
+                Self::ElastiCachePrimaryEngineCpuUtilization
+            }
+            "ElastiCacheReplicaEngineCPUUtilization" => {
+                Self::ElastiCacheReplicaEngineCpuUtilization
+            }
+            "KafkaBrokerStorageUtilization" => Self::KafkaBrokerStorageUtilization,
+            "LambdaProvisionedConcurrencyUtilization" => {
+                Self::LambdaProvisionedConcurrencyUtilization
+            }
+            "NeptuneReaderAverageCPUUtilization" => Self::NeptuneReaderAverageCpuUtilization,
+            "RDSReaderAverageCPUUtilization" => Self::RdsReaderAverageCpuUtilization,
+            "RDSReaderAverageDatabaseConnections" => Self::RdsReaderAverageDatabaseConnections,
+            "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution" => {
+                Self::SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution
+            }
+            "SageMakerInferenceComponentInvocationsPerCopy" => {
+                Self::SageMakerInferenceComponentInvocationsPerCopy
+            }
+            "SageMakerVariantConcurrentRequestsPerModelHighResolution" => {
+                Self::SageMakerVariantConcurrentRequestsPerModelHighResolution
+            }
+            "SageMakerVariantInvocationsPerInstance" => {
+                Self::SageMakerVariantInvocationsPerInstance
+            }
+            "SageMakerVariantProvisionedConcurrencyUtilization" => {
+                Self::SageMakerVariantProvisionedConcurrencyUtilization
+            }
+            "WorkSpacesAverageUserSessionsCapacityUtilization" => {
+                Self::WorkSpacesAverageUserSessionsCapacityUtilization
+            }
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PredefinedMetricType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PredefinedMetricType::from(s))
     }
 }
 

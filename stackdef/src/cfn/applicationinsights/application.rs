@@ -510,6 +510,23 @@ impl Check for ComponentConfigurationMode {
     }
 }
 
+impl From<&str> for ComponentConfigurationMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "DEFAULT_WITH_OVERWRITE" => Self::DefaultWithOverwrite,
+            "CUSTOM" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComponentConfigurationMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComponentConfigurationMode::from(s))
+    }
+}
+
 crate::impl_literal!(ComponentConfigurationMode);
 
 /// Property type `ComponentConfiguration` of `AWS::ApplicationInsights::Application`.
@@ -886,6 +903,23 @@ impl Check for Severity {
     }
 }
 
+impl From<&str> for Severity {
+    fn from(s: &str) -> Self {
+        match s {
+            "HIGH" => Self::High,
+            "MEDIUM" => Self::Medium,
+            "LOW" => Self::Low,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Severity> {
+    fn from(s: &str) -> Self {
+        Value::literal(Severity::from(s))
+    }
+}
+
 crate::impl_literal!(Severity);
 
 /// Property type `HaClusterPrometheusExporter` of `AWS::ApplicationInsights::Application`.
@@ -1212,6 +1246,23 @@ impl Check for Encoding {
     }
 }
 
+impl From<&str> for Encoding {
+    fn from(s: &str) -> Self {
+        match s {
+            "utf-8" => Self::Utf8,
+            "utf-16" => Self::Utf16,
+            "ascii" => Self::Ascii,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Encoding> {
+    fn from(s: &str) -> Self {
+        Value::literal(Encoding::from(s))
+    }
+}
+
 crate::impl_literal!(Encoding);
 
 /// Property type `NetWeaverPrometheusExporter` of `AWS::ApplicationInsights::Application`.
@@ -1528,6 +1579,25 @@ impl Check for EventLevel {
     }
 }
 
+impl From<&str> for EventLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "INFORMATION" => Self::Information,
+            "WARNING" => Self::Warning,
+            "ERROR" => Self::Error,
+            "CRITICAL" => Self::Critical,
+            "VERBOSE" => Self::Verbose,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EventLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(EventLevel::from(s))
+    }
+}
+
 crate::impl_literal!(EventLevel);
 
 /// Property type `SubComponentTypeConfiguration` of `AWS::ApplicationInsights::Application`.
@@ -1698,6 +1768,22 @@ impl Check for SubComponentType {
     }
 }
 
+impl From<&str> for SubComponentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS::EC2::Instance" => Self::AwsEc2Instance,
+            "AWS::EC2::Volume" => Self::AwsEc2Volume,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SubComponentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SubComponentType::from(s))
+    }
+}
+
 crate::impl_literal!(SubComponentType);
 
 /// Property type `CustomComponent` of `AWS::ApplicationInsights::Application`.
@@ -1809,6 +1895,21 @@ impl Check for GroupingType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for GroupingType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACCOUNT_BASED" => Self::AccountBased,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GroupingType> {
+    fn from(s: &str) -> Self {
+        Value::literal(GroupingType::from(s))
     }
 }
 

@@ -520,6 +520,24 @@ impl Check for DurationUnit {
     }
 }
 
+impl From<&str> for DurationUnit {
+    fn from(s: &str) -> Self {
+        match s {
+            "MINUTE" => Self::Minute,
+            "HOUR" => Self::Hour,
+            "DAY" => Self::Day,
+            "MONTH" => Self::Month,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DurationUnit> {
+    fn from(s: &str) -> Self {
+        Value::literal(DurationUnit::from(s))
+    }
+}
+
 crate::impl_literal!(DurationUnit);
 
 /// Property type `Goal` of `AWS::ApplicationSignals::ServiceLevelObjective`.
@@ -862,6 +880,24 @@ impl Check for ComparisonOperator {
     }
 }
 
+impl From<&str> for ComparisonOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "GreaterThanOrEqualTo" => Self::GreaterThanOrEqualTo,
+            "LessThanOrEqualTo" => Self::LessThanOrEqualTo,
+            "LessThan" => Self::LessThan,
+            "GreaterThan" => Self::GreaterThan,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComparisonOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComparisonOperator::from(s))
+    }
+}
+
 crate::impl_literal!(ComparisonOperator);
 
 /// Property type `RequestBasedSliMetric` of `AWS::ApplicationSignals::ServiceLevelObjective`.
@@ -1077,6 +1113,22 @@ impl Check for MetricType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MetricType {
+    fn from(s: &str) -> Self {
+        match s {
+            "LATENCY" => Self::Latency,
+            "AVAILABILITY" => Self::Availability,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MetricType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MetricType::from(s))
     }
 }
 
@@ -1466,6 +1518,24 @@ impl Check for SliComparisonOperator {
     }
 }
 
+impl From<&str> for SliComparisonOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "GreaterThanOrEqualTo" => Self::GreaterThanOrEqualTo,
+            "LessThanOrEqualTo" => Self::LessThanOrEqualTo,
+            "LessThan" => Self::LessThan,
+            "GreaterThan" => Self::GreaterThan,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SliComparisonOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(SliComparisonOperator::from(s))
+    }
+}
+
 crate::impl_literal!(SliComparisonOperator);
 
 /// Property type `SliMetric` of `AWS::ApplicationSignals::ServiceLevelObjective`.
@@ -1644,6 +1714,22 @@ impl Check for SliMetricMetricType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SliMetricMetricType {
+    fn from(s: &str) -> Self {
+        match s {
+            "LATENCY" => Self::Latency,
+            "AVAILABILITY" => Self::Availability,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SliMetricMetricType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SliMetricMetricType::from(s))
     }
 }
 

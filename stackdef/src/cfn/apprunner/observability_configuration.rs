@@ -316,4 +316,19 @@ impl Check for Vendor {
     }
 }
 
+impl From<&str> for Vendor {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWSXRAY" => Self::Awsxray,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Vendor> {
+    fn from(s: &str) -> Self {
+        Value::literal(Vendor::from(s))
+    }
+}
+
 crate::impl_literal!(Vendor);

@@ -499,6 +499,22 @@ impl Check for Protocol {
     }
 }
 
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "TCP" => Self::Tcp,
+            "HTTP" => Self::Http,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
+    }
+}
+
 crate::impl_literal!(Protocol);
 
 /// Property type `InstanceConfiguration` of `AWS::AppRunner::Service`.
@@ -510,7 +526,6 @@ pub struct InstanceConfiguration {
     pub cpu: Option<Value<String>>,
     /// `InstanceRoleArn` (optional).
     /// Length: 29..=1024 characters.
-    /// Pattern: `arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::[0-9]{12}:role/[\w+=,.@-]{1,64}`.
     pub instance_role_arn: Option<Value<ids::RoleArn>>,
     /// `Memory` (optional).
     /// Length: 3..=6 characters.
@@ -572,7 +587,15 @@ impl Check for InstanceConfiguration {
             },
             out,
         );
-        self.instance_role_arn.check(&path.field("InstanceRoleArn"), &Rules { min_length: Some(29), max_length: Some(1024), pattern: Some("arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::[0-9]{12}:role/[\\w+=,.@-]{1,64}"), ..Rules::NONE }, out);
+        self.instance_role_arn.check(
+            &path.field("InstanceRoleArn"),
+            &Rules {
+                min_length: Some(29),
+                max_length: Some(1024),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.memory.check(
             &path.field("Memory"),
             &Rules {
@@ -749,6 +772,22 @@ impl Check for EgressType {
     }
 }
 
+impl From<&str> for EgressType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "VPC" => Self::Vpc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EgressType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EgressType::from(s))
+    }
+}
+
 crate::impl_literal!(EgressType);
 
 /// Property type `IngressConfiguration` of `AWS::AppRunner::Service`.
@@ -820,6 +859,22 @@ impl Check for IpAddressType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IpAddressType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPV4" => Self::Ipv4,
+            "DUAL_STACK" => Self::DualStack,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpAddressType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpAddressType::from(s))
     }
 }
 
@@ -968,7 +1023,6 @@ crate::impl_literal!(SourceConfiguration);
 pub struct AuthenticationConfiguration {
     /// `AccessRoleArn` (optional).
     /// Length: 29..=1024 characters.
-    /// Pattern: `arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::[0-9]{12}:role/[\w+=,.@-]{1,64}`.
     pub access_role_arn: Option<Value<ids::RoleArn>>,
     /// `ConnectionArn` (optional).
     /// Length: 1..=1011 characters.
@@ -1010,7 +1064,15 @@ impl ToTemplate for AuthenticationConfiguration {
 
 impl Check for AuthenticationConfiguration {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_role_arn.check(&path.field("AccessRoleArn"), &Rules { min_length: Some(29), max_length: Some(1024), pattern: Some("arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::[0-9]{12}:role/[\\w+=,.@-]{1,64}"), ..Rules::NONE }, out);
+        self.access_role_arn.check(
+            &path.field("AccessRoleArn"),
+            &Rules {
+                min_length: Some(29),
+                max_length: Some(1024),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.connection_arn.check(
             &path.field("ConnectionArn"),
             &Rules {
@@ -1390,6 +1452,33 @@ impl Check for Runtime {
     }
 }
 
+impl From<&str> for Runtime {
+    fn from(s: &str) -> Self {
+        match s {
+            "PYTHON_3" => Self::Python3,
+            "NODEJS_12" => Self::Nodejs12,
+            "NODEJS_14" => Self::Nodejs14,
+            "CORRETTO_8" => Self::Corretto8,
+            "CORRETTO_11" => Self::Corretto11,
+            "NODEJS_16" => Self::Nodejs16,
+            "GO_1" => Self::Go1,
+            "DOTNET_6" => Self::Dotnet6,
+            "PHP_81" => Self::Php81,
+            "RUBY_31" => Self::Ruby31,
+            "PYTHON_311" => Self::Python311,
+            "NODEJS_18" => Self::Nodejs18,
+            "NODEJS_22" => Self::Nodejs22,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Runtime> {
+    fn from(s: &str) -> Self {
+        Value::literal(Runtime::from(s))
+    }
+}
+
 crate::impl_literal!(Runtime);
 
 /// Property type `KeyValuePair` of `AWS::AppRunner::Service`.
@@ -1479,6 +1568,22 @@ impl Check for ConfigurationSource {
     }
 }
 
+impl From<&str> for ConfigurationSource {
+    fn from(s: &str) -> Self {
+        match s {
+            "REPOSITORY" => Self::Repository,
+            "API" => Self::Api,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConfigurationSource> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConfigurationSource::from(s))
+    }
+}
+
 crate::impl_literal!(ConfigurationSource);
 
 /// Property type `SourceCodeVersion` of `AWS::AppRunner::Service`.
@@ -1560,6 +1665,21 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "BRANCH" => Self::Branch,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 
@@ -1769,6 +1889,22 @@ impl Check for ImageRepositoryType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ImageRepositoryType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ECR" => Self::Ecr,
+            "ECR_PUBLIC" => Self::EcrPublic,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ImageRepositoryType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ImageRepositoryType::from(s))
     }
 }
 

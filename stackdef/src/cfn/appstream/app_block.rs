@@ -282,6 +282,22 @@ impl Check for PackagingType {
     }
 }
 
+impl From<&str> for PackagingType {
+    fn from(s: &str) -> Self {
+        match s {
+            "APPSTREAM2" => Self::Appstream2,
+            "CUSTOM" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PackagingType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PackagingType::from(s))
+    }
+}
+
 crate::impl_literal!(PackagingType);
 
 /// Property type `ScriptDetails` of `AWS::AppStream::AppBlock`.

@@ -356,6 +356,21 @@ impl Check for EndpointType {
     }
 }
 
+impl From<&str> for EndpointType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STREAMING" => Self::Streaming,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EndpointType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EndpointType::from(s))
+    }
+}
+
 crate::impl_literal!(EndpointType);
 
 /// Values of `PlatformType`.
@@ -391,6 +406,21 @@ impl Check for PlatformType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PlatformType {
+    fn from(s: &str) -> Self {
+        match s {
+            "WINDOWS_SERVER_2019" => Self::WindowsServer2019,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PlatformType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PlatformType::from(s))
     }
 }
 

@@ -437,4 +437,27 @@ impl Check for PlatformType {
     }
 }
 
+impl From<&str> for PlatformType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AMAZON_LINUX2" => Self::AmazonLinux2,
+            "RHEL8" => Self::Rhel8,
+            "ROCKY_LINUX8" => Self::RockyLinux8,
+            "UBUNTU_PRO_2404" => Self::UbuntuPro2404,
+            "WINDOWS" => Self::Windows,
+            "WINDOWS_SERVER_2016" => Self::WindowsServer2016,
+            "WINDOWS_SERVER_2019" => Self::WindowsServer2019,
+            "WINDOWS_SERVER_2022" => Self::WindowsServer2022,
+            "WINDOWS_SERVER_2025" => Self::WindowsServer2025,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PlatformType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PlatformType::from(s))
+    }
+}
+
 crate::impl_literal!(PlatformType);

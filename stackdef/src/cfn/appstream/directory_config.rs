@@ -268,6 +268,23 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            "ENABLED_NO_DIRECTORY_LOGIN_FALLBACK" => Self::EnabledNoDirectoryLoginFallback,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Property type `ServiceAccountCredentials` of `AWS::AppStream::DirectoryConfig`.

@@ -225,6 +225,22 @@ impl Check for AppVisibility {
     }
 }
 
+impl From<&str> for AppVisibility {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "ASSOCIATED" => Self::Associated,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AppVisibility> {
+    fn from(s: &str) -> Self {
+        Value::literal(AppVisibility::from(s))
+    }
+}
+
 crate::impl_literal!(AppVisibility);
 
 /// Property type `Attribute` of `AWS::AppStream::Entitlement`.

@@ -472,6 +472,21 @@ impl Check for EndpointType {
     }
 }
 
+impl From<&str> for EndpointType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STREAMING" => Self::Streaming,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EndpointType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EndpointType::from(s))
+    }
+}
+
 crate::impl_literal!(EndpointType);
 
 /// Property type `DomainJoinInfo` of `AWS::AppStream::ImageBuilder`.

@@ -433,6 +433,21 @@ impl Check for EndpointType {
     }
 }
 
+impl From<&str> for EndpointType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STREAMING" => Self::Streaming,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EndpointType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EndpointType::from(s))
+    }
+}
+
 crate::impl_literal!(EndpointType);
 
 /// Property type `ApplicationSettings` of `AWS::AppStream::Stack`.
@@ -617,6 +632,23 @@ impl Check for ConnectorType {
     }
 }
 
+impl From<&str> for ConnectorType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GOOGLE_DRIVE" => Self::GoogleDrive,
+            "HOMEFOLDERS" => Self::Homefolders,
+            "ONE_DRIVE" => Self::OneDrive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConnectorType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConnectorType::from(s))
+    }
+}
+
 crate::impl_literal!(ConnectorType);
 
 /// Property type `StreamingExperienceSettings` of `AWS::AppStream::Stack`.
@@ -695,6 +727,22 @@ impl Check for PreferredProtocol {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PreferredProtocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "TCP" => Self::Tcp,
+            "UDP" => Self::Udp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PreferredProtocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(PreferredProtocol::from(s))
     }
 }
 
@@ -849,6 +897,28 @@ impl Check for Action {
     }
 }
 
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTO_TIME_ZONE_REDIRECTION" => Self::AutoTimeZoneRedirection,
+            "CLIPBOARD_COPY_FROM_LOCAL_DEVICE" => Self::ClipboardCopyFromLocalDevice,
+            "CLIPBOARD_COPY_TO_LOCAL_DEVICE" => Self::ClipboardCopyToLocalDevice,
+            "DOMAIN_PASSWORD_SIGNIN" => Self::DomainPasswordSignin,
+            "DOMAIN_SMART_CARD_SIGNIN" => Self::DomainSmartCardSignin,
+            "FILE_DOWNLOAD" => Self::FileDownload,
+            "FILE_UPLOAD" => Self::FileUpload,
+            "PRINTING_TO_LOCAL_DEVICE" => Self::PrintingToLocalDevice,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Action> {
+    fn from(s: &str) -> Self {
+        Value::literal(Action::from(s))
+    }
+}
+
 crate::impl_literal!(Action);
 
 /// Values of `Permission`.
@@ -887,6 +957,22 @@ impl Check for Permission {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Permission {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Permission> {
+    fn from(s: &str) -> Self {
+        Value::literal(Permission::from(s))
     }
 }
 

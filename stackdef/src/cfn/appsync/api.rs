@@ -409,6 +409,25 @@ impl Check for AuthenticationType {
     }
 }
 
+impl From<&str> for AuthenticationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AMAZON_COGNITO_USER_POOLS" => Self::AmazonCognitoUserPools,
+            "AWS_IAM" => Self::AwsIam,
+            "API_KEY" => Self::ApiKey,
+            "OPENID_CONNECT" => Self::OpenidConnect,
+            "AWS_LAMBDA" => Self::AwsLambda,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthenticationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthenticationType::from(s))
+    }
+}
+
 crate::impl_literal!(AuthenticationType);
 
 /// Property type `CognitoConfig` of `AWS::AppSync::Api`.
@@ -714,6 +733,25 @@ impl Check for EventLogLevel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EventLogLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "ERROR" => Self::Error,
+            "ALL" => Self::All,
+            "INFO" => Self::Info,
+            "DEBUG" => Self::Debug,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EventLogLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(EventLogLevel::from(s))
     }
 }
 

@@ -351,6 +351,22 @@ impl Check for HandlerBehavior {
     }
 }
 
+impl From<&str> for HandlerBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "CODE" => Self::Code,
+            "DIRECT" => Self::Direct,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HandlerBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(HandlerBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(HandlerBehavior);
 
 /// Property type `Integration` of `AWS::AppSync::ChannelNamespace`.
@@ -484,6 +500,22 @@ impl Check for InvokeType {
     }
 }
 
+impl From<&str> for InvokeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "REQUEST_RESPONSE" => Self::RequestResponse,
+            "EVENT" => Self::Event,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InvokeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InvokeType::from(s))
+    }
+}
+
 crate::impl_literal!(InvokeType);
 
 /// Property type `AuthMode` of `AWS::AppSync::ChannelNamespace`.
@@ -575,6 +607,25 @@ impl Check for AuthenticationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AuthenticationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AMAZON_COGNITO_USER_POOLS" => Self::AmazonCognitoUserPools,
+            "AWS_IAM" => Self::AwsIam,
+            "API_KEY" => Self::ApiKey,
+            "OPENID_CONNECT" => Self::OpenidConnect,
+            "AWS_LAMBDA" => Self::AwsLambda,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthenticationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthenticationType::from(s))
     }
 }
 

@@ -591,6 +591,21 @@ impl Check for AuthorizationType {
     }
 }
 
+impl From<&str> for AuthorizationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS_IAM" => Self::AwsIam,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthorizationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthorizationType::from(s))
+    }
+}
+
 crate::impl_literal!(AuthorizationType);
 
 /// Property type `AwsIamConfig` of `AWS::AppSync::DataSource`.
@@ -710,6 +725,22 @@ impl Check for MetricsConfig {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MetricsConfig {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MetricsConfig> {
+    fn from(s: &str) -> Self {
+        Value::literal(MetricsConfig::from(s))
     }
 }
 
@@ -915,6 +946,21 @@ impl Check for RelationalDatabaseSourceType {
     }
 }
 
+impl From<&str> for RelationalDatabaseSourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "RDS_HTTP_ENDPOINT" => Self::RdsHttpEndpoint,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RelationalDatabaseSourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RelationalDatabaseSourceType::from(s))
+    }
+}
+
 crate::impl_literal!(RelationalDatabaseSourceType);
 
 /// Values of `Type`.
@@ -984,6 +1030,29 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "AMAZON_BEDROCK_RUNTIME" => Self::AmazonBedrockRuntime,
+            "AMAZON_DYNAMODB" => Self::AmazonDynamodb,
+            "AMAZON_ELASTICSEARCH" => Self::AmazonElasticsearch,
+            "AMAZON_EVENTBRIDGE" => Self::AmazonEventbridge,
+            "AMAZON_OPENSEARCH_SERVICE" => Self::AmazonOpensearchService,
+            "AWS_LAMBDA" => Self::AwsLambda,
+            "HTTP" => Self::Http,
+            "NONE" => Self::None,
+            "RELATIONAL_DATABASE" => Self::RelationalDatabase,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

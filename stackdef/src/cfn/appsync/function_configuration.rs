@@ -412,6 +412,21 @@ impl Check for Name {
     }
 }
 
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        match s {
+            "APPSYNC_JS" => Self::AppsyncJs,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Name> {
+    fn from(s: &str) -> Self {
+        Value::literal(Name::from(s))
+    }
+}
+
 crate::impl_literal!(Name);
 
 /// Property type `SyncConfig` of `AWS::AppSync::FunctionConfiguration`.
@@ -521,6 +536,22 @@ impl Check for ConflictDetection {
     }
 }
 
+impl From<&str> for ConflictDetection {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "VERSION" => Self::Version,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConflictDetection> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConflictDetection::from(s))
+    }
+}
+
 crate::impl_literal!(ConflictDetection);
 
 /// Values of `ConflictHandler`.
@@ -566,6 +597,24 @@ impl Check for ConflictHandler {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ConflictHandler {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTOMERGE" => Self::Automerge,
+            "LAMBDA" => Self::Lambda,
+            "NONE" => Self::None,
+            "OPTIMISTIC_CONCURRENCY" => Self::OptimisticConcurrency,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConflictHandler> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConflictHandler::from(s))
     }
 }
 

@@ -525,6 +525,25 @@ impl Check for AuthenticationType {
     }
 }
 
+impl From<&str> for AuthenticationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AMAZON_COGNITO_USER_POOLS" => Self::AmazonCognitoUserPools,
+            "API_KEY" => Self::ApiKey,
+            "AWS_IAM" => Self::AwsIam,
+            "AWS_LAMBDA" => Self::AwsLambda,
+            "OPENID_CONNECT" => Self::OpenidConnect,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthenticationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthenticationType::from(s))
+    }
+}
+
 crate::impl_literal!(AuthenticationType);
 
 /// Property type `LambdaAuthorizerConfig` of `AWS::AppSync::GraphQLApi`.
@@ -765,6 +784,22 @@ impl Check for ApiType {
     }
 }
 
+impl From<&str> for ApiType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GRAPHQL" => Self::Graphql,
+            "MERGED" => Self::Merged,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApiType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApiType::from(s))
+    }
+}
+
 crate::impl_literal!(ApiType);
 
 /// Values of `GraphQlApiPropsAuthenticationType`.
@@ -818,6 +853,25 @@ impl Check for GraphQlApiPropsAuthenticationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for GraphQlApiPropsAuthenticationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AMAZON_COGNITO_USER_POOLS" => Self::AmazonCognitoUserPools,
+            "API_KEY" => Self::ApiKey,
+            "AWS_IAM" => Self::AwsIam,
+            "AWS_LAMBDA" => Self::AwsLambda,
+            "OPENID_CONNECT" => Self::OpenidConnect,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GraphQlApiPropsAuthenticationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(GraphQlApiPropsAuthenticationType::from(s))
     }
 }
 
@@ -932,6 +986,22 @@ impl Check for DataSourceLevelMetricsBehavior {
     }
 }
 
+impl From<&str> for DataSourceLevelMetricsBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "FULL_REQUEST_DATA_SOURCE_METRICS" => Self::FullRequestDataSourceMetrics,
+            "PER_DATA_SOURCE_METRICS" => Self::PerDataSourceMetrics,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataSourceLevelMetricsBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataSourceLevelMetricsBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(DataSourceLevelMetricsBehavior);
 
 /// Values of `OperationLevelMetricsConfig`.
@@ -970,6 +1040,22 @@ impl Check for OperationLevelMetricsConfig {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OperationLevelMetricsConfig {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OperationLevelMetricsConfig> {
+    fn from(s: &str) -> Self {
+        Value::literal(OperationLevelMetricsConfig::from(s))
     }
 }
 
@@ -1015,6 +1101,22 @@ impl Check for ResolverLevelMetricsBehavior {
     }
 }
 
+impl From<&str> for ResolverLevelMetricsBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "FULL_REQUEST_RESOLVER_METRICS" => Self::FullRequestResolverMetrics,
+            "PER_RESOLVER_METRICS" => Self::PerResolverMetrics,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResolverLevelMetricsBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResolverLevelMetricsBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(ResolverLevelMetricsBehavior);
 
 /// Values of `IntrospectionConfig`.
@@ -1053,6 +1155,22 @@ impl Check for IntrospectionConfig {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IntrospectionConfig {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IntrospectionConfig> {
+    fn from(s: &str) -> Self {
+        Value::literal(IntrospectionConfig::from(s))
     }
 }
 
@@ -1160,6 +1278,25 @@ impl Check for FieldLogLevel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FieldLogLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "DEBUG" => Self::Debug,
+            "ERROR" => Self::Error,
+            "INFO" => Self::Info,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FieldLogLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(FieldLogLevel::from(s))
     }
 }
 
@@ -1311,6 +1448,22 @@ impl Check for DefaultAction {
     }
 }
 
+impl From<&str> for DefaultAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW" => Self::Allow,
+            "DENY" => Self::Deny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DefaultAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(DefaultAction::from(s))
+    }
+}
+
 crate::impl_literal!(DefaultAction);
 
 /// Values of `Visibility`.
@@ -1349,6 +1502,22 @@ impl Check for Visibility {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Visibility {
+    fn from(s: &str) -> Self {
+        match s {
+            "GLOBAL" => Self::Global,
+            "PRIVATE" => Self::Private,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Visibility> {
+    fn from(s: &str) -> Self {
+        Value::literal(Visibility::from(s))
     }
 }
 

@@ -463,6 +463,22 @@ impl Check for Kind {
     }
 }
 
+impl From<&str> for Kind {
+    fn from(s: &str) -> Self {
+        match s {
+            "PIPELINE" => Self::Pipeline,
+            "UNIT" => Self::Unit,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Kind> {
+    fn from(s: &str) -> Self {
+        Value::literal(Kind::from(s))
+    }
+}
+
 crate::impl_literal!(Kind);
 
 /// Values of `MetricsConfig`.
@@ -501,6 +517,22 @@ impl Check for MetricsConfig {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MetricsConfig {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MetricsConfig> {
+    fn from(s: &str) -> Self {
+        Value::literal(MetricsConfig::from(s))
     }
 }
 
@@ -616,6 +648,21 @@ impl Check for Name {
     }
 }
 
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        match s {
+            "APPSYNC_JS" => Self::AppsyncJs,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Name> {
+    fn from(s: &str) -> Self {
+        Value::literal(Name::from(s))
+    }
+}
+
 crate::impl_literal!(Name);
 
 /// Property type `SyncConfig` of `AWS::AppSync::Resolver`.
@@ -725,6 +772,22 @@ impl Check for ConflictDetection {
     }
 }
 
+impl From<&str> for ConflictDetection {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "VERSION" => Self::Version,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConflictDetection> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConflictDetection::from(s))
+    }
+}
+
 crate::impl_literal!(ConflictDetection);
 
 /// Values of `ConflictHandler`.
@@ -770,6 +833,24 @@ impl Check for ConflictHandler {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ConflictHandler {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTOMERGE" => Self::Automerge,
+            "LAMBDA" => Self::Lambda,
+            "NONE" => Self::None,
+            "OPTIMISTIC_CONCURRENCY" => Self::OptimisticConcurrency,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConflictHandler> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConflictHandler::from(s))
     }
 }
 

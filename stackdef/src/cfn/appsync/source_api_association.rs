@@ -284,4 +284,20 @@ impl Check for MergeType {
     }
 }
 
+impl From<&str> for MergeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTO_MERGE" => Self::AutoMerge,
+            "MANUAL_MERGE" => Self::ManualMerge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MergeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MergeType::from(s))
+    }
+}
+
 crate::impl_literal!(MergeType);

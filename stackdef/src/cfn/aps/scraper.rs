@@ -642,6 +642,23 @@ impl Check for ScraperComponentType {
     }
 }
 
+impl From<&str> for ScraperComponentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SERVICE_DISCOVERY" => Self::ServiceDiscovery,
+            "COLLECTOR" => Self::Collector,
+            "EXPORTER" => Self::Exporter,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ScraperComponentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ScraperComponentType::from(s))
+    }
+}
+
 crate::impl_literal!(ScraperComponentType);
 
 /// Property type `Source` of `AWS::APS::Scraper`.

@@ -443,6 +443,22 @@ impl Check for AlarmType {
     }
 }
 
+impl From<&str> for AlarmType {
+    fn from(s: &str) -> Self {
+        match s {
+            "applicationHealth" => Self::ApplicationHealth,
+            "trigger" => Self::Trigger,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AlarmType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AlarmType::from(s))
+    }
+}
+
 crate::impl_literal!(AlarmType);
 
 /// Values of `RecoveryApproach`.
@@ -481,6 +497,22 @@ impl Check for RecoveryApproach {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RecoveryApproach {
+    fn from(s: &str) -> Self {
+        match s {
+            "activeActive" => Self::ActiveActive,
+            "activePassive" => Self::ActivePassive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RecoveryApproach> {
+    fn from(s: &str) -> Self {
+        Value::literal(RecoveryApproach::from(s))
     }
 }
 
@@ -658,6 +690,23 @@ impl Check for WorkflowTargetAction {
     }
 }
 
+impl From<&str> for WorkflowTargetAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "activate" => Self::Activate,
+            "deactivate" => Self::Deactivate,
+            "postRecovery" => Self::PostRecovery,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WorkflowTargetAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(WorkflowTargetAction::from(s))
+    }
+}
+
 crate::impl_literal!(WorkflowTargetAction);
 
 /// Property type `TriggerCondition` of `AWS::ARCRegionSwitch::Plan`.
@@ -739,6 +788,22 @@ impl Check for AlarmCondition {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AlarmCondition {
+    fn from(s: &str) -> Self {
+        match s {
+            "red" => Self::Red,
+            "green" => Self::Green,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AlarmCondition> {
+    fn from(s: &str) -> Self {
+        Value::literal(AlarmCondition::from(s))
     }
 }
 
@@ -968,6 +1033,33 @@ impl Check for ExecutionBlockType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ExecutionBlockType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CustomActionLambda" => Self::CustomActionLambda,
+            "ManualApproval" => Self::ManualApproval,
+            "AuroraGlobalDatabase" => Self::AuroraGlobalDatabase,
+            "EC2AutoScaling" => Self::Ec2AutoScaling,
+            "ARCRoutingControl" => Self::ArcRoutingControl,
+            "ARCRegionSwitchPlan" => Self::ArcRegionSwitchPlan,
+            "Parallel" => Self::Parallel,
+            "ECSServiceScaling" => Self::EcsServiceScaling,
+            "EKSResourceScaling" => Self::EksResourceScaling,
+            "Route53HealthCheck" => Self::Route53HealthCheck,
+            "DocumentDb" => Self::DocumentDb,
+            "RdsPromoteReadReplica" => Self::RdsPromoteReadReplica,
+            "RdsCreateCrossRegionReplica" => Self::RdsCreateCrossRegionReplica,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ExecutionBlockType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ExecutionBlockType::from(s))
     }
 }
 

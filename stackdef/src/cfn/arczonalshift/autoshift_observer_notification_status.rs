@@ -156,4 +156,19 @@ impl Check for AutoshiftObserverNotificationStatusProperty {
     }
 }
 
+impl From<&str> for AutoshiftObserverNotificationStatusProperty {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AutoshiftObserverNotificationStatusProperty> {
+    fn from(s: &str) -> Self {
+        Value::literal(AutoshiftObserverNotificationStatusProperty::from(s))
+    }
+}
+
 crate::impl_literal!(AutoshiftObserverNotificationStatusProperty);

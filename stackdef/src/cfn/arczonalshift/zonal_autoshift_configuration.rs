@@ -378,4 +378,19 @@ impl Check for ZonalAutoshiftStatus {
     }
 }
 
+impl From<&str> for ZonalAutoshiftStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ZonalAutoshiftStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(ZonalAutoshiftStatus::from(s))
+    }
+}
+
 crate::impl_literal!(ZonalAutoshiftStatus);

@@ -290,6 +290,29 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "CREATE_IN_PROGRESS" => Self::CreateInProgress,
+            "CREATE_COMPLETE" => Self::CreateComplete,
+            "CREATE_FAILED" => Self::CreateFailed,
+            "CREATE_FAILED_CLEANUP_IN_PROGRESS" => Self::CreateFailedCleanupInProgress,
+            "CREATE_FAILED_CLEANUP_COMPLETE" => Self::CreateFailedCleanupComplete,
+            "CREATE_FAILED_CLEANUP_FAILED" => Self::CreateFailedCleanupFailed,
+            "DELETE_IN_PROGRESS" => Self::DeleteInProgress,
+            "DELETE_COMPLETE" => Self::DeleteComplete,
+            "DELETE_FAILED" => Self::DeleteFailed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Property type `Tag` of `AWS::Athena::DataCatalog`.
@@ -389,6 +412,24 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "LAMBDA" => Self::Lambda,
+            "GLUE" => Self::Glue,
+            "HIVE" => Self::Hive,
+            "FEDERATED" => Self::Federated,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

@@ -276,6 +276,22 @@ impl Check for State {
     }
 }
 
+impl From<&str> for State {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<State> {
+    fn from(s: &str) -> Self {
+        Value::literal(State::from(s))
+    }
+}
+
 crate::impl_literal!(State);
 
 /// Property type `Tag` of `AWS::Athena::WorkGroup`.
@@ -1265,6 +1281,21 @@ impl Check for S3AclOption {
     }
 }
 
+impl From<&str> for S3AclOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "BUCKET_OWNER_FULL_CONTROL" => Self::BucketOwnerFullControl,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3AclOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3AclOption::from(s))
+    }
+}
+
 crate::impl_literal!(S3AclOption);
 
 /// Property type `EncryptionConfiguration` of `AWS::Athena::WorkGroup`.
@@ -1353,6 +1384,23 @@ impl Check for EncryptionOption {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EncryptionOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "SSE_S3" => Self::SseS3,
+            "SSE_KMS" => Self::SseKms,
+            "CSE_KMS" => Self::CseKms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionOption::from(s))
     }
 }
 

@@ -393,6 +393,21 @@ impl Check for AssessmentReportDestinationType {
     }
 }
 
+impl From<&str> for AssessmentReportDestinationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "S3" => Self::S3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AssessmentReportDestinationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AssessmentReportDestinationType::from(s))
+    }
+}
+
 crate::impl_literal!(AssessmentReportDestinationType);
 
 /// Property type `AwsAccount` of `AWS::AuditManager::Assessment`.
@@ -764,6 +779,22 @@ impl Check for RoleType {
     }
 }
 
+impl From<&str> for RoleType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROCESS_OWNER" => Self::ProcessOwner,
+            "RESOURCE_OWNER" => Self::ResourceOwner,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RoleType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RoleType::from(s))
+    }
+}
+
 crate::impl_literal!(RoleType);
 
 /// Values of `DelegationStatus`.
@@ -805,6 +836,23 @@ impl Check for DelegationStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DelegationStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "IN_PROGRESS" => Self::InProgress,
+            "UNDER_REVIEW" => Self::UnderReview,
+            "COMPLETE" => Self::Complete,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DelegationStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(DelegationStatus::from(s))
     }
 }
 
@@ -1018,6 +1066,22 @@ impl Check for AssessmentStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AssessmentStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACTIVE" => Self::Active,
+            "INACTIVE" => Self::Inactive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AssessmentStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(AssessmentStatus::from(s))
     }
 }
 

@@ -885,6 +885,22 @@ impl Check for CapacityDistributionStrategy {
     }
 }
 
+impl From<&str> for CapacityDistributionStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "balanced-best-effort" => Self::BalancedBestEffort,
+            "balanced-only" => Self::BalancedOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CapacityDistributionStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(CapacityDistributionStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(CapacityDistributionStrategy);
 
 /// Property type `AvailabilityZoneImpairmentPolicy` of `AWS::AutoScaling::AutoScalingGroup`.
@@ -972,6 +988,22 @@ impl Check for ImpairedZoneHealthCheckBehavior {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ImpairedZoneHealthCheckBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "IgnoreUnhealthy" => Self::IgnoreUnhealthy,
+            "ReplaceUnhealthy" => Self::ReplaceUnhealthy,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ImpairedZoneHealthCheckBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(ImpairedZoneHealthCheckBehavior::from(s))
     }
 }
 
@@ -1084,6 +1116,24 @@ impl Check for CapacityReservationPreference {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CapacityReservationPreference {
+    fn from(s: &str) -> Self {
+        match s {
+            "capacity-reservations-first" => Self::CapacityReservationsFirst,
+            "capacity-reservations-only" => Self::CapacityReservationsOnly,
+            "default" => Self::Default,
+            "none" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CapacityReservationPreference> {
+    fn from(s: &str) -> Self {
+        Value::literal(CapacityReservationPreference::from(s))
     }
 }
 
@@ -1223,6 +1273,23 @@ impl Check for DeletionProtection {
     }
 }
 
+impl From<&str> for DeletionProtection {
+    fn from(s: &str) -> Self {
+        match s {
+            "none" => Self::None,
+            "prevent-all-deletion" => Self::PreventAllDeletion,
+            "prevent-force-deletion" => Self::PreventForceDeletion,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeletionProtection> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeletionProtection::from(s))
+    }
+}
+
 crate::impl_literal!(DeletionProtection);
 
 /// Property type `InstanceLifecyclePolicy` of `AWS::AutoScaling::AutoScalingGroup`.
@@ -1341,6 +1408,22 @@ impl Check for TerminateHookAbandon {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TerminateHookAbandon {
+    fn from(s: &str) -> Self {
+        match s {
+            "retain" => Self::Retain,
+            "terminate" => Self::Terminate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TerminateHookAbandon> {
+    fn from(s: &str) -> Self {
+        Value::literal(TerminateHookAbandon::from(s))
     }
 }
 
@@ -2593,6 +2676,24 @@ impl Check for AcceleratorManufacturers {
     }
 }
 
+impl From<&str> for AcceleratorManufacturers {
+    fn from(s: &str) -> Self {
+        match s {
+            "amazon-web-services" => Self::AmazonWebServices,
+            "amd" => Self::Amd,
+            "nvidia" => Self::Nvidia,
+            "xilinx" => Self::Xilinx,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AcceleratorManufacturers> {
+    fn from(s: &str) -> Self {
+        Value::literal(AcceleratorManufacturers::from(s))
+    }
+}
+
 crate::impl_literal!(AcceleratorManufacturers);
 
 /// Values of `AcceleratorNames`.
@@ -2654,6 +2755,27 @@ impl Check for AcceleratorNames {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AcceleratorNames {
+    fn from(s: &str) -> Self {
+        match s {
+            "a100" => Self::A100,
+            "k80" => Self::K80,
+            "m60" => Self::M60,
+            "radeon-pro-v520" => Self::RadeonProV520,
+            "t4" => Self::T4,
+            "v100" => Self::V100,
+            "vu9p" => Self::Vu9p,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AcceleratorNames> {
+    fn from(s: &str) -> Self {
+        Value::literal(AcceleratorNames::from(s))
     }
 }
 
@@ -2768,6 +2890,23 @@ impl Check for AcceleratorTypes {
     }
 }
 
+impl From<&str> for AcceleratorTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "fpga" => Self::Fpga,
+            "gpu" => Self::Gpu,
+            "inference" => Self::Inference,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AcceleratorTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(AcceleratorTypes::from(s))
+    }
+}
+
 crate::impl_literal!(AcceleratorTypes);
 
 /// Values of `BareMetal`.
@@ -2809,6 +2948,23 @@ impl Check for BareMetal {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for BareMetal {
+    fn from(s: &str) -> Self {
+        match s {
+            "excluded" => Self::Excluded,
+            "included" => Self::Included,
+            "required" => Self::Required,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BareMetal> {
+    fn from(s: &str) -> Self {
+        Value::literal(BareMetal::from(s))
     }
 }
 
@@ -3038,6 +3194,23 @@ impl Check for BurstablePerformance {
     }
 }
 
+impl From<&str> for BurstablePerformance {
+    fn from(s: &str) -> Self {
+        match s {
+            "excluded" => Self::Excluded,
+            "included" => Self::Included,
+            "required" => Self::Required,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BurstablePerformance> {
+    fn from(s: &str) -> Self {
+        Value::literal(BurstablePerformance::from(s))
+    }
+}
+
 crate::impl_literal!(BurstablePerformance);
 
 /// Values of `CpuManufacturers`.
@@ -3085,6 +3258,24 @@ impl Check for CpuManufacturers {
     }
 }
 
+impl From<&str> for CpuManufacturers {
+    fn from(s: &str) -> Self {
+        match s {
+            "amazon-web-services" => Self::AmazonWebServices,
+            "amd" => Self::Amd,
+            "apple" => Self::Apple,
+            "intel" => Self::Intel,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CpuManufacturers> {
+    fn from(s: &str) -> Self {
+        Value::literal(CpuManufacturers::from(s))
+    }
+}
+
 crate::impl_literal!(CpuManufacturers);
 
 /// Values of `InstanceGenerations`.
@@ -3123,6 +3314,22 @@ impl Check for InstanceGenerations {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InstanceGenerations {
+    fn from(s: &str) -> Self {
+        match s {
+            "current" => Self::Current,
+            "previous" => Self::Previous,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceGenerations> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceGenerations::from(s))
     }
 }
 
@@ -3170,6 +3377,23 @@ impl Check for LocalStorage {
     }
 }
 
+impl From<&str> for LocalStorage {
+    fn from(s: &str) -> Self {
+        match s {
+            "excluded" => Self::Excluded,
+            "included" => Self::Included,
+            "required" => Self::Required,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LocalStorage> {
+    fn from(s: &str) -> Self {
+        Value::literal(LocalStorage::from(s))
+    }
+}
+
 crate::impl_literal!(LocalStorage);
 
 /// Values of `LocalStorageTypes`.
@@ -3208,6 +3432,22 @@ impl Check for LocalStorageTypes {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LocalStorageTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "hdd" => Self::Hdd,
+            "ssd" => Self::Ssd,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LocalStorageTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(LocalStorageTypes::from(s))
     }
 }
 

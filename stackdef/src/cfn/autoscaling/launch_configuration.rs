@@ -823,6 +823,22 @@ impl Check for HttpEndpoint {
     }
 }
 
+impl From<&str> for HttpEndpoint {
+    fn from(s: &str) -> Self {
+        match s {
+            "disabled" => Self::Disabled,
+            "enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HttpEndpoint> {
+    fn from(s: &str) -> Self {
+        Value::literal(HttpEndpoint::from(s))
+    }
+}
+
 crate::impl_literal!(HttpEndpoint);
 
 /// Values of `HttpTokens`.
@@ -861,6 +877,22 @@ impl Check for HttpTokens {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for HttpTokens {
+    fn from(s: &str) -> Self {
+        match s {
+            "optional" => Self::Optional,
+            "required" => Self::Required,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HttpTokens> {
+    fn from(s: &str) -> Self {
+        Value::literal(HttpTokens::from(s))
     }
 }
 

@@ -283,6 +283,22 @@ impl Check for DefaultResult {
     }
 }
 
+impl From<&str> for DefaultResult {
+    fn from(s: &str) -> Self {
+        match s {
+            "ABANDON" => Self::Abandon,
+            "CONTINUE" => Self::Continue,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DefaultResult> {
+    fn from(s: &str) -> Self {
+        Value::literal(DefaultResult::from(s))
+    }
+}
+
 crate::impl_literal!(DefaultResult);
 
 /// Values of `LifecycleTransition`.
@@ -324,6 +340,22 @@ impl Check for LifecycleTransition {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LifecycleTransition {
+    fn from(s: &str) -> Self {
+        match s {
+            "autoscaling:EC2_INSTANCE_LAUNCHING" => Self::AutoscalingEc2InstanceLaunching,
+            "autoscaling:EC2_INSTANCE_TERMINATING" => Self::AutoscalingEc2InstanceTerminating,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LifecycleTransition> {
+    fn from(s: &str) -> Self {
+        Value::literal(LifecycleTransition::from(s))
     }
 }
 

@@ -341,6 +341,23 @@ impl Check for AdjustmentType {
     }
 }
 
+impl From<&str> for AdjustmentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ChangeInCapacity" => Self::ChangeInCapacity,
+            "ExactCapacity" => Self::ExactCapacity,
+            "PercentChangeInCapacity" => Self::PercentChangeInCapacity,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AdjustmentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AdjustmentType::from(s))
+    }
+}
+
 crate::impl_literal!(AdjustmentType);
 
 /// Values of `MetricAggregationType`.
@@ -382,6 +399,23 @@ impl Check for MetricAggregationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MetricAggregationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Average" => Self::Average,
+            "Maximum" => Self::Maximum,
+            "Minimum" => Self::Minimum,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MetricAggregationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MetricAggregationType::from(s))
     }
 }
 
@@ -434,6 +468,24 @@ impl Check for PolicyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PolicyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PredictiveScaling" => Self::PredictiveScaling,
+            "SimpleScaling" => Self::SimpleScaling,
+            "StepScaling" => Self::StepScaling,
+            "TargetTrackingScaling" => Self::TargetTrackingScaling,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PolicyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PolicyType::from(s))
     }
 }
 
@@ -585,6 +637,22 @@ impl Check for MaxCapacityBreachBehavior {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MaxCapacityBreachBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "HonorMaxCapacity" => Self::HonorMaxCapacity,
+            "IncreaseMaxCapacity" => Self::IncreaseMaxCapacity,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MaxCapacityBreachBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(MaxCapacityBreachBehavior::from(s))
     }
 }
 
@@ -1217,6 +1285,24 @@ impl Check for PredefinedMetricType {
     }
 }
 
+impl From<&str> for PredefinedMetricType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALBTargetGroupRequestCount" => Self::AlbTargetGroupRequestCount,
+            "ASGTotalCPUUtilization" => Self::AsgTotalCpuUtilization,
+            "ASGTotalNetworkIn" => Self::AsgTotalNetworkIn,
+            "ASGTotalNetworkOut" => Self::AsgTotalNetworkOut,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PredefinedMetricType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PredefinedMetricType::from(s))
+    }
+}
+
 crate::impl_literal!(PredefinedMetricType);
 
 /// Property type `PredictiveScalingPredefinedMetricPair` of `AWS::AutoScaling::ScalingPolicy`.
@@ -1327,6 +1413,24 @@ impl Check for PredictiveScalingPredefinedMetricPairPredefinedMetricType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PredictiveScalingPredefinedMetricPairPredefinedMetricType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALBRequestCount" => Self::AlbRequestCount,
+            "ASGCPUUtilization" => Self::AsgcpuUtilization,
+            "ASGNetworkIn" => Self::AsgNetworkIn,
+            "ASGNetworkOut" => Self::AsgNetworkOut,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PredictiveScalingPredefinedMetricPairPredefinedMetricType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PredictiveScalingPredefinedMetricPairPredefinedMetricType::from(s))
     }
 }
 
@@ -1443,6 +1547,24 @@ impl Check for PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
     }
 }
 
+impl From<&str> for PredictiveScalingPredefinedScalingMetricPredefinedMetricType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALBRequestCountPerTarget" => Self::AlbRequestCountPerTarget,
+            "ASGAverageCPUUtilization" => Self::AsgAverageCpuUtilization,
+            "ASGAverageNetworkIn" => Self::AsgAverageNetworkIn,
+            "ASGAverageNetworkOut" => Self::AsgAverageNetworkOut,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PredictiveScalingPredefinedScalingMetricPredefinedMetricType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PredictiveScalingPredefinedScalingMetricPredefinedMetricType::from(s))
+    }
+}
+
 crate::impl_literal!(PredictiveScalingPredefinedScalingMetricPredefinedMetricType);
 
 /// Values of `Mode`.
@@ -1481,6 +1603,22 @@ impl Check for Mode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Mode {
+    fn from(s: &str) -> Self {
+        match s {
+            "ForecastAndScale" => Self::ForecastAndScale,
+            "ForecastOnly" => Self::ForecastOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Mode> {
+    fn from(s: &str) -> Self {
+        Value::literal(Mode::from(s))
     }
 }
 
@@ -1993,6 +2131,25 @@ impl Check for Statistic {
     }
 }
 
+impl From<&str> for Statistic {
+    fn from(s: &str) -> Self {
+        match s {
+            "Average" => Self::Average,
+            "Maximum" => Self::Maximum,
+            "Minimum" => Self::Minimum,
+            "SampleCount" => Self::SampleCount,
+            "Sum" => Self::Sum,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Statistic> {
+    fn from(s: &str) -> Self {
+        Value::literal(Statistic::from(s))
+    }
+}
+
 crate::impl_literal!(Statistic);
 
 /// Property type `PredefinedMetricSpecification` of `AWS::AutoScaling::ScalingPolicy`.
@@ -2101,6 +2258,24 @@ impl Check for PredefinedMetricSpecificationPredefinedMetricType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PredefinedMetricSpecificationPredefinedMetricType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALBRequestCountPerTarget" => Self::AlbRequestCountPerTarget,
+            "ASGAverageCPUUtilization" => Self::AsgAverageCpuUtilization,
+            "ASGAverageNetworkIn" => Self::AsgAverageNetworkIn,
+            "ASGAverageNetworkOut" => Self::AsgAverageNetworkOut,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PredefinedMetricSpecificationPredefinedMetricType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PredefinedMetricSpecificationPredefinedMetricType::from(s))
     }
 }
 

@@ -269,4 +269,21 @@ impl Check for PoolState {
     }
 }
 
+impl From<&str> for PoolState {
+    fn from(s: &str) -> Self {
+        match s {
+            "Hibernated" => Self::Hibernated,
+            "Running" => Self::Running,
+            "Stopped" => Self::Stopped,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PoolState> {
+    fn from(s: &str) -> Self {
+        Value::literal(PoolState::from(s))
+    }
+}
+
 crate::impl_literal!(PoolState);

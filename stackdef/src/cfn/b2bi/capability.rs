@@ -356,4 +356,19 @@ impl Check for CapabilityType {
     }
 }
 
+impl From<&str> for CapabilityType {
+    fn from(s: &str) -> Self {
+        match s {
+            "edi" => Self::Edi,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CapabilityType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CapabilityType::from(s))
+    }
+}
+
 crate::impl_literal!(CapabilityType);

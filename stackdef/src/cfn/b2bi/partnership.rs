@@ -489,6 +489,25 @@ impl Check for X12FunctionalAcknowledgment {
     }
 }
 
+impl From<&str> for X12FunctionalAcknowledgment {
+    fn from(s: &str) -> Self {
+        match s {
+            "DO_NOT_GENERATE" => Self::DoNotGenerate,
+            "GENERATE_ALL_SEGMENTS" => Self::GenerateAllSegments,
+            "GENERATE_WITHOUT_TRANSACTION_SET_RESPONSE_LOOP" => {
+                Self::GenerateWithoutTransactionSetResponseLoop
+            }
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<X12FunctionalAcknowledgment> {
+    fn from(s: &str) -> Self {
+        Value::literal(X12FunctionalAcknowledgment::from(s))
+    }
+}
+
 crate::impl_literal!(X12FunctionalAcknowledgment);
 
 /// Values of `X12TechnicalAcknowledgment`.
@@ -527,6 +546,22 @@ impl Check for X12TechnicalAcknowledgment {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for X12TechnicalAcknowledgment {
+    fn from(s: &str) -> Self {
+        match s {
+            "DO_NOT_GENERATE" => Self::DoNotGenerate,
+            "GENERATE_ALL_SEGMENTS" => Self::GenerateAllSegments,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<X12TechnicalAcknowledgment> {
+    fn from(s: &str) -> Self {
+        Value::literal(X12TechnicalAcknowledgment::from(s))
     }
 }
 

@@ -261,6 +261,22 @@ impl Check for Logging {
     }
 }
 
+impl From<&str> for Logging {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Logging> {
+    fn from(s: &str) -> Self {
+        Value::literal(Logging::from(s))
+    }
+}
+
 crate::impl_literal!(Logging);
 
 /// Property type `Tag` of `AWS::B2BI::Profile`.

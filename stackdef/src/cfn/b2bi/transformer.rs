@@ -331,6 +331,23 @@ impl Check for FileFormat {
     }
 }
 
+impl From<&str> for FileFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "XML" => Self::Xml,
+            "JSON" => Self::Json,
+            "NOT_USED" => Self::NotUsed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FileFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(FileFormat::from(s))
+    }
+}
+
 crate::impl_literal!(FileFormat);
 
 /// Property type `InputConversion` of `AWS::B2BI::Transformer`.
@@ -557,6 +574,22 @@ impl Check for X12SplitBy {
     }
 }
 
+impl From<&str> for X12SplitBy {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "TRANSACTION" => Self::Transaction,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<X12SplitBy> {
+    fn from(s: &str) -> Self {
+        Value::literal(X12SplitBy::from(s))
+    }
+}
+
 crate::impl_literal!(X12SplitBy);
 
 /// Property type `X12ValidationOptions` of `AWS::B2BI::Transformer`.
@@ -629,6 +662,21 @@ impl Check for FromFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FromFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "X12" => Self::X12,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FromFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(FromFormat::from(s))
     }
 }
 
@@ -730,6 +778,22 @@ impl Check for MappingTemplateLanguage {
     }
 }
 
+impl From<&str> for MappingTemplateLanguage {
+    fn from(s: &str) -> Self {
+        match s {
+            "XSLT" => Self::Xslt,
+            "JSONATA" => Self::Jsonata,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MappingTemplateLanguage> {
+    fn from(s: &str) -> Self {
+        Value::literal(MappingTemplateLanguage::from(s))
+    }
+}
+
 crate::impl_literal!(MappingTemplateLanguage);
 
 /// Property type `OutputConversion` of `AWS::B2BI::Transformer`.
@@ -822,6 +886,21 @@ impl Check for ToFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ToFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "X12" => Self::X12,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ToFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(ToFormat::from(s))
     }
 }
 
@@ -981,6 +1060,22 @@ impl Check for TransformerStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TransformerStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "active" => Self::Active,
+            "inactive" => Self::Inactive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TransformerStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(TransformerStatus::from(s))
     }
 }
 

@@ -700,6 +700,21 @@ impl Check for MalwareScanner {
     }
 }
 
+impl From<&str> for MalwareScanner {
+    fn from(s: &str) -> Self {
+        match s {
+            "GUARDDUTY" => Self::Guardduty,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MalwareScanner> {
+    fn from(s: &str) -> Self {
+        Value::literal(MalwareScanner::from(s))
+    }
+}
+
 crate::impl_literal!(MalwareScanner);
 
 /// Values of `ScanMode`.
@@ -738,6 +753,22 @@ impl Check for ScanMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ScanMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "FULL_SCAN" => Self::FullScan,
+            "INCREMENTAL_SCAN" => Self::IncrementalScan,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ScanMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ScanMode::from(s))
     }
 }
 

@@ -446,4 +446,19 @@ impl Check for ConditionType {
     }
 }
 
+impl From<&str> for ConditionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STRINGEQUALS" => Self::Stringequals,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConditionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConditionType::from(s))
+    }
+}
+
 crate::impl_literal!(ConditionType);

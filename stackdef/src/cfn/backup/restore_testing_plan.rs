@@ -290,6 +290,22 @@ impl Check for RestoreTestingRecoveryPointSelectionAlgorithm {
     }
 }
 
+impl From<&str> for RestoreTestingRecoveryPointSelectionAlgorithm {
+    fn from(s: &str) -> Self {
+        match s {
+            "LATEST_WITHIN_WINDOW" => Self::LatestWithinWindow,
+            "RANDOM_WITHIN_WINDOW" => Self::RandomWithinWindow,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RestoreTestingRecoveryPointSelectionAlgorithm> {
+    fn from(s: &str) -> Self {
+        Value::literal(RestoreTestingRecoveryPointSelectionAlgorithm::from(s))
+    }
+}
+
 crate::impl_literal!(RestoreTestingRecoveryPointSelectionAlgorithm);
 
 /// Values of `RestoreTestingRecoveryPointType`.
@@ -328,6 +344,22 @@ impl Check for RestoreTestingRecoveryPointType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RestoreTestingRecoveryPointType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SNAPSHOT" => Self::Snapshot,
+            "CONTINUOUS" => Self::Continuous,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RestoreTestingRecoveryPointType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RestoreTestingRecoveryPointType::from(s))
     }
 }
 

@@ -522,6 +522,24 @@ impl Check for AllocationStrategy {
     }
 }
 
+impl From<&str> for AllocationStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "best_fit" => Self::BestFit,
+            "best_fit_progressive" => Self::BestFitProgressive,
+            "spot_capacity_optimized" => Self::SpotCapacityOptimized,
+            "spot_price_capacity_optimized" => Self::SpotPriceCapacityOptimized,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AllocationStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(AllocationStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(AllocationStrategy);
 
 /// Property type `Ec2ConfigurationObject` of `AWS::Batch::ComputeEnvironment`.
@@ -823,6 +841,22 @@ impl Check for UserdataType {
     }
 }
 
+impl From<&str> for UserdataType {
+    fn from(s: &str) -> Self {
+        match s {
+            "eks_bootstrap_sh" => Self::EksBootstrapSh,
+            "eks_nodeadm" => Self::EksNodeadm,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UserdataType> {
+    fn from(s: &str) -> Self {
+        Value::literal(UserdataType::from(s))
+    }
+}
+
 crate::impl_literal!(UserdataType);
 
 /// Values of `LaunchTemplateSpecificationUserdataType`.
@@ -861,6 +895,22 @@ impl Check for LaunchTemplateSpecificationUserdataType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, true, path, out);
         }
+    }
+}
+
+impl From<&str> for LaunchTemplateSpecificationUserdataType {
+    fn from(s: &str) -> Self {
+        match s {
+            "eks_bootstrap_sh" => Self::EksBootstrapSh,
+            "eks_nodeadm" => Self::EksNodeadm,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LaunchTemplateSpecificationUserdataType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LaunchTemplateSpecificationUserdataType::from(s))
     }
 }
 
@@ -948,6 +998,24 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "ec2" => Self::Ec2,
+            "fargate" => Self::Fargate,
+            "fargate_spot" => Self::FargateSpot,
+            "spot" => Self::Spot,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `EksConfiguration` of `AWS::Batch::ComputeEnvironment`.
@@ -1029,6 +1097,22 @@ impl Check for ComputeEnvironmentPropsType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, true, path, out);
         }
+    }
+}
+
+impl From<&str> for ComputeEnvironmentPropsType {
+    fn from(s: &str) -> Self {
+        match s {
+            "managed" => Self::Managed,
+            "unmanaged" => Self::Unmanaged,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComputeEnvironmentPropsType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComputeEnvironmentPropsType::from(s))
     }
 }
 

@@ -215,4 +215,20 @@ impl Check for ResourceType {
     }
 }
 
+impl From<&str> for ResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "REPLENISHABLE" => Self::Replenishable,
+            "NON_REPLENISHABLE" => Self::NonReplenishable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceType::from(s))
+    }
+}
+
 crate::impl_literal!(ResourceType);

@@ -359,7 +359,6 @@ crate::impl_literal!(ConsumableResourceProperties);
 #[derive(Debug, Clone)]
 pub struct ConsumableResourceRequirement {
     /// `ConsumableResource` (required).
-    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
     pub consumable_resource: Value<String>,
     /// `Quantity` (required).
     pub quantity: Value<i64>,
@@ -391,9 +390,7 @@ impl ToTemplate for ConsumableResourceRequirement {
 }
 
 impl Check for ConsumableResourceRequirement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.consumable_resource.check(&path.field("ConsumableResource"), &Rules { pattern: Some("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), ..Rules::NONE }, out);
-    }
+    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
 }
 
 crate::impl_literal!(ConsumableResourceRequirement);
@@ -1024,6 +1021,23 @@ impl Check for Permissions {
     }
 }
 
+impl From<&str> for Permissions {
+    fn from(s: &str) -> Self {
+        match s {
+            "mknod" => Self::Mknod,
+            "read" => Self::Read,
+            "write" => Self::Write,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Permissions> {
+    fn from(s: &str) -> Self {
+        Value::literal(Permissions::from(s))
+    }
+}
+
 crate::impl_literal!(Permissions);
 
 /// Property type `Tmpfs` of `AWS::Batch::JobDefinition`.
@@ -1194,6 +1208,28 @@ impl Check for LogDriver {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, true, path, out);
         }
+    }
+}
+
+impl From<&str> for LogDriver {
+    fn from(s: &str) -> Self {
+        match s {
+            "awsfirelens" => Self::Awsfirelens,
+            "awslogs" => Self::Awslogs,
+            "fluentd" => Self::Fluentd,
+            "gelf" => Self::Gelf,
+            "journald" => Self::Journald,
+            "json-file" => Self::JsonFile,
+            "splunk" => Self::Splunk,
+            "syslog" => Self::Syslog,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogDriver> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogDriver::from(s))
     }
 }
 
@@ -1371,6 +1407,22 @@ impl Check for AssignPublicIp {
     }
 }
 
+impl From<&str> for AssignPublicIp {
+    fn from(s: &str) -> Self {
+        match s {
+            "disabled" => Self::Disabled,
+            "enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AssignPublicIp> {
+    fn from(s: &str) -> Self {
+        Value::literal(AssignPublicIp::from(s))
+    }
+}
+
 crate::impl_literal!(AssignPublicIp);
 
 /// Property type `RepositoryCredentials` of `AWS::Batch::JobDefinition`.
@@ -1495,6 +1547,23 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, true, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "gpu" => Self::Gpu,
+            "memory" => Self::Memory,
+            "vcpu" => Self::Vcpu,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 
@@ -1846,6 +1915,22 @@ impl Check for Iam {
     }
 }
 
+impl From<&str> for Iam {
+    fn from(s: &str) -> Self {
+        match s {
+            "disabled" => Self::Disabled,
+            "enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Iam> {
+    fn from(s: &str) -> Self {
+        Value::literal(Iam::from(s))
+    }
+}
+
 crate::impl_literal!(Iam);
 
 /// Values of `TransitEncryption`.
@@ -1884,6 +1969,22 @@ impl Check for TransitEncryption {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, true, path, out);
         }
+    }
+}
+
+impl From<&str> for TransitEncryption {
+    fn from(s: &str) -> Self {
+        match s {
+            "disabled" => Self::Disabled,
+            "enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TransitEncryption> {
+    fn from(s: &str) -> Self {
+        Value::literal(TransitEncryption::from(s))
     }
 }
 
@@ -2561,6 +2662,22 @@ impl Check for FirelensConfigurationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, true, path, out);
         }
+    }
+}
+
+impl From<&str> for FirelensConfigurationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "fluentbit" => Self::Fluentbit,
+            "fluentd" => Self::Fluentd,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FirelensConfigurationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FirelensConfigurationType::from(s))
     }
 }
 
@@ -4098,6 +4215,22 @@ impl Check for PlatformCapabilities {
     }
 }
 
+impl From<&str> for PlatformCapabilities {
+    fn from(s: &str) -> Self {
+        match s {
+            "ec2" => Self::Ec2,
+            "fargate" => Self::Fargate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PlatformCapabilities> {
+    fn from(s: &str) -> Self {
+        Value::literal(PlatformCapabilities::from(s))
+    }
+}
+
 crate::impl_literal!(PlatformCapabilities);
 
 /// Property type `ResourceRetentionPolicy` of `AWS::Batch::JobDefinition`.
@@ -4292,6 +4425,22 @@ impl Check for Action {
     }
 }
 
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        match s {
+            "exit" => Self::Exit,
+            "retry" => Self::Retry,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Action> {
+    fn from(s: &str) -> Self {
+        Value::literal(Action::from(s))
+    }
+}
+
 crate::impl_literal!(Action);
 
 /// Property type `JobTimeout` of `AWS::Batch::JobDefinition`.
@@ -4367,6 +4516,22 @@ impl Check for JobDefinitionPropsType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, true, path, out);
         }
+    }
+}
+
+impl From<&str> for JobDefinitionPropsType {
+    fn from(s: &str) -> Self {
+        match s {
+            "container" => Self::Container,
+            "multinode" => Self::Multinode,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<JobDefinitionPropsType> {
+    fn from(s: &str) -> Self {
+        Value::literal(JobDefinitionPropsType::from(s))
     }
 }
 

@@ -102,7 +102,6 @@ pub struct JobQueueProps {
     /// Range: 0..=1000.
     pub priority: Value<i64>,
     /// `SchedulingPolicyArn` (optional).
-    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
     pub scheduling_policy_arn: Option<Value<String>>,
     /// `ServiceEnvironmentOrder` (optional).
     pub service_environment_order: Option<Value<List<ServiceEnvironmentOrder>>>,
@@ -243,7 +242,6 @@ impl Check for JobQueueProps {
             },
             out,
         );
-        self.scheduling_policy_arn.check(&path.field("SchedulingPolicyArn"), &Rules { pattern: Some("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), ..Rules::NONE }, out);
         self.service_environment_order.check(
             &path.field("ServiceEnvironmentOrder"),
             &Rules::NONE,
@@ -338,6 +336,24 @@ impl Check for JobQueueType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, true, path, out);
         }
+    }
+}
+
+impl From<&str> for JobQueueType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ecs" => Self::Ecs,
+            "ecs_fargate" => Self::EcsFargate,
+            "eks" => Self::Eks,
+            "sagemaker_training" => Self::SagemakerTraining,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<JobQueueType> {
+    fn from(s: &str) -> Self {
+        Value::literal(JobQueueType::from(s))
     }
 }
 
@@ -445,6 +461,22 @@ impl Check for Action {
     }
 }
 
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        match s {
+            "cancel" => Self::Cancel,
+            "terminate" => Self::Terminate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Action> {
+    fn from(s: &str) -> Self {
+        Value::literal(Action::from(s))
+    }
+}
+
 crate::impl_literal!(Action);
 
 /// Values of `State`.
@@ -480,6 +512,21 @@ impl Check for State {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for State {
+    fn from(s: &str) -> Self {
+        match s {
+            "RUNNABLE" => Self::Runnable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<State> {
+    fn from(s: &str) -> Self {
+        Value::literal(State::from(s))
     }
 }
 
@@ -561,6 +608,22 @@ impl Check for JobQueuePropsState {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for JobQueuePropsState {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<JobQueuePropsState> {
+    fn from(s: &str) -> Self {
+        Value::literal(JobQueuePropsState::from(s))
     }
 }
 

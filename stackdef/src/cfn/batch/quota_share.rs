@@ -318,6 +318,22 @@ impl Check for InSharePreemption {
     }
 }
 
+impl From<&str> for InSharePreemption {
+    fn from(s: &str) -> Self {
+        match s {
+            "disabled" => Self::Disabled,
+            "enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InSharePreemption> {
+    fn from(s: &str) -> Self {
+        Value::literal(InSharePreemption::from(s))
+    }
+}
+
 crate::impl_literal!(InSharePreemption);
 
 /// Property type `QuotaShareResourceSharingConfiguration` of `AWS::Batch::QuotaShare`.
@@ -415,6 +431,23 @@ impl Check for Strategy {
     }
 }
 
+impl From<&str> for Strategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "lend" => Self::Lend,
+            "lend_and_borrow" => Self::LendAndBorrow,
+            "reserve" => Self::Reserve,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Strategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(Strategy::from(s))
+    }
+}
+
 crate::impl_literal!(Strategy);
 
 /// Values of `State`.
@@ -453,6 +486,22 @@ impl Check for State {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for State {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<State> {
+    fn from(s: &str) -> Self {
+        Value::literal(State::from(s))
     }
 }
 

@@ -393,4 +393,19 @@ impl Check for IdleResourceAssignmentStrategy {
     }
 }
 
+impl From<&str> for IdleResourceAssignmentStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "fifo" => Self::Fifo,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IdleResourceAssignmentStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(IdleResourceAssignmentStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(IdleResourceAssignmentStrategy);

@@ -254,4 +254,19 @@ impl Check for ServiceEnvironmentType {
     }
 }
 
+impl From<&str> for ServiceEnvironmentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "sagemaker_training" => Self::SagemakerTraining,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ServiceEnvironmentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ServiceEnvironmentType::from(s))
+    }
+}
+
 crate::impl_literal!(ServiceEnvironmentType);

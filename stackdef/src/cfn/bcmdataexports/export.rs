@@ -593,6 +593,22 @@ impl Check for CompressionOption {
     }
 }
 
+impl From<&str> for CompressionOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "GZIP" => Self::Gzip,
+            "PARQUET" => Self::Parquet,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CompressionOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(CompressionOption::from(s))
+    }
+}
+
 crate::impl_literal!(CompressionOption);
 
 /// Values of `FormatOption`.
@@ -634,6 +650,22 @@ impl Check for FormatOption {
     }
 }
 
+impl From<&str> for FormatOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "TEXT_OR_CSV" => Self::TextOrCsv,
+            "PARQUET" => Self::Parquet,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FormatOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(FormatOption::from(s))
+    }
+}
+
 crate::impl_literal!(FormatOption);
 
 /// Values of `S3OutputType`.
@@ -669,6 +701,21 @@ impl Check for S3OutputType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for S3OutputType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CUSTOM" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3OutputType> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3OutputType::from(s))
     }
 }
 
@@ -710,6 +757,22 @@ impl Check for OverwriteOption {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OverwriteOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "CREATE_NEW_REPORT" => Self::CreateNewReport,
+            "OVERWRITE_REPORT" => Self::OverwriteReport,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OverwriteOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(OverwriteOption::from(s))
     }
 }
 
@@ -781,6 +844,21 @@ impl Check for FrequencyOption {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FrequencyOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "SYNCHRONOUS" => Self::Synchronous,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FrequencyOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(FrequencyOption::from(s))
     }
 }
 

@@ -275,6 +275,23 @@ impl Check for GroupSharingPreference {
     }
 }
 
+impl From<&str> for GroupSharingPreference {
+    fn from(s: &str) -> Self {
+        match s {
+            "OPEN" => Self::Open,
+            "PRIORITIZED" => Self::Prioritized,
+            "RESTRICTED" => Self::Restricted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GroupSharingPreference> {
+    fn from(s: &str) -> Self {
+        Value::literal(GroupSharingPreference::from(s))
+    }
+}
+
 crate::impl_literal!(GroupSharingPreference);
 
 /// Property type `Tag` of `AWS::BcmPricingCalculator::BillScenario`.

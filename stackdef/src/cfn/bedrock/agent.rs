@@ -685,6 +685,22 @@ impl Check for ActionGroupState {
     }
 }
 
+impl From<&str> for ActionGroupState {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ActionGroupState> {
+    fn from(s: &str) -> Self {
+        Value::literal(ActionGroupState::from(s))
+    }
+}
+
 crate::impl_literal!(ActionGroupState);
 
 /// Property type `FunctionSchema` of `AWS::Bedrock::Agent`.
@@ -920,6 +936,25 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "string" => Self::String,
+            "number" => Self::Number,
+            "integer" => Self::Integer,
+            "boolean" => Self::Boolean,
+            "array" => Self::Array,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Values of `RequireConfirmation`.
@@ -958,6 +993,22 @@ impl Check for RequireConfirmation {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RequireConfirmation {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RequireConfirmation> {
+    fn from(s: &str) -> Self {
+        Value::literal(RequireConfirmation::from(s))
     }
 }
 
@@ -1002,6 +1053,22 @@ impl Check for ActionGroupSignature {
     }
 }
 
+impl From<&str> for ActionGroupSignature {
+    fn from(s: &str) -> Self {
+        match s {
+            "AMAZON.UserInput" => Self::AmazonUserInput,
+            "AMAZON.CodeInterpreter" => Self::AmazonCodeInterpreter,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ActionGroupSignature> {
+    fn from(s: &str) -> Self {
+        Value::literal(ActionGroupSignature::from(s))
+    }
+}
+
 crate::impl_literal!(ActionGroupSignature);
 
 /// Values of `AgentCollaboration`.
@@ -1043,6 +1110,23 @@ impl Check for AgentCollaboration {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AgentCollaboration {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "SUPERVISOR" => Self::Supervisor,
+            "SUPERVISOR_ROUTER" => Self::SupervisorRouter,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AgentCollaboration> {
+    fn from(s: &str) -> Self {
+        Value::literal(AgentCollaboration::from(s))
     }
 }
 
@@ -1195,6 +1279,22 @@ impl Check for RelayConversationHistory {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RelayConversationHistory {
+    fn from(s: &str) -> Self {
+        match s {
+            "TO_COLLABORATOR" => Self::ToCollaborator,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RelayConversationHistory> {
+    fn from(s: &str) -> Self {
+        Value::literal(RelayConversationHistory::from(s))
     }
 }
 
@@ -1445,6 +1545,22 @@ impl Check for KnowledgeBaseState {
     }
 }
 
+impl From<&str> for KnowledgeBaseState {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KnowledgeBaseState> {
+    fn from(s: &str) -> Self {
+        Value::literal(KnowledgeBaseState::from(s))
+    }
+}
+
 crate::impl_literal!(KnowledgeBaseState);
 
 /// Property type `MemoryConfiguration` of `AWS::Bedrock::Agent`.
@@ -1553,6 +1669,21 @@ impl Check for MemoryType {
     }
 }
 
+impl From<&str> for MemoryType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SESSION_SUMMARY" => Self::SessionSummary,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MemoryType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MemoryType::from(s))
+    }
+}
+
 crate::impl_literal!(MemoryType);
 
 /// Property type `SessionSummaryConfiguration` of `AWS::Bedrock::Agent`.
@@ -1628,6 +1759,22 @@ impl Check for OrchestrationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OrchestrationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "CUSTOM_ORCHESTRATION" => Self::CustomOrchestration,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OrchestrationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(OrchestrationType::from(s))
     }
 }
 
@@ -2008,6 +2155,22 @@ impl Check for CreationMode {
     }
 }
 
+impl From<&str> for CreationMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "OVERRIDDEN" => Self::Overridden,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CreationMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(CreationMode::from(s))
+    }
+}
+
 crate::impl_literal!(CreationMode);
 
 /// Values of `PromptState`.
@@ -2046,6 +2209,22 @@ impl Check for PromptState {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PromptState {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PromptState> {
+    fn from(s: &str) -> Self {
+        Value::literal(PromptState::from(s))
     }
 }
 
@@ -2106,6 +2285,26 @@ impl Check for PromptType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PromptType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PRE_PROCESSING" => Self::PreProcessing,
+            "ORCHESTRATION" => Self::Orchestration,
+            "POST_PROCESSING" => Self::PostProcessing,
+            "ROUTING_CLASSIFIER" => Self::RoutingClassifier,
+            "MEMORY_SUMMARIZATION" => Self::MemorySummarization,
+            "KNOWLEDGE_BASE_RESPONSE_GENERATION" => Self::KnowledgeBaseResponseGeneration,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PromptType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PromptType::from(s))
     }
 }
 

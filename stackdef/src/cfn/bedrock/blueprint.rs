@@ -317,4 +317,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "DOCUMENT" => Self::Document,
+            "IMAGE" => Self::Image,
+            "AUDIO" => Self::Audio,
+            "VIDEO" => Self::Video,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);

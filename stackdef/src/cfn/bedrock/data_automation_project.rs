@@ -427,6 +427,22 @@ impl Check for BlueprintStage {
     }
 }
 
+impl From<&str> for BlueprintStage {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEVELOPMENT" => Self::Development,
+            "LIVE" => Self::Live,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BlueprintStage> {
+    fn from(s: &str) -> Self {
+        Value::literal(BlueprintStage::from(s))
+    }
+}
+
 crate::impl_literal!(BlueprintStage);
 
 /// Property type `OverrideConfiguration` of `AWS::Bedrock::DataAutomationProject`.
@@ -708,6 +724,22 @@ impl Check for AudioGenerativeOutputLanguage {
     }
 }
 
+impl From<&str> for AudioGenerativeOutputLanguage {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "EN" => Self::En,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AudioGenerativeOutputLanguage> {
+    fn from(s: &str) -> Self {
+        Value::literal(AudioGenerativeOutputLanguage::from(s))
+    }
+}
+
 crate::impl_literal!(AudioGenerativeOutputLanguage);
 
 /// Values of `Language`.
@@ -775,6 +807,31 @@ impl Check for Language {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Language {
+    fn from(s: &str) -> Self {
+        match s {
+            "EN" => Self::En,
+            "DE" => Self::De,
+            "ES" => Self::Es,
+            "FR" => Self::Fr,
+            "IT" => Self::It,
+            "PT" => Self::Pt,
+            "JA" => Self::Ja,
+            "KO" => Self::Ko,
+            "CN" => Self::Cn,
+            "TW" => Self::Tw,
+            "HK" => Self::Hk,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Language> {
+    fn from(s: &str) -> Self {
+        Value::literal(Language::from(s))
     }
 }
 
@@ -853,6 +910,22 @@ impl Check for State {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for State {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<State> {
+    fn from(s: &str) -> Self {
+        Value::literal(State::from(s))
     }
 }
 
@@ -972,6 +1045,22 @@ impl Check for SensitiveDataDetectionMode {
     }
 }
 
+impl From<&str> for SensitiveDataDetectionMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "DETECTION" => Self::Detection,
+            "DETECTION_AND_REDACTION" => Self::DetectionAndRedaction,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SensitiveDataDetectionMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(SensitiveDataDetectionMode::from(s))
+    }
+}
+
 crate::impl_literal!(SensitiveDataDetectionMode);
 
 /// Values of `SensitiveDataDetectionScope`.
@@ -1010,6 +1099,22 @@ impl Check for SensitiveDataDetectionScope {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SensitiveDataDetectionScope {
+    fn from(s: &str) -> Self {
+        match s {
+            "STANDARD" => Self::Standard,
+            "CUSTOM" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SensitiveDataDetectionScope> {
+    fn from(s: &str) -> Self {
+        Value::literal(SensitiveDataDetectionScope::from(s))
     }
 }
 
@@ -1230,6 +1335,52 @@ impl Check for PiiEntityTypes {
     }
 }
 
+impl From<&str> for PiiEntityTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "ADDRESS" => Self::Address,
+            "AGE" => Self::Age,
+            "NAME" => Self::Name,
+            "EMAIL" => Self::Email,
+            "PHONE" => Self::Phone,
+            "USERNAME" => Self::Username,
+            "PASSWORD" => Self::Password,
+            "DRIVER_ID" => Self::DriverId,
+            "LICENSE_PLATE" => Self::LicensePlate,
+            "VEHICLE_IDENTIFICATION_NUMBER" => Self::VehicleIdentificationNumber,
+            "CREDIT_DEBIT_CARD_CVV" => Self::CreditDebitCardCvv,
+            "CREDIT_DEBIT_CARD_EXPIRY" => Self::CreditDebitCardExpiry,
+            "CREDIT_DEBIT_CARD_NUMBER" => Self::CreditDebitCardNumber,
+            "PIN" => Self::Pin,
+            "INTERNATIONAL_BANK_ACCOUNT_NUMBER" => Self::InternationalBankAccountNumber,
+            "SWIFT_CODE" => Self::SwiftCode,
+            "IP_ADDRESS" => Self::IpAddress,
+            "MAC_ADDRESS" => Self::MacAddress,
+            "URL" => Self::Url,
+            "AWS_ACCESS_KEY" => Self::AwsAccessKey,
+            "AWS_SECRET_KEY" => Self::AwsSecretKey,
+            "US_BANK_ACCOUNT_NUMBER" => Self::UsBankAccountNumber,
+            "US_BANK_ROUTING_NUMBER" => Self::UsBankRoutingNumber,
+            "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER" => Self::UsIndividualTaxIdentificationNumber,
+            "US_PASSPORT_NUMBER" => Self::UsPassportNumber,
+            "US_SOCIAL_SECURITY_NUMBER" => Self::UsSocialSecurityNumber,
+            "CA_HEALTH_NUMBER" => Self::CaHealthNumber,
+            "CA_SOCIAL_INSURANCE_NUMBER" => Self::CaSocialInsuranceNumber,
+            "UK_NATIONAL_HEALTH_SERVICE_NUMBER" => Self::UkNationalHealthServiceNumber,
+            "UK_NATIONAL_INSURANCE_NUMBER" => Self::UkNationalInsuranceNumber,
+            "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER" => Self::UkUniqueTaxpayerReferenceNumber,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PiiEntityTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(PiiEntityTypes::from(s))
+    }
+}
+
 crate::impl_literal!(PiiEntityTypes);
 
 /// Values of `PiiRedactionMaskMode`.
@@ -1268,6 +1419,22 @@ impl Check for PiiRedactionMaskMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PiiRedactionMaskMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "PII" => Self::Pii,
+            "ENTITY_TYPE" => Self::EntityType,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PiiRedactionMaskMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(PiiRedactionMaskMode::from(s))
     }
 }
 
@@ -1567,6 +1734,24 @@ impl Check for DesiredModality {
     }
 }
 
+impl From<&str> for DesiredModality {
+    fn from(s: &str) -> Self {
+        match s {
+            "DOCUMENT" => Self::Document,
+            "IMAGE" => Self::Image,
+            "VIDEO" => Self::Video,
+            "AUDIO" => Self::Audio,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DesiredModality> {
+    fn from(s: &str) -> Self {
+        Value::literal(DesiredModality::from(s))
+    }
+}
+
 crate::impl_literal!(DesiredModality);
 
 /// Property type `VideoOverrideConfiguration` of `AWS::Bedrock::DataAutomationProject`.
@@ -1667,6 +1852,22 @@ impl Check for ProjectType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ProjectType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ASYNC" => Self::Async,
+            "SYNC" => Self::Sync,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ProjectType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ProjectType::from(s))
     }
 }
 
@@ -2107,6 +2308,23 @@ impl Check for AudioExtractionCategoryType {
     }
 }
 
+impl From<&str> for AudioExtractionCategoryType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUDIO_CONTENT_MODERATION" => Self::AudioContentModeration,
+            "TRANSCRIPT" => Self::Transcript,
+            "TOPIC_CONTENT_MODERATION" => Self::TopicContentModeration,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AudioExtractionCategoryType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AudioExtractionCategoryType::from(s))
+    }
+}
+
 crate::impl_literal!(AudioExtractionCategoryType);
 
 /// Property type `AudioStandardGenerativeField` of `AWS::Bedrock::DataAutomationProject`.
@@ -2195,6 +2413,23 @@ impl Check for AudioStandardGenerativeFieldType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AudioStandardGenerativeFieldType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUDIO_SUMMARY" => Self::AudioSummary,
+            "IAB" => Self::Iab,
+            "TOPIC_SUMMARY" => Self::TopicSummary,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AudioStandardGenerativeFieldType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AudioStandardGenerativeFieldType::from(s))
     }
 }
 
@@ -2431,6 +2666,25 @@ impl Check for DocumentExtractionGranularityType {
     }
 }
 
+impl From<&str> for DocumentExtractionGranularityType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DOCUMENT" => Self::Document,
+            "PAGE" => Self::Page,
+            "ELEMENT" => Self::Element,
+            "WORD" => Self::Word,
+            "LINE" => Self::Line,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DocumentExtractionGranularityType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DocumentExtractionGranularityType::from(s))
+    }
+}
+
 crate::impl_literal!(DocumentExtractionGranularityType);
 
 /// Property type `DocumentStandardGenerativeField` of `AWS::Bedrock::DataAutomationProject`.
@@ -2621,6 +2875,24 @@ impl Check for DocumentOutputTextFormatType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DocumentOutputTextFormatType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PLAIN_TEXT" => Self::PlainText,
+            "MARKDOWN" => Self::Markdown,
+            "HTML" => Self::Html,
+            "CSV" => Self::Csv,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DocumentOutputTextFormatType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DocumentOutputTextFormatType::from(s))
     }
 }
 
@@ -2842,6 +3114,23 @@ impl Check for ImageExtractionCategoryType {
     }
 }
 
+impl From<&str> for ImageExtractionCategoryType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CONTENT_MODERATION" => Self::ContentModeration,
+            "TEXT_DETECTION" => Self::TextDetection,
+            "LOGOS" => Self::Logos,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ImageExtractionCategoryType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ImageExtractionCategoryType::from(s))
+    }
+}
+
 crate::impl_literal!(ImageExtractionCategoryType);
 
 /// Property type `ImageStandardGenerativeField` of `AWS::Bedrock::DataAutomationProject`.
@@ -2927,6 +3216,22 @@ impl Check for ImageStandardGenerativeFieldType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ImageStandardGenerativeFieldType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IMAGE_SUMMARY" => Self::ImageSummary,
+            "IAB" => Self::Iab,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ImageStandardGenerativeFieldType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ImageStandardGenerativeFieldType::from(s))
     }
 }
 
@@ -3156,6 +3461,24 @@ impl Check for VideoExtractionCategoryType {
     }
 }
 
+impl From<&str> for VideoExtractionCategoryType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CONTENT_MODERATION" => Self::ContentModeration,
+            "TEXT_DETECTION" => Self::TextDetection,
+            "TRANSCRIPT" => Self::Transcript,
+            "LOGOS" => Self::Logos,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VideoExtractionCategoryType> {
+    fn from(s: &str) -> Self {
+        Value::literal(VideoExtractionCategoryType::from(s))
+    }
+}
+
 crate::impl_literal!(VideoExtractionCategoryType);
 
 /// Property type `VideoStandardGenerativeField` of `AWS::Bedrock::DataAutomationProject`.
@@ -3244,6 +3567,23 @@ impl Check for VideoStandardGenerativeFieldType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VideoStandardGenerativeFieldType {
+    fn from(s: &str) -> Self {
+        match s {
+            "VIDEO_SUMMARY" => Self::VideoSummary,
+            "IAB" => Self::Iab,
+            "CHAPTER_SUMMARY" => Self::ChapterSummary,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VideoStandardGenerativeFieldType> {
+    fn from(s: &str) -> Self {
+        Value::literal(VideoStandardGenerativeFieldType::from(s))
     }
 }
 

@@ -295,6 +295,22 @@ impl Check for DataDeletionPolicy {
     }
 }
 
+impl From<&str> for DataDeletionPolicy {
+    fn from(s: &str) -> Self {
+        match s {
+            "RETAIN" => Self::Retain,
+            "DELETE" => Self::Delete,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataDeletionPolicy> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataDeletionPolicy::from(s))
+    }
+}
+
 crate::impl_literal!(DataDeletionPolicy);
 
 /// Property type `DataSourceConfiguration` of `AWS::Bedrock::DataSource`.
@@ -736,6 +752,21 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "PATTERN" => Self::Pattern,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `ConfluenceSourceConfiguration` of `AWS::Bedrock::DataSource`.
@@ -846,6 +877,22 @@ impl Check for AuthType {
     }
 }
 
+impl From<&str> for AuthType {
+    fn from(s: &str) -> Self {
+        match s {
+            "BASIC" => Self::Basic,
+            "OAUTH2_CLIENT_CREDENTIALS" => Self::Oauth2ClientCredentials,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthType::from(s))
+    }
+}
+
 crate::impl_literal!(AuthType);
 
 /// Values of `HostType`.
@@ -881,6 +928,21 @@ impl Check for HostType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for HostType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SAAS" => Self::Saas,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HostType> {
+    fn from(s: &str) -> Self {
+        Value::literal(HostType::from(s))
     }
 }
 
@@ -1167,6 +1229,21 @@ impl Check for SalesforceSourceConfigurationAuthType {
     }
 }
 
+impl From<&str> for SalesforceSourceConfigurationAuthType {
+    fn from(s: &str) -> Self {
+        match s {
+            "OAUTH2_CLIENT_CREDENTIALS" => Self::Oauth2ClientCredentials,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SalesforceSourceConfigurationAuthType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SalesforceSourceConfigurationAuthType::from(s))
+    }
+}
+
 crate::impl_literal!(SalesforceSourceConfigurationAuthType);
 
 /// Property type `SharePointDataSourceConfiguration` of `AWS::Bedrock::DataSource`.
@@ -1419,6 +1496,24 @@ impl Check for SharePointSourceConfigurationAuthType {
     }
 }
 
+impl From<&str> for SharePointSourceConfigurationAuthType {
+    fn from(s: &str) -> Self {
+        match s {
+            "OAUTH2_CLIENT_CREDENTIALS" => Self::Oauth2ClientCredentials,
+            "OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS" => {
+                Self::Oauth2SharepointAppOnlyClientCredentials
+            }
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SharePointSourceConfigurationAuthType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SharePointSourceConfigurationAuthType::from(s))
+    }
+}
+
 crate::impl_literal!(SharePointSourceConfigurationAuthType);
 
 /// Values of `SharePointSourceConfigurationHostType`.
@@ -1454,6 +1549,21 @@ impl Check for SharePointSourceConfigurationHostType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SharePointSourceConfigurationHostType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ONLINE" => Self::Online,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SharePointSourceConfigurationHostType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SharePointSourceConfigurationHostType::from(s))
     }
 }
 
@@ -1518,6 +1628,27 @@ impl Check for DataSourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DataSourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "S3" => Self::S3,
+            "CONFLUENCE" => Self::Confluence,
+            "SALESFORCE" => Self::Salesforce,
+            "SHAREPOINT" => Self::Sharepoint,
+            "WEB" => Self::Web,
+            "CUSTOM" => Self::Custom,
+            "REDSHIFT_METADATA" => Self::RedshiftMetadata,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataSourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataSourceType::from(s))
     }
 }
 
@@ -1833,6 +1964,22 @@ impl Check for WebScopeType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WebScopeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "HOST_ONLY" => Self::HostOnly,
+            "SUBDOMAINS" => Self::Subdomains,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WebScopeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(WebScopeType::from(s))
     }
 }
 
@@ -2227,6 +2374,24 @@ impl Check for ChunkingStrategy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ChunkingStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "FIXED_SIZE" => Self::FixedSize,
+            "NONE" => Self::None,
+            "HIERARCHICAL" => Self::Hierarchical,
+            "SEMANTIC" => Self::Semantic,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ChunkingStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(ChunkingStrategy::from(s))
     }
 }
 
@@ -2643,6 +2808,21 @@ impl Check for EnrichmentStrategyMethod {
     }
 }
 
+impl From<&str> for EnrichmentStrategyMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "CHUNK_ENTITY_EXTRACTION" => Self::ChunkEntityExtraction,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EnrichmentStrategyMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(EnrichmentStrategyMethod::from(s))
+    }
+}
+
 crate::impl_literal!(EnrichmentStrategyMethod);
 
 /// Values of `ContextEnrichmentType`.
@@ -2678,6 +2858,21 @@ impl Check for ContextEnrichmentType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ContextEnrichmentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "BEDROCK_FOUNDATION_MODEL" => Self::BedrockFoundationModel,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContextEnrichmentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContextEnrichmentType::from(s))
     }
 }
 
@@ -2894,6 +3089,21 @@ impl Check for StepToApply {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StepToApply {
+    fn from(s: &str) -> Self {
+        match s {
+            "POST_CHUNKING" => Self::PostChunking,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StepToApply> {
+    fn from(s: &str) -> Self {
+        Value::literal(StepToApply::from(s))
     }
 }
 
@@ -3130,6 +3340,21 @@ impl Check for ParsingModality {
     }
 }
 
+impl From<&str> for ParsingModality {
+    fn from(s: &str) -> Self {
+        match s {
+            "MULTIMODAL" => Self::Multimodal,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ParsingModality> {
+    fn from(s: &str) -> Self {
+        Value::literal(ParsingModality::from(s))
+    }
+}
+
 crate::impl_literal!(ParsingModality);
 
 /// Property type `BedrockFoundationModelConfiguration` of `AWS::Bedrock::DataSource`.
@@ -3273,6 +3498,22 @@ impl Check for ParsingStrategy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ParsingStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "BEDROCK_FOUNDATION_MODEL" => Self::BedrockFoundationModel,
+            "BEDROCK_DATA_AUTOMATION" => Self::BedrockDataAutomation,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ParsingStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(ParsingStrategy::from(s))
     }
 }
 

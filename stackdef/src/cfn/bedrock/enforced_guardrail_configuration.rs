@@ -352,6 +352,22 @@ impl Check for Messages {
     }
 }
 
+impl From<&str> for Messages {
+    fn from(s: &str) -> Self {
+        match s {
+            "SELECTIVE" => Self::Selective,
+            "COMPREHENSIVE" => Self::Comprehensive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Messages> {
+    fn from(s: &str) -> Self {
+        Value::literal(Messages::from(s))
+    }
+}
+
 crate::impl_literal!(Messages);
 
 /// Values of `System`.
@@ -390,6 +406,22 @@ impl Check for System {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for System {
+    fn from(s: &str) -> Self {
+        match s {
+            "SELECTIVE" => Self::Selective,
+            "COMPREHENSIVE" => Self::Comprehensive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<System> {
+    fn from(s: &str) -> Self {
+        Value::literal(System::from(s))
     }
 }
 

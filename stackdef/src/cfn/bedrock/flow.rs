@@ -540,6 +540,22 @@ impl Check for FlowConnectionType {
     }
 }
 
+impl From<&str> for FlowConnectionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Data" => Self::Data,
+            "Conditional" => Self::Conditional,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FlowConnectionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FlowConnectionType::from(s))
+    }
+}
+
 crate::impl_literal!(FlowConnectionType);
 
 /// Property type `FlowNode` of `AWS::Bedrock::Flow`.
@@ -757,6 +773,23 @@ impl Check for FlowNodeInputCategory {
     }
 }
 
+impl From<&str> for FlowNodeInputCategory {
+    fn from(s: &str) -> Self {
+        match s {
+            "LoopCondition" => Self::LoopCondition,
+            "ReturnValueToLoopStart" => Self::ReturnValueToLoopStart,
+            "ExitLoop" => Self::ExitLoop,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FlowNodeInputCategory> {
+    fn from(s: &str) -> Self {
+        Value::literal(FlowNodeInputCategory::from(s))
+    }
+}
+
 crate::impl_literal!(FlowNodeInputCategory);
 
 /// Values of `FlowNodeIoDataType`.
@@ -804,6 +837,25 @@ impl Check for FlowNodeIoDataType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FlowNodeIoDataType {
+    fn from(s: &str) -> Self {
+        match s {
+            "String" => Self::String,
+            "Number" => Self::Number,
+            "Boolean" => Self::Boolean,
+            "Object" => Self::Object,
+            "Array" => Self::Array,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FlowNodeIoDataType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FlowNodeIoDataType::from(s))
     }
 }
 
@@ -952,6 +1004,36 @@ impl Check for FlowNodeType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FlowNodeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Input" => Self::Input,
+            "Output" => Self::Output,
+            "KnowledgeBase" => Self::KnowledgeBase,
+            "Condition" => Self::Condition,
+            "Lex" => Self::Lex,
+            "Prompt" => Self::Prompt,
+            "LambdaFunction" => Self::LambdaFunction,
+            "Agent" => Self::Agent,
+            "Storage" => Self::Storage,
+            "Retrieval" => Self::Retrieval,
+            "Iterator" => Self::Iterator,
+            "Collector" => Self::Collector,
+            "InlineCode" => Self::InlineCode,
+            "Loop" => Self::Loop,
+            "LoopInput" => Self::LoopInput,
+            "LoopController" => Self::LoopController,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FlowNodeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FlowNodeType::from(s))
     }
 }
 

@@ -340,6 +340,22 @@ impl Check for ConcurrencyType {
     }
 }
 
+impl From<&str> for ConcurrencyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Automatic" => Self::Automatic,
+            "Manual" => Self::Manual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConcurrencyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConcurrencyType::from(s))
+    }
+}
+
 crate::impl_literal!(ConcurrencyType);
 
 /// Property type `FlowAliasRoutingConfigurationListItem` of `AWS::Bedrock::FlowAlias`.

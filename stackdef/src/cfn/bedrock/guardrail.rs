@@ -576,6 +576,22 @@ impl Check for ContentFiltersTierName {
     }
 }
 
+impl From<&str> for ContentFiltersTierName {
+    fn from(s: &str) -> Self {
+        match s {
+            "CLASSIC" => Self::Classic,
+            "STANDARD" => Self::Standard,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContentFiltersTierName> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContentFiltersTierName::from(s))
+    }
+}
+
 crate::impl_literal!(ContentFiltersTierName);
 
 /// Property type `ContentFilterConfig` of `AWS::Bedrock::Guardrail`.
@@ -761,6 +777,22 @@ impl Check for ContentFilterAction {
     }
 }
 
+impl From<&str> for ContentFilterAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "BLOCK" => Self::Block,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContentFilterAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContentFilterAction::from(s))
+    }
+}
+
 crate::impl_literal!(ContentFilterAction);
 
 /// Values of `Modality`.
@@ -799,6 +831,22 @@ impl Check for Modality {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Modality {
+    fn from(s: &str) -> Self {
+        match s {
+            "TEXT" => Self::Text,
+            "IMAGE" => Self::Image,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Modality> {
+    fn from(s: &str) -> Self {
+        Value::literal(Modality::from(s))
     }
 }
 
@@ -846,6 +894,24 @@ impl Check for FilterStrength {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FilterStrength {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "LOW" => Self::Low,
+            "MEDIUM" => Self::Medium,
+            "HIGH" => Self::High,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FilterStrength> {
+    fn from(s: &str) -> Self {
+        Value::literal(FilterStrength::from(s))
     }
 }
 
@@ -906,6 +972,26 @@ impl Check for ContentFilterType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ContentFilterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SEXUAL" => Self::Sexual,
+            "VIOLENCE" => Self::Violence,
+            "HATE" => Self::Hate,
+            "INSULTS" => Self::Insults,
+            "MISCONDUCT" => Self::Misconduct,
+            "PROMPT_ATTACK" => Self::PromptAttack,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContentFilterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContentFilterType::from(s))
     }
 }
 
@@ -1064,6 +1150,22 @@ impl Check for ContextualGroundingAction {
     }
 }
 
+impl From<&str> for ContextualGroundingAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "BLOCK" => Self::Block,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContextualGroundingAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContextualGroundingAction::from(s))
+    }
+}
+
 crate::impl_literal!(ContextualGroundingAction);
 
 /// Values of `ContextualGroundingFilterType`.
@@ -1102,6 +1204,22 @@ impl Check for ContextualGroundingFilterType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ContextualGroundingFilterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GROUNDING" => Self::Grounding,
+            "RELEVANCE" => Self::Relevance,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContextualGroundingFilterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContextualGroundingFilterType::from(s))
     }
 }
 
@@ -1342,6 +1460,23 @@ impl Check for SensitiveInformationAction {
     }
 }
 
+impl From<&str> for SensitiveInformationAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "BLOCK" => Self::Block,
+            "ANONYMIZE" => Self::Anonymize,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SensitiveInformationAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(SensitiveInformationAction::from(s))
+    }
+}
+
 crate::impl_literal!(SensitiveInformationAction);
 
 /// Values of `PiiEntityType`.
@@ -1499,6 +1634,51 @@ impl Check for PiiEntityType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PiiEntityType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ADDRESS" => Self::Address,
+            "AGE" => Self::Age,
+            "AWS_ACCESS_KEY" => Self::AwsAccessKey,
+            "AWS_SECRET_KEY" => Self::AwsSecretKey,
+            "CA_HEALTH_NUMBER" => Self::CaHealthNumber,
+            "CA_SOCIAL_INSURANCE_NUMBER" => Self::CaSocialInsuranceNumber,
+            "CREDIT_DEBIT_CARD_CVV" => Self::CreditDebitCardCvv,
+            "CREDIT_DEBIT_CARD_EXPIRY" => Self::CreditDebitCardExpiry,
+            "CREDIT_DEBIT_CARD_NUMBER" => Self::CreditDebitCardNumber,
+            "DRIVER_ID" => Self::DriverId,
+            "EMAIL" => Self::Email,
+            "INTERNATIONAL_BANK_ACCOUNT_NUMBER" => Self::InternationalBankAccountNumber,
+            "IP_ADDRESS" => Self::IpAddress,
+            "LICENSE_PLATE" => Self::LicensePlate,
+            "MAC_ADDRESS" => Self::MacAddress,
+            "NAME" => Self::Name,
+            "PASSWORD" => Self::Password,
+            "PHONE" => Self::Phone,
+            "PIN" => Self::Pin,
+            "SWIFT_CODE" => Self::SwiftCode,
+            "UK_NATIONAL_HEALTH_SERVICE_NUMBER" => Self::UkNationalHealthServiceNumber,
+            "UK_NATIONAL_INSURANCE_NUMBER" => Self::UkNationalInsuranceNumber,
+            "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER" => Self::UkUniqueTaxpayerReferenceNumber,
+            "URL" => Self::Url,
+            "USERNAME" => Self::Username,
+            "US_BANK_ACCOUNT_NUMBER" => Self::UsBankAccountNumber,
+            "US_BANK_ROUTING_NUMBER" => Self::UsBankRoutingNumber,
+            "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER" => Self::UsIndividualTaxIdentificationNumber,
+            "US_PASSPORT_NUMBER" => Self::UsPassportNumber,
+            "US_SOCIAL_SECURITY_NUMBER" => Self::UsSocialSecurityNumber,
+            "VEHICLE_IDENTIFICATION_NUMBER" => Self::VehicleIdentificationNumber,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PiiEntityType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PiiEntityType::from(s))
     }
 }
 
@@ -1933,6 +2113,22 @@ impl Check for TopicAction {
     }
 }
 
+impl From<&str> for TopicAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "BLOCK" => Self::Block,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TopicAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(TopicAction::from(s))
+    }
+}
+
 crate::impl_literal!(TopicAction);
 
 /// Values of `TopicType`.
@@ -1968,6 +2164,21 @@ impl Check for TopicType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TopicType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DENY" => Self::Deny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TopicType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TopicType::from(s))
     }
 }
 
@@ -2042,6 +2253,22 @@ impl Check for TopicsTierName {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TopicsTierName {
+    fn from(s: &str) -> Self {
+        match s {
+            "CLASSIC" => Self::Classic,
+            "STANDARD" => Self::Standard,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TopicsTierName> {
+    fn from(s: &str) -> Self {
+        Value::literal(TopicsTierName::from(s))
     }
 }
 
@@ -2233,6 +2460,22 @@ impl Check for WordAction {
     }
 }
 
+impl From<&str> for WordAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "BLOCK" => Self::Block,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WordAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(WordAction::from(s))
+    }
+}
+
 crate::impl_literal!(WordAction);
 
 /// Values of `ManagedWordsType`.
@@ -2268,6 +2511,21 @@ impl Check for ManagedWordsType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ManagedWordsType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROFANITY" => Self::Profanity,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ManagedWordsType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ManagedWordsType::from(s))
     }
 }
 

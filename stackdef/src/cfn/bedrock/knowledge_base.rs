@@ -726,6 +726,23 @@ impl Check for RedshiftProvisionedAuthType {
     }
 }
 
+impl From<&str> for RedshiftProvisionedAuthType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IAM" => Self::Iam,
+            "USERNAME_PASSWORD" => Self::UsernamePassword,
+            "USERNAME" => Self::Username,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RedshiftProvisionedAuthType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RedshiftProvisionedAuthType::from(s))
+    }
+}
+
 crate::impl_literal!(RedshiftProvisionedAuthType);
 
 /// Property type `RedshiftServerlessConfiguration` of `AWS::Bedrock::KnowledgeBase`.
@@ -857,6 +874,22 @@ impl Check for RedshiftServerlessAuthType {
     }
 }
 
+impl From<&str> for RedshiftServerlessAuthType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IAM" => Self::Iam,
+            "USERNAME_PASSWORD" => Self::UsernamePassword,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RedshiftServerlessAuthType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RedshiftServerlessAuthType::from(s))
+    }
+}
+
 crate::impl_literal!(RedshiftServerlessAuthType);
 
 /// Values of `RedshiftQueryEngineType`.
@@ -895,6 +928,22 @@ impl Check for RedshiftQueryEngineType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RedshiftQueryEngineType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SERVERLESS" => Self::Serverless,
+            "PROVISIONED" => Self::Provisioned,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RedshiftQueryEngineType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RedshiftQueryEngineType::from(s))
     }
 }
 
@@ -1294,6 +1343,22 @@ impl Check for InclusionType {
     }
 }
 
+impl From<&str> for InclusionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "INCLUDE" => Self::Include,
+            "EXCLUDE" => Self::Exclude,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InclusionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InclusionType::from(s))
+    }
+}
+
 crate::impl_literal!(InclusionType);
 
 /// Property type `RedshiftQueryEngineStorageConfiguration` of `AWS::Bedrock::KnowledgeBase`.
@@ -1497,6 +1562,22 @@ impl Check for RedshiftQueryEngineStorageType {
     }
 }
 
+impl From<&str> for RedshiftQueryEngineStorageType {
+    fn from(s: &str) -> Self {
+        match s {
+            "REDSHIFT" => Self::Redshift,
+            "AWS_DATA_CATALOG" => Self::AwsDataCatalog,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RedshiftQueryEngineStorageType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RedshiftQueryEngineStorageType::from(s))
+    }
+}
+
 crate::impl_literal!(RedshiftQueryEngineStorageType);
 
 /// Values of `QueryEngineType`.
@@ -1532,6 +1613,21 @@ impl Check for QueryEngineType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for QueryEngineType {
+    fn from(s: &str) -> Self {
+        match s {
+            "REDSHIFT" => Self::Redshift,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<QueryEngineType> {
+    fn from(s: &str) -> Self {
+        Value::literal(QueryEngineType::from(s))
     }
 }
 
@@ -1576,6 +1672,23 @@ impl Check for KnowledgeBaseType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for KnowledgeBaseType {
+    fn from(s: &str) -> Self {
+        match s {
+            "VECTOR" => Self::Vector,
+            "KENDRA" => Self::Kendra,
+            "SQL" => Self::Sql,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KnowledgeBaseType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KnowledgeBaseType::from(s))
     }
 }
 
@@ -1936,6 +2049,22 @@ impl Check for EmbeddingDataType {
     }
 }
 
+impl From<&str> for EmbeddingDataType {
+    fn from(s: &str) -> Self {
+        match s {
+            "FLOAT32" => Self::Float32,
+            "BINARY" => Self::Binary,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EmbeddingDataType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EmbeddingDataType::from(s))
+    }
+}
+
 crate::impl_literal!(EmbeddingDataType);
 
 /// Property type `VideoConfiguration` of `AWS::Bedrock::KnowledgeBase`.
@@ -2197,6 +2326,21 @@ impl Check for SupplementalDataStorageLocationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SupplementalDataStorageLocationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "S3" => Self::S3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SupplementalDataStorageLocationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SupplementalDataStorageLocationType::from(s))
     }
 }
 
@@ -3486,6 +3630,27 @@ impl Check for KnowledgeBaseStorageType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for KnowledgeBaseStorageType {
+    fn from(s: &str) -> Self {
+        match s {
+            "OPENSEARCH_SERVERLESS" => Self::OpensearchServerless,
+            "PINECONE" => Self::Pinecone,
+            "RDS" => Self::Rds,
+            "MONGO_DB_ATLAS" => Self::MongoDbAtlas,
+            "NEPTUNE_ANALYTICS" => Self::NeptuneAnalytics,
+            "S3_VECTORS" => Self::S3Vectors,
+            "OPENSEARCH_MANAGED_CLUSTER" => Self::OpensearchManagedCluster,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KnowledgeBaseStorageType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KnowledgeBaseStorageType::from(s))
     }
 }
 

@@ -487,4 +487,20 @@ impl Check for PromptTemplateType {
     }
 }
 
+impl From<&str> for PromptTemplateType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TEXT" => Self::Text,
+            "CHAT" => Self::Chat,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PromptTemplateType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PromptTemplateType::from(s))
+    }
+}
+
 crate::impl_literal!(PromptTemplateType);

@@ -529,6 +529,22 @@ impl Check for BrowserEnterprisePolicyType {
     }
 }
 
+impl From<&str> for BrowserEnterprisePolicyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "MANAGED" => Self::Managed,
+            "RECOMMENDED" => Self::Recommended,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BrowserEnterprisePolicyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(BrowserEnterprisePolicyType::from(s))
+    }
+}
+
 crate::impl_literal!(BrowserEnterprisePolicyType);
 
 /// Property type `BrowserNetworkConfiguration` of `AWS::BedrockAgentCore::BrowserCustom`.
@@ -613,6 +629,22 @@ impl Check for BrowserNetworkMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for BrowserNetworkMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "PUBLIC" => Self::Public,
+            "VPC" => Self::Vpc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BrowserNetworkMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(BrowserNetworkMode::from(s))
     }
 }
 

@@ -396,6 +396,23 @@ impl Check for CodeInterpreterNetworkMode {
     }
 }
 
+impl From<&str> for CodeInterpreterNetworkMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "PUBLIC" => Self::Public,
+            "SANDBOX" => Self::Sandbox,
+            "VPC" => Self::Vpc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CodeInterpreterNetworkMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(CodeInterpreterNetworkMode::from(s))
+    }
+}
+
 crate::impl_literal!(CodeInterpreterNetworkMode);
 
 /// Property type `VpcConfig` of `AWS::BedrockAgentCore::CodeInterpreterCustom`.

@@ -812,6 +812,23 @@ impl Check for EvaluatorLevel {
     }
 }
 
+impl From<&str> for EvaluatorLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "TOOL_CALL" => Self::ToolCall,
+            "TRACE" => Self::Trace,
+            "SESSION" => Self::Session,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EvaluatorLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(EvaluatorLevel::from(s))
+    }
+}
+
 crate::impl_literal!(EvaluatorLevel);
 
 /// Property type `Tag` of `AWS::BedrockAgentCore::Evaluator`.

@@ -386,6 +386,23 @@ impl Check for AuthorizerType {
     }
 }
 
+impl From<&str> for AuthorizerType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CUSTOM_JWT" => Self::CustomJwt,
+            "AWS_IAM" => Self::AwsIam,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthorizerType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthorizerType::from(s))
+    }
+}
+
 crate::impl_literal!(AuthorizerType);
 
 /// Values of `ExceptionLevel`.
@@ -421,6 +438,21 @@ impl Check for ExceptionLevel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ExceptionLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEBUG" => Self::Debug,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ExceptionLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(ExceptionLevel::from(s))
     }
 }
 
@@ -565,6 +597,22 @@ impl Check for GatewayInterceptionPoint {
     }
 }
 
+impl From<&str> for GatewayInterceptionPoint {
+    fn from(s: &str) -> Self {
+        match s {
+            "REQUEST" => Self::Request,
+            "RESPONSE" => Self::Response,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GatewayInterceptionPoint> {
+    fn from(s: &str) -> Self {
+        Value::literal(GatewayInterceptionPoint::from(s))
+    }
+}
+
 crate::impl_literal!(GatewayInterceptionPoint);
 
 /// Property type `GatewayPolicyEngineConfiguration` of `AWS::BedrockAgentCore::Gateway`.
@@ -648,6 +696,22 @@ impl Check for GatewayPolicyEngineMode {
     }
 }
 
+impl From<&str> for GatewayPolicyEngineMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "LOG_ONLY" => Self::LogOnly,
+            "ENFORCE" => Self::Enforce,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GatewayPolicyEngineMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(GatewayPolicyEngineMode::from(s))
+    }
+}
+
 crate::impl_literal!(GatewayPolicyEngineMode);
 
 /// Values of `GatewayProtocolType`.
@@ -683,6 +747,21 @@ impl Check for GatewayProtocolType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for GatewayProtocolType {
+    fn from(s: &str) -> Self {
+        match s {
+            "MCP" => Self::Mcp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GatewayProtocolType> {
+    fn from(s: &str) -> Self {
+        Value::literal(GatewayProtocolType::from(s))
     }
 }
 

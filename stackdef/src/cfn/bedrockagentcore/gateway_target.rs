@@ -335,6 +335,23 @@ impl Check for CredentialProviderType {
     }
 }
 
+impl From<&str> for CredentialProviderType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GATEWAY_IAM_ROLE" => Self::GatewayIamRole,
+            "OAUTH" => Self::Oauth,
+            "API_KEY" => Self::ApiKey,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CredentialProviderType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CredentialProviderType::from(s))
+    }
+}
+
 crate::impl_literal!(CredentialProviderType);
 
 /// Property type `MetadataConfiguration` of `AWS::BedrockAgentCore::GatewayTarget`.

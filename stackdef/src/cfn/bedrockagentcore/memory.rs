@@ -116,7 +116,6 @@ pub struct MemoryProps {
     pub description: Option<Value<String>>,
     /// `EncryptionKeyArn` (optional).
     /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
     pub encryption_key_arn: Option<Value<String>>,
     /// `EventExpiryDuration` (required).
     /// Range: 3..=365.
@@ -125,7 +124,6 @@ pub struct MemoryProps {
     /// Items: 1..=10.
     pub indexed_keys: Option<Value<List<IndexedKey>>>,
     /// `MemoryExecutionRoleArn` (optional).
-    /// Pattern: `^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
     pub memory_execution_role_arn: Option<Value<String>>,
     /// `MemoryStrategies` (optional).
     pub memory_strategies: Option<Value<List<MemoryStrategy>>>,
@@ -234,7 +232,6 @@ impl ToTemplate for MemoryProps {
 
 impl Check for MemoryProps {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_key_arn.check(&path.field("EncryptionKeyArn"), &Rules { pattern: Some("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$"), ..Rules::NONE }, out);
         self.event_expiry_duration.check(
             &path.field("EventExpiryDuration"),
             &Rules {
@@ -253,7 +250,6 @@ impl Check for MemoryProps {
             },
             out,
         );
-        self.memory_execution_role_arn.check(&path.field("MemoryExecutionRoleArn"), &Rules { pattern: Some("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$"), ..Rules::NONE }, out);
         self.memory_strategies
             .check(&path.field("MemoryStrategies"), &Rules::NONE, out);
         self.name.check(
@@ -378,6 +374,23 @@ impl Check for MetadataValueType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MetadataValueType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STRING" => Self::String,
+            "STRINGLIST" => Self::Stringlist,
+            "NUMBER" => Self::Number,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MetadataValueType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MetadataValueType::from(s))
     }
 }
 
@@ -1597,7 +1610,6 @@ pub struct InvocationConfigurationInput {
     /// Pattern: `^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`.
     pub payload_delivery_bucket_name: Option<Value<String>>,
     /// `TopicArn` (optional).
-    /// Pattern: `^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
     pub topic_arn: Option<Value<String>>,
 }
 
@@ -1644,7 +1656,6 @@ impl Check for InvocationConfigurationInput {
             },
             out,
         );
-        self.topic_arn.check(&path.field("TopicArn"), &Rules { pattern: Some("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$"), ..Rules::NONE }, out);
     }
 }
 
@@ -2322,6 +2333,24 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "CREATING" => Self::Creating,
+            "ACTIVE" => Self::Active,
+            "DELETING" => Self::Deleting,
+            "FAILED" => Self::Failed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Values of `Type`.
@@ -2375,6 +2404,25 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "SEMANTIC" => Self::Semantic,
+            "SUMMARIZATION" => Self::Summarization,
+            "USER_PREFERENCE" => Self::UserPreference,
+            "CUSTOM" => Self::Custom,
+            "EPISODIC" => Self::Episodic,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 
@@ -2672,6 +2720,24 @@ impl Check for EpisodicMemoryStrategyStatus {
     }
 }
 
+impl From<&str> for EpisodicMemoryStrategyStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "CREATING" => Self::Creating,
+            "ACTIVE" => Self::Active,
+            "DELETING" => Self::Deleting,
+            "FAILED" => Self::Failed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EpisodicMemoryStrategyStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(EpisodicMemoryStrategyStatus::from(s))
+    }
+}
+
 crate::impl_literal!(EpisodicMemoryStrategyStatus);
 
 /// Values of `EpisodicMemoryStrategyType`.
@@ -2725,6 +2791,25 @@ impl Check for EpisodicMemoryStrategyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EpisodicMemoryStrategyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SEMANTIC" => Self::Semantic,
+            "SUMMARIZATION" => Self::Summarization,
+            "USER_PREFERENCE" => Self::UserPreference,
+            "CUSTOM" => Self::Custom,
+            "EPISODIC" => Self::Episodic,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EpisodicMemoryStrategyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EpisodicMemoryStrategyType::from(s))
     }
 }
 
@@ -2935,6 +3020,24 @@ impl Check for SemanticMemoryStrategyStatus {
     }
 }
 
+impl From<&str> for SemanticMemoryStrategyStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "CREATING" => Self::Creating,
+            "ACTIVE" => Self::Active,
+            "DELETING" => Self::Deleting,
+            "FAILED" => Self::Failed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SemanticMemoryStrategyStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(SemanticMemoryStrategyStatus::from(s))
+    }
+}
+
 crate::impl_literal!(SemanticMemoryStrategyStatus);
 
 /// Values of `SemanticMemoryStrategyType`.
@@ -2988,6 +3091,25 @@ impl Check for SemanticMemoryStrategyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SemanticMemoryStrategyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SEMANTIC" => Self::Semantic,
+            "SUMMARIZATION" => Self::Summarization,
+            "USER_PREFERENCE" => Self::UserPreference,
+            "CUSTOM" => Self::Custom,
+            "EPISODIC" => Self::Episodic,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SemanticMemoryStrategyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SemanticMemoryStrategyType::from(s))
     }
 }
 
@@ -3198,6 +3320,24 @@ impl Check for SummaryMemoryStrategyStatus {
     }
 }
 
+impl From<&str> for SummaryMemoryStrategyStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "CREATING" => Self::Creating,
+            "ACTIVE" => Self::Active,
+            "DELETING" => Self::Deleting,
+            "FAILED" => Self::Failed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SummaryMemoryStrategyStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(SummaryMemoryStrategyStatus::from(s))
+    }
+}
+
 crate::impl_literal!(SummaryMemoryStrategyStatus);
 
 /// Values of `SummaryMemoryStrategyType`.
@@ -3251,6 +3391,25 @@ impl Check for SummaryMemoryStrategyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SummaryMemoryStrategyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SEMANTIC" => Self::Semantic,
+            "SUMMARIZATION" => Self::Summarization,
+            "USER_PREFERENCE" => Self::UserPreference,
+            "CUSTOM" => Self::Custom,
+            "EPISODIC" => Self::Episodic,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SummaryMemoryStrategyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SummaryMemoryStrategyType::from(s))
     }
 }
 
@@ -3461,6 +3620,24 @@ impl Check for UserPreferenceMemoryStrategyStatus {
     }
 }
 
+impl From<&str> for UserPreferenceMemoryStrategyStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "CREATING" => Self::Creating,
+            "ACTIVE" => Self::Active,
+            "DELETING" => Self::Deleting,
+            "FAILED" => Self::Failed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UserPreferenceMemoryStrategyStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(UserPreferenceMemoryStrategyStatus::from(s))
+    }
+}
+
 crate::impl_literal!(UserPreferenceMemoryStrategyStatus);
 
 /// Values of `UserPreferenceMemoryStrategyType`.
@@ -3514,6 +3691,25 @@ impl Check for UserPreferenceMemoryStrategyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for UserPreferenceMemoryStrategyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SEMANTIC" => Self::Semantic,
+            "SUMMARIZATION" => Self::Summarization,
+            "USER_PREFERENCE" => Self::UserPreference,
+            "CUSTOM" => Self::Custom,
+            "EPISODIC" => Self::Episodic,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UserPreferenceMemoryStrategyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(UserPreferenceMemoryStrategyType::from(s))
     }
 }
 
@@ -3604,7 +3800,6 @@ pub struct KinesisResource {
     /// Items: 1..=1.
     pub content_configurations: Value<List<ContentConfiguration>>,
     /// `DataStreamArn` (required).
-    /// Pattern: `^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
     pub data_stream_arn: Value<String>,
 }
 
@@ -3647,7 +3842,6 @@ impl Check for KinesisResource {
             },
             out,
         );
-        self.data_stream_arn.check(&path.field("DataStreamArn"), &Rules { pattern: Some("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$"), ..Rules::NONE }, out);
     }
 }
 
@@ -3736,6 +3930,22 @@ impl Check for Level {
     }
 }
 
+impl From<&str> for Level {
+    fn from(s: &str) -> Self {
+        match s {
+            "METADATA_ONLY" => Self::MetadataOnly,
+            "FULL_CONTENT" => Self::FullContent,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Level> {
+    fn from(s: &str) -> Self {
+        Value::literal(Level::from(s))
+    }
+}
+
 crate::impl_literal!(Level);
 
 /// Values of `ContentConfigurationType`.
@@ -3771,6 +3981,21 @@ impl Check for ContentConfigurationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ContentConfigurationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "MEMORY_RECORDS" => Self::MemoryRecords,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContentConfigurationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContentConfigurationType::from(s))
     }
 }
 

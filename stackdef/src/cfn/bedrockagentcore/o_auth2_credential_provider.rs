@@ -337,6 +337,45 @@ impl Check for CredentialProviderVendor {
     }
 }
 
+impl From<&str> for CredentialProviderVendor {
+    fn from(s: &str) -> Self {
+        match s {
+            "GoogleOauth2" => Self::GoogleOauth2,
+            "GithubOauth2" => Self::GithubOauth2,
+            "SlackOauth2" => Self::SlackOauth2,
+            "SalesforceOauth2" => Self::SalesforceOauth2,
+            "MicrosoftOauth2" => Self::MicrosoftOauth2,
+            "CustomOauth2" => Self::CustomOauth2,
+            "AtlassianOauth2" => Self::AtlassianOauth2,
+            "LinkedinOauth2" => Self::LinkedinOauth2,
+            "XOauth2" => Self::XOauth2,
+            "OktaOauth2" => Self::OktaOauth2,
+            "OneLoginOauth2" => Self::OneLoginOauth2,
+            "PingOneOauth2" => Self::PingOneOauth2,
+            "FacebookOauth2" => Self::FacebookOauth2,
+            "YandexOauth2" => Self::YandexOauth2,
+            "RedditOauth2" => Self::RedditOauth2,
+            "ZoomOauth2" => Self::ZoomOauth2,
+            "TwitchOauth2" => Self::TwitchOauth2,
+            "SpotifyOauth2" => Self::SpotifyOauth2,
+            "DropboxOauth2" => Self::DropboxOauth2,
+            "NotionOauth2" => Self::NotionOauth2,
+            "HubspotOauth2" => Self::HubspotOauth2,
+            "CyberArkOauth2" => Self::CyberArkOauth2,
+            "FusionAuthOauth2" => Self::FusionAuthOauth2,
+            "Auth0Oauth2" => Self::Auth0Oauth2,
+            "CognitoOauth2" => Self::CognitoOauth2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CredentialProviderVendor> {
+    fn from(s: &str) -> Self {
+        Value::literal(CredentialProviderVendor::from(s))
+    }
+}
+
 crate::impl_literal!(CredentialProviderVendor);
 
 /// Property type `Oauth2ProviderConfigInput` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
@@ -908,6 +947,22 @@ impl Check for GrantType {
     }
 }
 
+impl From<&str> for GrantType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TOKEN_EXCHANGE" => Self::TokenExchange,
+            "JWT_AUTHORIZATION_GRANT" => Self::JwtAuthorizationGrant,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GrantType> {
+    fn from(s: &str) -> Self {
+        Value::literal(GrantType::from(s))
+    }
+}
+
 crate::impl_literal!(GrantType);
 
 /// Property type `TokenExchangeGrantTypeConfig` of `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
@@ -996,6 +1051,23 @@ impl Check for ActorTokenContent {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ActorTokenContent {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "M2M" => Self::M2m,
+            "AWS_IAM_ID_TOKEN_JWT" => Self::AwsIamIdTokenJwt,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ActorTokenContent> {
+    fn from(s: &str) -> Self {
+        Value::literal(ActorTokenContent::from(s))
     }
 }
 

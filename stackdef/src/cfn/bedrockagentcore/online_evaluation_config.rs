@@ -453,6 +453,22 @@ impl Check for ExecutionStatus {
     }
 }
 
+impl From<&str> for ExecutionStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ExecutionStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(ExecutionStatus::from(s))
+    }
+}
+
 crate::impl_literal!(ExecutionStatus);
 
 /// Property type `Rule` of `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
@@ -646,6 +662,28 @@ impl Check for Operator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Operator {
+    fn from(s: &str) -> Self {
+        match s {
+            "Equals" => Self::Equals,
+            "NotEquals" => Self::NotEquals,
+            "GreaterThan" => Self::GreaterThan,
+            "LessThan" => Self::LessThan,
+            "GreaterThanOrEqual" => Self::GreaterThanOrEqual,
+            "LessThanOrEqual" => Self::LessThanOrEqual,
+            "Contains" => Self::Contains,
+            "NotContains" => Self::NotContains,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Operator> {
+    fn from(s: &str) -> Self {
+        Value::literal(Operator::from(s))
     }
 }
 

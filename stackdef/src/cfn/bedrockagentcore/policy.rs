@@ -330,4 +330,20 @@ impl Check for PolicyValidationMode {
     }
 }
 
+impl From<&str> for PolicyValidationMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "FAIL_ON_ANY_FINDINGS" => Self::FailOnAnyFindings,
+            "IGNORE_ALL_FINDINGS" => Self::IgnoreAllFindings,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PolicyValidationMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(PolicyValidationMode::from(s))
+    }
+}
+
 crate::impl_literal!(PolicyValidationMode);

@@ -654,6 +654,26 @@ impl Check for AgentManagedRuntimeType {
     }
 }
 
+impl From<&str> for AgentManagedRuntimeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PYTHON_3_10" => Self::Python310,
+            "PYTHON_3_11" => Self::Python311,
+            "PYTHON_3_12" => Self::Python312,
+            "PYTHON_3_13" => Self::Python313,
+            "PYTHON_3_14" => Self::Python314,
+            "NODE_22" => Self::Node22,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AgentManagedRuntimeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AgentManagedRuntimeType::from(s))
+    }
+}
+
 crate::impl_literal!(AgentManagedRuntimeType);
 
 /// Property type `ContainerConfiguration` of `AWS::BedrockAgentCore::Runtime`.
@@ -1026,6 +1046,23 @@ impl Check for ClaimMatchOperator {
     }
 }
 
+impl From<&str> for ClaimMatchOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "EQUALS" => Self::Equals,
+            "CONTAINS" => Self::Contains,
+            "CONTAINS_ANY" => Self::ContainsAny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ClaimMatchOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ClaimMatchOperator::from(s))
+    }
+}
+
 crate::impl_literal!(ClaimMatchOperator);
 
 /// Property type `ClaimMatchValueType` of `AWS::BedrockAgentCore::Runtime`.
@@ -1141,6 +1178,22 @@ impl Check for InboundTokenClaimValueType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InboundTokenClaimValueType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STRING" => Self::String,
+            "STRING_ARRAY" => Self::StringArray,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InboundTokenClaimValueType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InboundTokenClaimValueType::from(s))
     }
 }
 
@@ -1383,6 +1436,22 @@ impl Check for NetworkMode {
     }
 }
 
+impl From<&str> for NetworkMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "PUBLIC" => Self::Public,
+            "VPC" => Self::Vpc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NetworkMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(NetworkMode::from(s))
+    }
+}
+
 crate::impl_literal!(NetworkMode);
 
 /// Property type `VpcConfig` of `AWS::BedrockAgentCore::Runtime`.
@@ -1506,6 +1575,24 @@ impl Check for ProtocolConfiguration {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ProtocolConfiguration {
+    fn from(s: &str) -> Self {
+        match s {
+            "MCP" => Self::Mcp,
+            "HTTP" => Self::Http,
+            "A2A" => Self::A2a,
+            "AGUI" => Self::Agui,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ProtocolConfiguration> {
+    fn from(s: &str) -> Self {
+        Value::literal(ProtocolConfiguration::from(s))
     }
 }
 

@@ -388,6 +388,21 @@ impl Check for DimensionKey {
     }
 }
 
+impl From<&str> for DimensionKey {
+    fn from(s: &str) -> Self {
+        match s {
+            "LINKED_ACCOUNT" => Self::LinkedAccount,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DimensionKey> {
+    fn from(s: &str) -> Self {
+        Value::literal(DimensionKey::from(s))
+    }
+}
+
 crate::impl_literal!(DimensionKey);
 
 /// Property type `Tags` of `AWS::Billing::BillingView`.

@@ -394,6 +394,22 @@ impl Check for ComputationRule {
     }
 }
 
+impl From<&str> for ComputationRule {
+    fn from(s: &str) -> Self {
+        match s {
+            "CONSOLIDATED" => Self::Consolidated,
+            "ITEMIZED" => Self::Itemized,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComputationRule> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComputationRule::from(s))
+    }
+}
+
 crate::impl_literal!(ComputationRule);
 
 /// Property type `CustomLineItemChargeDetails` of `AWS::BillingConductor::CustomLineItem`.
@@ -633,6 +649,22 @@ impl Check for Attribute {
     }
 }
 
+impl From<&str> for Attribute {
+    fn from(s: &str) -> Self {
+        match s {
+            "LINE_ITEM_TYPE" => Self::LineItemType,
+            "SERVICE" => Self::Service,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Attribute> {
+    fn from(s: &str) -> Self {
+        Value::literal(Attribute::from(s))
+    }
+}
+
 crate::impl_literal!(Attribute);
 
 /// Values of `MatchOption`.
@@ -674,6 +706,22 @@ impl Check for MatchOption {
     }
 }
 
+impl From<&str> for MatchOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "NOT_EQUAL" => Self::NotEqual,
+            "EQUAL" => Self::Equal,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MatchOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(MatchOption::from(s))
+    }
+}
+
 crate::impl_literal!(MatchOption);
 
 /// Values of `LineItemFilterValue`.
@@ -709,6 +757,21 @@ impl Check for LineItemFilterValue {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LineItemFilterValue {
+    fn from(s: &str) -> Self {
+        match s {
+            "SAVINGS_PLAN_NEGATION" => Self::SavingsPlanNegation,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LineItemFilterValue> {
+    fn from(s: &str) -> Self {
+        Value::literal(LineItemFilterValue::from(s))
     }
 }
 
@@ -807,6 +870,22 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "FEE" => Self::Fee,
+            "CREDIT" => Self::Credit,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

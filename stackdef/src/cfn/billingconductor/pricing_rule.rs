@@ -351,6 +351,23 @@ impl Check for BillingEntity {
     }
 }
 
+impl From<&str> for BillingEntity {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS" => Self::Aws,
+            "AWS Marketplace" => Self::AwsMarketplace,
+            "AISPL" => Self::Aispl,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BillingEntity> {
+    fn from(s: &str) -> Self {
+        Value::literal(BillingEntity::from(s))
+    }
+}
+
 crate::impl_literal!(BillingEntity);
 
 /// Values of `Scope`.
@@ -395,6 +412,24 @@ impl Check for Scope {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Scope {
+    fn from(s: &str) -> Self {
+        match s {
+            "GLOBAL" => Self::Global,
+            "SERVICE" => Self::Service,
+            "BILLING_ENTITY" => Self::BillingEntity,
+            "SKU" => Self::Sku,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Scope> {
+    fn from(s: &str) -> Self {
+        Value::literal(Scope::from(s))
     }
 }
 
@@ -562,6 +597,23 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "MARKUP" => Self::Markup,
+            "DISCOUNT" => Self::Discount,
+            "TIERING" => Self::Tiering,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

@@ -293,6 +293,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "PERCENTAGE" => Self::Percentage,
+            "ABSOLUTE_VALUE" => Self::AbsoluteValue,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Values of `ActionType`.
@@ -338,6 +354,23 @@ impl Check for ActionType {
     }
 }
 
+impl From<&str> for ActionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "APPLY_IAM_POLICY" => Self::ApplyIamPolicy,
+            "APPLY_SCP_POLICY" => Self::ApplyScpPolicy,
+            "RUN_SSM_DOCUMENTS" => Self::RunSsmDocuments,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ActionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ActionType::from(s))
+    }
+}
+
 crate::impl_literal!(ActionType);
 
 /// Values of `ApprovalModel`.
@@ -376,6 +409,22 @@ impl Check for ApprovalModel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ApprovalModel {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTOMATIC" => Self::Automatic,
+            "MANUAL" => Self::Manual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApprovalModel> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApprovalModel::from(s))
     }
 }
 
@@ -658,7 +707,6 @@ pub struct SsmActionDefinition {
     /// `InstanceIds` (required).
     /// Items: 1..=100.
     /// Each item: Length: 1..=63 characters.
-    /// Each item: Pattern: `^i-(\w{8}|\w{17})$|^[a-zA-Z]([\w-]{0,61}\w)?$`.
     pub instance_ids: Value<List<String>>,
     /// `Region` (required).
     /// Length: 9..=20 characters.
@@ -705,7 +753,6 @@ impl Check for SsmActionDefinition {
                         Rules {
                             min_length: Some(1),
                             max_length: Some(63),
-                            pattern: Some("^i-(\\w{8}|\\w{17})$|^[a-zA-Z]([\\w-]{0,61}\\w)?$"),
                             ..Rules::NONE
                         }
                     },
@@ -770,6 +817,22 @@ impl Check for Subtype {
     }
 }
 
+impl From<&str> for Subtype {
+    fn from(s: &str) -> Self {
+        match s {
+            "STOP_EC2_INSTANCES" => Self::StopEc2Instances,
+            "STOP_RDS_INSTANCES" => Self::StopRdsInstances,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Subtype> {
+    fn from(s: &str) -> Self {
+        Value::literal(Subtype::from(s))
+    }
+}
+
 crate::impl_literal!(Subtype);
 
 /// Values of `NotificationType`.
@@ -808,6 +871,22 @@ impl Check for NotificationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NotificationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACTUAL" => Self::Actual,
+            "FORECASTED" => Self::Forecasted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NotificationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NotificationType::from(s))
     }
 }
 
@@ -952,6 +1031,22 @@ impl Check for SubscriberType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SubscriberType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SNS" => Self::Sns,
+            "EMAIL" => Self::Email,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SubscriberType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SubscriberType::from(s))
     }
 }
 

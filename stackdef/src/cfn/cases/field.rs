@@ -404,4 +404,25 @@ impl Check for FieldType {
     }
 }
 
+impl From<&str> for FieldType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Text" => Self::Text,
+            "Number" => Self::Number,
+            "Boolean" => Self::Boolean,
+            "DateTime" => Self::DateTime,
+            "SingleSelect" => Self::SingleSelect,
+            "Url" => Self::Url,
+            "User" => Self::User,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FieldType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FieldType::from(s))
+    }
+}
+
 crate::impl_literal!(FieldType);

@@ -451,6 +451,22 @@ impl Check for TemplateStatus {
     }
 }
 
+impl From<&str> for TemplateStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Active" => Self::Active,
+            "Inactive" => Self::Inactive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TemplateStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(TemplateStatus::from(s))
+    }
+}
+
 crate::impl_literal!(TemplateStatus);
 
 /// Property type `Tag` of `AWS::Cases::Template`.

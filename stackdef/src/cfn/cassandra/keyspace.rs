@@ -353,6 +353,40 @@ impl Check for RegionList {
     }
 }
 
+impl From<&str> for RegionList {
+    fn from(s: &str) -> Self {
+        match s {
+            "af-south-1" => Self::AfSouth1,
+            "ap-east-1" => Self::ApEast1,
+            "ap-northeast-1" => Self::ApNortheast1,
+            "ap-northeast-2" => Self::ApNortheast2,
+            "ap-south-1" => Self::ApSouth1,
+            "ap-southeast-1" => Self::ApSoutheast1,
+            "ap-southeast-2" => Self::ApSoutheast2,
+            "ca-central-1" => Self::CaCentral1,
+            "eu-central-1" => Self::EuCentral1,
+            "eu-north-1" => Self::EuNorth1,
+            "eu-west-1" => Self::EuWest1,
+            "eu-west-2" => Self::EuWest2,
+            "eu-west-3" => Self::EuWest3,
+            "me-central-1" => Self::MeCentral1,
+            "me-south-1" => Self::MeSouth1,
+            "sa-east-1" => Self::SaEast1,
+            "us-east-1" => Self::UsEast1,
+            "us-east-2" => Self::UsEast2,
+            "us-west-1" => Self::UsWest1,
+            "us-west-2" => Self::UsWest2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RegionList> {
+    fn from(s: &str) -> Self {
+        Value::literal(RegionList::from(s))
+    }
+}
+
 crate::impl_literal!(RegionList);
 
 /// Values of `ReplicationStrategy`.
@@ -391,6 +425,22 @@ impl Check for ReplicationStrategy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ReplicationStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "SINGLE_REGION" => Self::SingleRegion,
+            "MULTI_REGION" => Self::MultiRegion,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReplicationStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReplicationStrategy::from(s))
     }
 }
 

@@ -707,6 +707,22 @@ impl Check for Mode {
     }
 }
 
+impl From<&str> for Mode {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROVISIONED" => Self::Provisioned,
+            "ON_DEMAND" => Self::OnDemand,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Mode> {
+    fn from(s: &str) -> Self {
+        Value::literal(Mode::from(s))
+    }
+}
+
 crate::impl_literal!(Mode);
 
 /// Property type `ProvisionedThroughput` of `AWS::Cassandra::Table`.
@@ -876,6 +892,22 @@ impl Check for CdcStatus {
     }
 }
 
+impl From<&str> for CdcStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CdcStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(CdcStatus::from(s))
+    }
+}
+
 crate::impl_literal!(CdcStatus);
 
 /// Property type `Tag` of `AWS::Cassandra::Table`.
@@ -976,6 +1008,24 @@ impl Check for CdcViewType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CdcViewType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NEW_IMAGE" => Self::NewImage,
+            "OLD_IMAGE" => Self::OldImage,
+            "KEYS_ONLY" => Self::KeysOnly,
+            "NEW_AND_OLD_IMAGES" => Self::NewAndOldImages,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CdcViewType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CdcViewType::from(s))
     }
 }
 
@@ -1112,6 +1162,22 @@ impl Check for OrderBy {
     }
 }
 
+impl From<&str> for OrderBy {
+    fn from(s: &str) -> Self {
+        match s {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OrderBy> {
+    fn from(s: &str) -> Self {
+        Value::literal(OrderBy::from(s))
+    }
+}
+
 crate::impl_literal!(OrderBy);
 
 /// Property type `EncryptionSpecification` of `AWS::Cassandra::Table`.
@@ -1197,6 +1263,22 @@ impl Check for EncryptionType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EncryptionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS_OWNED_KMS_KEY" => Self::AwsOwnedKmsKey,
+            "CUSTOMER_MANAGED_KMS_KEY" => Self::CustomerManagedKmsKey,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionType::from(s))
     }
 }
 

@@ -251,6 +251,24 @@ impl Check for MonitorDimension {
     }
 }
 
+impl From<&str> for MonitorDimension {
+    fn from(s: &str) -> Self {
+        match s {
+            "SERVICE" => Self::Service,
+            "LINKED_ACCOUNT" => Self::LinkedAccount,
+            "TAG" => Self::Tag,
+            "COST_CATEGORY" => Self::CostCategory,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MonitorDimension> {
+    fn from(s: &str) -> Self {
+        Value::literal(MonitorDimension::from(s))
+    }
+}
+
 crate::impl_literal!(MonitorDimension);
 
 /// Values of `MonitorType`.
@@ -289,6 +307,22 @@ impl Check for MonitorType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MonitorType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DIMENSIONAL" => Self::Dimensional,
+            "CUSTOM" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MonitorType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MonitorType::from(s))
     }
 }
 

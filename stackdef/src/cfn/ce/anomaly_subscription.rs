@@ -256,6 +256,23 @@ impl Check for Frequency {
     }
 }
 
+impl From<&str> for Frequency {
+    fn from(s: &str) -> Self {
+        match s {
+            "DAILY" => Self::Daily,
+            "IMMEDIATE" => Self::Immediate,
+            "WEEKLY" => Self::Weekly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Frequency> {
+    fn from(s: &str) -> Self {
+        Value::literal(Frequency::from(s))
+    }
+}
+
 crate::impl_literal!(Frequency);
 
 /// Property type `ResourceTag` of `AWS::CE::AnomalySubscription`.
@@ -402,6 +419,22 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "CONFIRMED" => Self::Confirmed,
+            "DECLINED" => Self::Declined,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Values of `Type`.
@@ -440,6 +473,22 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "EMAIL" => Self::Email,
+            "SNS" => Self::Sns,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

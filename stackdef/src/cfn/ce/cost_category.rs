@@ -234,6 +234,21 @@ impl Check for RuleVersion {
     }
 }
 
+impl From<&str> for RuleVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "CostCategoryExpression.v1" => Self::CostCategoryExpressionV1,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RuleVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(RuleVersion::from(s))
+    }
+}
+
 crate::impl_literal!(RuleVersion);
 
 /// Property type `ResourceTag` of `AWS::CE::CostCategory`.

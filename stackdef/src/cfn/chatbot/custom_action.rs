@@ -402,6 +402,22 @@ impl Check for CustomActionAttachmentCriteriaOperator {
     }
 }
 
+impl From<&str> for CustomActionAttachmentCriteriaOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "HAS_VALUE" => Self::HasValue,
+            "EQUALS" => Self::Equals,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CustomActionAttachmentCriteriaOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(CustomActionAttachmentCriteriaOperator::from(s))
+    }
+}
+
 crate::impl_literal!(CustomActionAttachmentCriteriaOperator);
 
 /// Property type `CustomActionDefinition` of `AWS::Chatbot::CustomAction`.

@@ -100,7 +100,6 @@ pub struct AppInstanceBotProps {
     /// `AppInstanceArn` (required).
     /// Create-only: changing it replaces the resource.
     /// Length: 5..=1600 characters.
-    /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
     pub app_instance_arn: Value<String>,
     /// `Configuration` (required).
     pub configuration: Value<Configuration>,
@@ -170,7 +169,15 @@ impl ToTemplate for AppInstanceBotProps {
 
 impl Check for AppInstanceBotProps {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_instance_arn.check(&path.field("AppInstanceArn"), &Rules { min_length: Some(5), max_length: Some(1600), pattern: Some("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$"), ..Rules::NONE }, out);
+        self.app_instance_arn.check(
+            &path.field("AppInstanceArn"),
+            &Rules {
+                min_length: Some(5),
+                max_length: Some(1600),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.configuration
             .check(&path.field("Configuration"), &Rules::NONE, out);
         self.metadata.check(
@@ -406,6 +413,24 @@ impl Check for StandardMessages {
     }
 }
 
+impl From<&str> for StandardMessages {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTO" => Self::Auto,
+            "ALL" => Self::All,
+            "MENTIONS" => Self::Mentions,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StandardMessages> {
+    fn from(s: &str) -> Self {
+        Value::literal(StandardMessages::from(s))
+    }
+}
+
 crate::impl_literal!(StandardMessages);
 
 /// Values of `TargetedMessages`.
@@ -447,6 +472,22 @@ impl Check for TargetedMessages {
     }
 }
 
+impl From<&str> for TargetedMessages {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TargetedMessages> {
+    fn from(s: &str) -> Self {
+        Value::literal(TargetedMessages::from(s))
+    }
+}
+
 crate::impl_literal!(TargetedMessages);
 
 /// Values of `RespondsTo`.
@@ -482,6 +523,21 @@ impl Check for RespondsTo {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RespondsTo {
+    fn from(s: &str) -> Self {
+        match s {
+            "STANDARD_MESSAGES" => Self::StandardMessages,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RespondsTo> {
+    fn from(s: &str) -> Self {
+        Value::literal(RespondsTo::from(s))
     }
 }
 

@@ -500,6 +500,48 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "SMALLINT" => Self::Smallint,
+            "INTEGER" => Self::Integer,
+            "BIGINT" => Self::Bigint,
+            "DECIMAL" => Self::Decimal,
+            "REAL" => Self::Real,
+            "DOUBLE_PRECISION" => Self::DoublePrecision,
+            "BOOLEAN" => Self::Boolean,
+            "CHAR" => Self::Char,
+            "VARCHAR" => Self::Varchar,
+            "DATE" => Self::Date,
+            "TIMESTAMP" => Self::Timestamp,
+            "TIMESTAMPTZ" => Self::Timestamptz,
+            "TIME" => Self::Time,
+            "TIMETZ" => Self::Timetz,
+            "VARBYTE" => Self::Varbyte,
+            "BINARY" => Self::Binary,
+            "BYTE" => Self::Byte,
+            "CHARACTER" => Self::Character,
+            "DOUBLE" => Self::Double,
+            "FLOAT" => Self::Float,
+            "INT" => Self::Int,
+            "LONG" => Self::Long,
+            "NUMERIC" => Self::Numeric,
+            "SHORT" => Self::Short,
+            "STRING" => Self::String,
+            "TIMESTAMP_LTZ" => Self::TimestampLtz,
+            "TIMESTAMP_NTZ" => Self::TimestampNtz,
+            "TINYINT" => Self::Tinyint,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `ErrorMessageConfiguration` of `AWS::CleanRooms::AnalysisTemplate`.
@@ -570,6 +612,21 @@ impl Check for ErrorMessageConfigurationType {
     }
 }
 
+impl From<&str> for ErrorMessageConfigurationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DETAILED" => Self::Detailed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ErrorMessageConfigurationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ErrorMessageConfigurationType::from(s))
+    }
+}
+
 crate::impl_literal!(ErrorMessageConfigurationType);
 
 /// Values of `Format`.
@@ -608,6 +665,22 @@ impl Check for Format {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Format {
+    fn from(s: &str) -> Self {
+        match s {
+            "SQL" => Self::Sql,
+            "PYSPARK_1_0" => Self::Pyspark10,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Format> {
+    fn from(s: &str) -> Self {
+        Value::literal(Format::from(s))
     }
 }
 

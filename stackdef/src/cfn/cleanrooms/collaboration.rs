@@ -532,6 +532,53 @@ impl Check for SupportedS3Region {
     }
 }
 
+impl From<&str> for SupportedS3Region {
+    fn from(s: &str) -> Self {
+        match s {
+            "us-west-1" => Self::UsWest1,
+            "us-west-2" => Self::UsWest2,
+            "us-east-1" => Self::UsEast1,
+            "us-east-2" => Self::UsEast2,
+            "af-south-1" => Self::AfSouth1,
+            "ap-east-1" => Self::ApEast1,
+            "ap-east-2" => Self::ApEast2,
+            "ap-south-2" => Self::ApSouth2,
+            "ap-southeast-1" => Self::ApSoutheast1,
+            "ap-southeast-2" => Self::ApSoutheast2,
+            "ap-southeast-3" => Self::ApSoutheast3,
+            "ap-southeast-5" => Self::ApSoutheast5,
+            "ap-southeast-4" => Self::ApSoutheast4,
+            "ap-southeast-7" => Self::ApSoutheast7,
+            "ap-south-1" => Self::ApSouth1,
+            "ap-northeast-3" => Self::ApNortheast3,
+            "ap-northeast-1" => Self::ApNortheast1,
+            "ap-northeast-2" => Self::ApNortheast2,
+            "ca-central-1" => Self::CaCentral1,
+            "ca-west-1" => Self::CaWest1,
+            "eu-south-1" => Self::EuSouth1,
+            "eu-west-3" => Self::EuWest3,
+            "eu-south-2" => Self::EuSouth2,
+            "eu-central-2" => Self::EuCentral2,
+            "eu-central-1" => Self::EuCentral1,
+            "eu-north-1" => Self::EuNorth1,
+            "eu-west-1" => Self::EuWest1,
+            "eu-west-2" => Self::EuWest2,
+            "me-south-1" => Self::MeSouth1,
+            "me-central-1" => Self::MeCentral1,
+            "il-central-1" => Self::IlCentral1,
+            "sa-east-1" => Self::SaEast1,
+            "mx-central-1" => Self::MxCentral1,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SupportedS3Region> {
+    fn from(s: &str) -> Self {
+        Value::literal(SupportedS3Region::from(s))
+    }
+}
+
 crate::impl_literal!(SupportedS3Region);
 
 /// Values of `AnalyticsEngine`.
@@ -570,6 +617,22 @@ impl Check for AnalyticsEngine {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AnalyticsEngine {
+    fn from(s: &str) -> Self {
+        match s {
+            "CLEAN_ROOMS_SQL" => Self::CleanRoomsSql,
+            "SPARK" => Self::Spark,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AnalyticsEngine> {
+    fn from(s: &str) -> Self {
+        Value::literal(AnalyticsEngine::from(s))
     }
 }
 
@@ -618,6 +681,23 @@ impl Check for AutoApprovedChangeType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AutoApprovedChangeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ADD_MEMBER" => Self::AddMember,
+            "GRANT_RECEIVE_RESULTS_ABILITY" => Self::GrantReceiveResultsAbility,
+            "REVOKE_RECEIVE_RESULTS_ABILITY" => Self::RevokeReceiveResultsAbility,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AutoApprovedChangeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AutoApprovedChangeType::from(s))
     }
 }
 
@@ -706,6 +786,22 @@ impl Check for CustomMlMemberAbility {
     }
 }
 
+impl From<&str> for CustomMlMemberAbility {
+    fn from(s: &str) -> Self {
+        match s {
+            "CAN_RECEIVE_MODEL_OUTPUT" => Self::CanReceiveModelOutput,
+            "CAN_RECEIVE_INFERENCE_OUTPUT" => Self::CanReceiveInferenceOutput,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CustomMlMemberAbility> {
+    fn from(s: &str) -> Self {
+        Value::literal(CustomMlMemberAbility::from(s))
+    }
+}
+
 crate::impl_literal!(CustomMlMemberAbility);
 
 /// Values of `MemberAbility`.
@@ -748,6 +844,23 @@ impl Check for MemberAbility {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MemberAbility {
+    fn from(s: &str) -> Self {
+        match s {
+            "CAN_QUERY" => Self::CanQuery,
+            "CAN_RUN_JOB" => Self::CanRunJob,
+            "CAN_RECEIVE_RESULTS" => Self::CanReceiveResults,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MemberAbility> {
+    fn from(s: &str) -> Self {
+        Value::literal(MemberAbility::from(s))
     }
 }
 
@@ -1149,6 +1262,22 @@ impl Check for CollaborationJobLogStatus {
     }
 }
 
+impl From<&str> for CollaborationJobLogStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CollaborationJobLogStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(CollaborationJobLogStatus::from(s))
+    }
+}
+
 crate::impl_literal!(CollaborationJobLogStatus);
 
 /// Property type `MemberSpecification` of `AWS::CleanRooms::Collaboration`.
@@ -1286,6 +1415,22 @@ impl Check for CollaborationQueryLogStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CollaborationQueryLogStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CollaborationQueryLogStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(CollaborationQueryLogStatus::from(s))
     }
 }
 

@@ -293,6 +293,23 @@ impl Check for AnalysisMethod {
     }
 }
 
+impl From<&str> for AnalysisMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "DIRECT_QUERY" => Self::DirectQuery,
+            "DIRECT_JOB" => Self::DirectJob,
+            "MULTIPLE" => Self::Multiple,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AnalysisMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(AnalysisMethod::from(s))
+    }
+}
+
 crate::impl_literal!(AnalysisMethod);
 
 /// Property type `AnalysisRule` of `AWS::CleanRooms::ConfiguredTable`.
@@ -405,6 +422,23 @@ impl Check for ConfiguredTableAnalysisRuleType {
     }
 }
 
+impl From<&str> for ConfiguredTableAnalysisRuleType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AGGREGATION" => Self::Aggregation,
+            "LIST" => Self::List,
+            "CUSTOM" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConfiguredTableAnalysisRuleType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConfiguredTableAnalysisRuleType::from(s))
+    }
+}
+
 crate::impl_literal!(ConfiguredTableAnalysisRuleType);
 
 /// Values of `SelectedAnalysisMethod`.
@@ -443,6 +477,22 @@ impl Check for SelectedAnalysisMethod {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SelectedAnalysisMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "DIRECT_QUERY" => Self::DirectQuery,
+            "DIRECT_JOB" => Self::DirectJob,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SelectedAnalysisMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(SelectedAnalysisMethod::from(s))
     }
 }
 

@@ -363,6 +363,23 @@ impl Check for ConfiguredTableAssociationAnalysisRuleType {
     }
 }
 
+impl From<&str> for ConfiguredTableAssociationAnalysisRuleType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AGGREGATION" => Self::Aggregation,
+            "LIST" => Self::List,
+            "CUSTOM" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConfiguredTableAssociationAnalysisRuleType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConfiguredTableAssociationAnalysisRuleType::from(s))
+    }
+}
+
 crate::impl_literal!(ConfiguredTableAssociationAnalysisRuleType);
 
 /// Property type `Tag` of `AWS::CleanRooms::ConfiguredTableAssociation`.

@@ -587,6 +587,22 @@ impl Check for ResultFormat {
     }
 }
 
+impl From<&str> for ResultFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "CSV" => Self::Csv,
+            "PARQUET" => Self::Parquet,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResultFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResultFormat::from(s))
+    }
+}
+
 crate::impl_literal!(ResultFormat);
 
 /// Values of `MembershipJobLogStatus`.
@@ -625,6 +641,22 @@ impl Check for MembershipJobLogStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MembershipJobLogStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MembershipJobLogStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(MembershipJobLogStatus::from(s))
     }
 }
 
@@ -971,6 +1003,22 @@ impl Check for MembershipQueryLogStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MembershipQueryLogStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MembershipQueryLogStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(MembershipQueryLogStatus::from(s))
     }
 }
 

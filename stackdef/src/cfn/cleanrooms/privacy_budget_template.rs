@@ -225,6 +225,22 @@ impl Check for AutoRefresh {
     }
 }
 
+impl From<&str> for AutoRefresh {
+    fn from(s: &str) -> Self {
+        match s {
+            "CALENDAR_MONTH" => Self::CalendarMonth,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AutoRefresh> {
+    fn from(s: &str) -> Self {
+        Value::literal(AutoRefresh::from(s))
+    }
+}
+
 crate::impl_literal!(AutoRefresh);
 
 /// Property type `Parameters` of `AWS::CleanRooms::PrivacyBudgetTemplate`.
@@ -434,6 +450,22 @@ impl Check for BudgetParameterAutoRefresh {
     }
 }
 
+impl From<&str> for BudgetParameterAutoRefresh {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BudgetParameterAutoRefresh> {
+    fn from(s: &str) -> Self {
+        Value::literal(BudgetParameterAutoRefresh::from(s))
+    }
+}
+
 crate::impl_literal!(BudgetParameterAutoRefresh);
 
 /// Values of `Type`.
@@ -486,6 +518,24 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "CALENDAR_DAY" => Self::CalendarDay,
+            "CALENDAR_MONTH" => Self::CalendarMonth,
+            "CALENDAR_WEEK" => Self::CalendarWeek,
+            "LIFETIME" => Self::Lifetime,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Values of `PrivacyBudgetType`.
@@ -524,6 +574,22 @@ impl Check for PrivacyBudgetType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PrivacyBudgetType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DIFFERENTIAL_PRIVACY" => Self::DifferentialPrivacy,
+            "ACCESS_BUDGET" => Self::AccessBudget,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PrivacyBudgetType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PrivacyBudgetType::from(s))
     }
 }
 

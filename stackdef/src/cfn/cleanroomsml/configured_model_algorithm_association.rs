@@ -425,6 +425,22 @@ impl Check for TrainedModelExportFileType {
     }
 }
 
+impl From<&str> for TrainedModelExportFileType {
+    fn from(s: &str) -> Self {
+        match s {
+            "MODEL" => Self::Model,
+            "OUTPUT" => Self::Output,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TrainedModelExportFileType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TrainedModelExportFileType::from(s))
+    }
+}
+
 crate::impl_literal!(TrainedModelExportFileType);
 
 /// Property type `TrainedModelExportsMaxSize` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
@@ -509,6 +525,21 @@ impl Check for TrainedModelExportsMaxSizeUnitType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TrainedModelExportsMaxSizeUnitType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GB" => Self::Gb,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TrainedModelExportsMaxSizeUnitType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TrainedModelExportsMaxSizeUnitType::from(s))
     }
 }
 
@@ -827,6 +858,23 @@ impl Check for EntityType {
     }
 }
 
+impl From<&str> for EntityType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL_PERSONALLY_IDENTIFIABLE_INFORMATION" => Self::AllPersonallyIdentifiableInformation,
+            "NUMBERS" => Self::Numbers,
+            "CUSTOM" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EntityType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EntityType::from(s))
+    }
+}
+
 crate::impl_literal!(EntityType);
 
 /// Values of `LogType`.
@@ -865,6 +913,22 @@ impl Check for LogType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LogType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "ERROR_SUMMARY" => Self::ErrorSummary,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogType::from(s))
     }
 }
 
@@ -952,6 +1016,21 @@ impl Check for TrainedModelInferenceMaxOutputSizeUnitType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TrainedModelInferenceMaxOutputSizeUnitType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GB" => Self::Gb,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TrainedModelInferenceMaxOutputSizeUnitType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TrainedModelInferenceMaxOutputSizeUnitType::from(s))
     }
 }
 
@@ -1118,6 +1197,24 @@ impl Check for NoiseLevelType {
     }
 }
 
+impl From<&str> for NoiseLevelType {
+    fn from(s: &str) -> Self {
+        match s {
+            "HIGH" => Self::High,
+            "MEDIUM" => Self::Medium,
+            "LOW" => Self::Low,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NoiseLevelType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NoiseLevelType::from(s))
+    }
+}
+
 crate::impl_literal!(NoiseLevelType);
 
 /// Property type `TrainedModelArtifactMaxSize` of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
@@ -1202,6 +1299,21 @@ impl Check for TrainedModelArtifactMaxSizeUnitType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TrainedModelArtifactMaxSizeUnitType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GB" => Self::Gb,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TrainedModelArtifactMaxSizeUnitType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TrainedModelArtifactMaxSizeUnitType::from(s))
     }
 }
 

@@ -581,6 +581,25 @@ impl Check for ColumnType {
     }
 }
 
+impl From<&str> for ColumnType {
+    fn from(s: &str) -> Self {
+        match s {
+            "USER_ID" => Self::UserId,
+            "ITEM_ID" => Self::ItemId,
+            "TIMESTAMP" => Self::Timestamp,
+            "CATEGORICAL_FEATURE" => Self::CategoricalFeature,
+            "NUMERICAL_FEATURE" => Self::NumericalFeature,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ColumnType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ColumnType::from(s))
+    }
+}
+
 crate::impl_literal!(ColumnType);
 
 /// Values of `DatasetType`.
@@ -616,6 +635,21 @@ impl Check for DatasetType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DatasetType {
+    fn from(s: &str) -> Self {
+        match s {
+            "INTERACTIONS" => Self::Interactions,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DatasetType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DatasetType::from(s))
     }
 }
 

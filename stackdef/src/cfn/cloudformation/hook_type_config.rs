@@ -221,4 +221,19 @@ impl Check for ConfigurationAlias {
     }
 }
 
+impl From<&str> for ConfigurationAlias {
+    fn from(s: &str) -> Self {
+        match s {
+            "default" => Self::Default,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConfigurationAlias> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConfigurationAlias::from(s))
+    }
+}
+
 crate::impl_literal!(ConfigurationAlias);

@@ -235,6 +235,22 @@ impl Check for FailureMode {
     }
 }
 
+impl From<&str> for FailureMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "FAIL" => Self::Fail,
+            "WARN" => Self::Warn,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FailureMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(FailureMode::from(s))
+    }
+}
+
 crate::impl_literal!(FailureMode);
 
 /// Values of `HookStatus`.
@@ -273,6 +289,22 @@ impl Check for HookStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for HookStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HookStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(HookStatus::from(s))
     }
 }
 
@@ -376,6 +408,22 @@ impl Check for FilteringCriteria {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FilteringCriteria {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "ANY" => Self::Any,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FilteringCriteria> {
+    fn from(s: &str) -> Self {
+        Value::literal(FilteringCriteria::from(s))
     }
 }
 
@@ -602,6 +650,24 @@ impl Check for TargetOperation {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TargetOperation {
+    fn from(s: &str) -> Self {
+        match s {
+            "RESOURCE" => Self::Resource,
+            "STACK" => Self::Stack,
+            "CHANGE_SET" => Self::ChangeSet,
+            "CLOUD_CONTROL" => Self::CloudControl,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TargetOperation> {
+    fn from(s: &str) -> Self {
+        Value::literal(TargetOperation::from(s))
     }
 }
 

@@ -460,6 +460,22 @@ impl Check for CallAs {
     }
 }
 
+impl From<&str> for CallAs {
+    fn from(s: &str) -> Self {
+        match s {
+            "SELF" => Self::SelfValue,
+            "DELEGATED_ADMIN" => Self::DelegatedAdmin,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CallAs> {
+    fn from(s: &str) -> Self {
+        Value::literal(CallAs::from(s))
+    }
+}
+
 crate::impl_literal!(CallAs);
 
 /// Values of `Capability`.
@@ -505,6 +521,23 @@ impl Check for Capability {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Capability {
+    fn from(s: &str) -> Self {
+        match s {
+            "CAPABILITY_IAM" => Self::CapabilityIam,
+            "CAPABILITY_NAMED_IAM" => Self::CapabilityNamedIam,
+            "CAPABILITY_AUTO_EXPAND" => Self::CapabilityAutoExpand,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Capability> {
+    fn from(s: &str) -> Self {
+        Value::literal(Capability::from(s))
     }
 }
 
@@ -750,6 +783,22 @@ impl Check for ConcurrencyMode {
     }
 }
 
+impl From<&str> for ConcurrencyMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "STRICT_FAILURE_TOLERANCE" => Self::StrictFailureTolerance,
+            "SOFT_FAILURE_TOLERANCE" => Self::SoftFailureTolerance,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConcurrencyMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConcurrencyMode::from(s))
+    }
+}
+
 crate::impl_literal!(ConcurrencyMode);
 
 /// Values of `RegionConcurrencyType`.
@@ -788,6 +837,22 @@ impl Check for RegionConcurrencyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RegionConcurrencyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SEQUENTIAL" => Self::Sequential,
+            "PARALLEL" => Self::Parallel,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RegionConcurrencyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RegionConcurrencyType::from(s))
     }
 }
 
@@ -869,6 +934,22 @@ impl Check for PermissionModel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PermissionModel {
+    fn from(s: &str) -> Self {
+        match s {
+            "SERVICE_MANAGED" => Self::ServiceManaged,
+            "SELF_MANAGED" => Self::SelfManaged,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PermissionModel> {
+    fn from(s: &str) -> Self {
+        Value::literal(PermissionModel::from(s))
     }
 }
 
@@ -1111,6 +1192,24 @@ impl Check for AccountFilterType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AccountFilterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "UNION" => Self::Union,
+            "INTERSECTION" => Self::Intersection,
+            "DIFFERENCE" => Self::Difference,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccountFilterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccountFilterType::from(s))
     }
 }
 

@@ -396,6 +396,23 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "RESOURCE" => Self::Resource,
+            "MODULE" => Self::Module,
+            "HOOK" => Self::Hook,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Values of `VersionBump`.
@@ -434,6 +451,22 @@ impl Check for VersionBump {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VersionBump {
+    fn from(s: &str) -> Self {
+        match s {
+            "MAJOR" => Self::Major,
+            "MINOR" => Self::Minor,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VersionBump> {
+    fn from(s: &str) -> Self {
+        Value::literal(VersionBump::from(s))
     }
 }
 

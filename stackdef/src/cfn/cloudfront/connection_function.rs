@@ -330,6 +330,21 @@ impl Check for Runtime {
     }
 }
 
+impl From<&str> for Runtime {
+    fn from(s: &str) -> Self {
+        match s {
+            "cloudfront-js-2.0" => Self::CloudfrontJs20,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Runtime> {
+    fn from(s: &str) -> Self {
+        Value::literal(Runtime::from(s))
+    }
+}
+
 crate::impl_literal!(Runtime);
 
 /// Property type `Tag` of `AWS::CloudFront::ConnectionFunction`.

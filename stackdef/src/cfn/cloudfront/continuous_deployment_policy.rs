@@ -629,6 +629,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "SingleWeight" => Self::SingleWeight,
+            "SingleHeader" => Self::SingleHeader,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Values of `ContinuousDeploymentPolicyConfigType`.
@@ -667,6 +683,22 @@ impl Check for ContinuousDeploymentPolicyConfigType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ContinuousDeploymentPolicyConfigType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SingleWeight" => Self::SingleWeight,
+            "SingleHeader" => Self::SingleHeader,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContinuousDeploymentPolicyConfigType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContinuousDeploymentPolicyConfigType::from(s))
     }
 }
 

@@ -912,6 +912,23 @@ impl Check for Forward {
     }
 }
 
+impl From<&str> for Forward {
+    fn from(s: &str) -> Self {
+        match s {
+            "all" => Self::All,
+            "none" => Self::None,
+            "whitelist" => Self::Whitelist,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Forward> {
+    fn from(s: &str) -> Self {
+        Value::literal(Forward::from(s))
+    }
+}
+
 crate::impl_literal!(Forward);
 
 /// Property type `FunctionAssociation` of `AWS::CloudFront::Distribution`.
@@ -1156,6 +1173,22 @@ impl Check for ConnectionMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ConnectionMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "direct" => Self::Direct,
+            "tenant-only" => Self::TenantOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConnectionMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConnectionMode::from(s))
     }
 }
 
@@ -1616,6 +1649,23 @@ impl Check for ViewerProtocolPolicy {
     }
 }
 
+impl From<&str> for ViewerProtocolPolicy {
+    fn from(s: &str) -> Self {
+        match s {
+            "allow-all" => Self::AllowAll,
+            "https-only" => Self::HttpsOnly,
+            "redirect-to-https" => Self::RedirectToHttps,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ViewerProtocolPolicy> {
+    fn from(s: &str) -> Self {
+        Value::literal(ViewerProtocolPolicy::from(s))
+    }
+}
+
 crate::impl_literal!(ViewerProtocolPolicy);
 
 /// Values of `HttpVersion`.
@@ -1660,6 +1710,24 @@ impl Check for HttpVersion {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for HttpVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "http1.1" => Self::Http11,
+            "http2" => Self::Http2,
+            "http2and3" => Self::Http2and3,
+            "http3" => Self::Http3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HttpVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(HttpVersion::from(s))
     }
 }
 
@@ -2027,6 +2095,22 @@ impl Check for OriginGroupSelectionCriteria {
     }
 }
 
+impl From<&str> for OriginGroupSelectionCriteria {
+    fn from(s: &str) -> Self {
+        match s {
+            "default" => Self::Default,
+            "media-quality-based" => Self::MediaQualityBased,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OriginGroupSelectionCriteria> {
+    fn from(s: &str) -> Self {
+        Value::literal(OriginGroupSelectionCriteria::from(s))
+    }
+}
+
 crate::impl_literal!(OriginGroupSelectionCriteria);
 
 /// Property type `Origin` of `AWS::CloudFront::Distribution`.
@@ -2344,6 +2428,23 @@ impl Check for IpAddressType {
     }
 }
 
+impl From<&str> for IpAddressType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            "dualstack" => Self::Dualstack,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpAddressType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpAddressType::from(s))
+    }
+}
+
 crate::impl_literal!(IpAddressType);
 
 /// Property type `OriginMtlsConfig` of `AWS::CloudFront::Distribution`.
@@ -2618,6 +2719,24 @@ impl Check for PriceClass {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PriceClass {
+    fn from(s: &str) -> Self {
+        match s {
+            "None" => Self::None,
+            "PriceClass_100" => Self::PriceClass100,
+            "PriceClass_200" => Self::PriceClass200,
+            "PriceClass_All" => Self::PriceClassAll,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PriceClass> {
+    fn from(s: &str) -> Self {
+        Value::literal(PriceClass::from(s))
     }
 }
 
@@ -3506,6 +3625,269 @@ impl Check for Locations {
     }
 }
 
+impl From<&str> for Locations {
+    fn from(s: &str) -> Self {
+        match s {
+            "AD" => Self::Ad,
+            "AE" => Self::Ae,
+            "AF" => Self::Af,
+            "AG" => Self::Ag,
+            "AI" => Self::Ai,
+            "AL" => Self::Al,
+            "AM" => Self::Am,
+            "AO" => Self::Ao,
+            "AQ" => Self::Aq,
+            "AR" => Self::Ar,
+            "AS" => Self::As,
+            "AT" => Self::At,
+            "AU" => Self::Au,
+            "AW" => Self::Aw,
+            "AX" => Self::Ax,
+            "AZ" => Self::Az,
+            "BA" => Self::Ba,
+            "BB" => Self::Bb,
+            "BD" => Self::Bd,
+            "BE" => Self::Be,
+            "BF" => Self::Bf,
+            "BG" => Self::Bg,
+            "BH" => Self::Bh,
+            "BI" => Self::Bi,
+            "BJ" => Self::Bj,
+            "BL" => Self::Bl,
+            "BM" => Self::Bm,
+            "BN" => Self::Bn,
+            "BO" => Self::Bo,
+            "BQ" => Self::Bq,
+            "BR" => Self::Br,
+            "BS" => Self::Bs,
+            "BT" => Self::Bt,
+            "BV" => Self::Bv,
+            "BW" => Self::Bw,
+            "BY" => Self::By,
+            "BZ" => Self::Bz,
+            "CA" => Self::Ca,
+            "CC" => Self::Cc,
+            "CD" => Self::Cd,
+            "CF" => Self::Cf,
+            "CG" => Self::Cg,
+            "CH" => Self::Ch,
+            "CI" => Self::Ci,
+            "CK" => Self::Ck,
+            "CL" => Self::Cl,
+            "CM" => Self::Cm,
+            "CN" => Self::Cn,
+            "CO" => Self::Co,
+            "CR" => Self::Cr,
+            "CU" => Self::Cu,
+            "CV" => Self::Cv,
+            "CW" => Self::Cw,
+            "CX" => Self::Cx,
+            "CY" => Self::Cy,
+            "CZ" => Self::Cz,
+            "DE" => Self::De,
+            "DJ" => Self::Dj,
+            "DK" => Self::Dk,
+            "DM" => Self::Dm,
+            "DO" => Self::Do,
+            "DZ" => Self::Dz,
+            "EC" => Self::Ec,
+            "EE" => Self::Ee,
+            "EG" => Self::Eg,
+            "EH" => Self::Eh,
+            "ER" => Self::Er,
+            "ES" => Self::Es,
+            "ET" => Self::Et,
+            "FI" => Self::Fi,
+            "FJ" => Self::Fj,
+            "FK" => Self::Fk,
+            "FM" => Self::Fm,
+            "FO" => Self::Fo,
+            "FR" => Self::Fr,
+            "GA" => Self::Ga,
+            "GB" => Self::Gb,
+            "GD" => Self::Gd,
+            "GE" => Self::Ge,
+            "GF" => Self::Gf,
+            "GG" => Self::Gg,
+            "GH" => Self::Gh,
+            "GI" => Self::Gi,
+            "GL" => Self::Gl,
+            "GM" => Self::Gm,
+            "GN" => Self::Gn,
+            "GP" => Self::Gp,
+            "GQ" => Self::Gq,
+            "GR" => Self::Gr,
+            "GS" => Self::Gs,
+            "GT" => Self::Gt,
+            "GU" => Self::Gu,
+            "GW" => Self::Gw,
+            "GY" => Self::Gy,
+            "HK" => Self::Hk,
+            "HM" => Self::Hm,
+            "HN" => Self::Hn,
+            "HR" => Self::Hr,
+            "HT" => Self::Ht,
+            "HU" => Self::Hu,
+            "ID" => Self::Id,
+            "IE" => Self::Ie,
+            "IL" => Self::Il,
+            "IM" => Self::Im,
+            "IN" => Self::In,
+            "IO" => Self::Io,
+            "IQ" => Self::Iq,
+            "IR" => Self::Ir,
+            "IS" => Self::Is,
+            "IT" => Self::It,
+            "JE" => Self::Je,
+            "JM" => Self::Jm,
+            "JO" => Self::Jo,
+            "JP" => Self::Jp,
+            "KE" => Self::Ke,
+            "KG" => Self::Kg,
+            "KH" => Self::Kh,
+            "KI" => Self::Ki,
+            "KM" => Self::Km,
+            "KN" => Self::Kn,
+            "KP" => Self::Kp,
+            "KR" => Self::Kr,
+            "KW" => Self::Kw,
+            "KY" => Self::Ky,
+            "KZ" => Self::Kz,
+            "LA" => Self::La,
+            "LB" => Self::Lb,
+            "LC" => Self::Lc,
+            "LI" => Self::Li,
+            "LK" => Self::Lk,
+            "LR" => Self::Lr,
+            "LS" => Self::Ls,
+            "LT" => Self::Lt,
+            "LU" => Self::Lu,
+            "LV" => Self::Lv,
+            "LY" => Self::Ly,
+            "MA" => Self::Ma,
+            "MC" => Self::Mc,
+            "MD" => Self::Md,
+            "ME" => Self::Me,
+            "MF" => Self::Mf,
+            "MG" => Self::Mg,
+            "MH" => Self::Mh,
+            "MK" => Self::Mk,
+            "ML" => Self::Ml,
+            "MM" => Self::Mm,
+            "MN" => Self::Mn,
+            "MO" => Self::Mo,
+            "MP" => Self::Mp,
+            "MQ" => Self::Mq,
+            "MR" => Self::Mr,
+            "MS" => Self::Ms,
+            "MT" => Self::Mt,
+            "MU" => Self::Mu,
+            "MV" => Self::Mv,
+            "MW" => Self::Mw,
+            "MX" => Self::Mx,
+            "MY" => Self::My,
+            "MZ" => Self::Mz,
+            "NA" => Self::Na,
+            "NC" => Self::Nc,
+            "NE" => Self::Ne,
+            "NF" => Self::Nf,
+            "NG" => Self::Ng,
+            "NI" => Self::Ni,
+            "NL" => Self::Nl,
+            "NO" => Self::No,
+            "NP" => Self::Np,
+            "NR" => Self::Nr,
+            "NU" => Self::Nu,
+            "NZ" => Self::Nz,
+            "OM" => Self::Om,
+            "PA" => Self::Pa,
+            "PE" => Self::Pe,
+            "PF" => Self::Pf,
+            "PG" => Self::Pg,
+            "PH" => Self::Ph,
+            "PK" => Self::Pk,
+            "PL" => Self::Pl,
+            "PM" => Self::Pm,
+            "PN" => Self::Pn,
+            "PR" => Self::Pr,
+            "PS" => Self::Ps,
+            "PT" => Self::Pt,
+            "PW" => Self::Pw,
+            "PY" => Self::Py,
+            "QA" => Self::Qa,
+            "RE" => Self::Re,
+            "RO" => Self::Ro,
+            "RS" => Self::Rs,
+            "RU" => Self::Ru,
+            "RW" => Self::Rw,
+            "SA" => Self::Sa,
+            "SB" => Self::Sb,
+            "SC" => Self::Sc,
+            "SD" => Self::Sd,
+            "SE" => Self::Se,
+            "SG" => Self::Sg,
+            "SH" => Self::Sh,
+            "SI" => Self::Si,
+            "SJ" => Self::Sj,
+            "SK" => Self::Sk,
+            "SL" => Self::Sl,
+            "SM" => Self::Sm,
+            "SN" => Self::Sn,
+            "SO" => Self::So,
+            "SR" => Self::Sr,
+            "SS" => Self::Ss,
+            "ST" => Self::St,
+            "SV" => Self::Sv,
+            "SX" => Self::Sx,
+            "SY" => Self::Sy,
+            "SZ" => Self::Sz,
+            "TC" => Self::Tc,
+            "TD" => Self::Td,
+            "TF" => Self::Tf,
+            "TG" => Self::Tg,
+            "TH" => Self::Th,
+            "TJ" => Self::Tj,
+            "TK" => Self::Tk,
+            "TL" => Self::Tl,
+            "TM" => Self::Tm,
+            "TN" => Self::Tn,
+            "TO" => Self::To,
+            "TR" => Self::Tr,
+            "TT" => Self::Tt,
+            "TV" => Self::Tv,
+            "TW" => Self::Tw,
+            "TZ" => Self::Tz,
+            "UA" => Self::Ua,
+            "UG" => Self::Ug,
+            "UM" => Self::Um,
+            "US" => Self::Us,
+            "UY" => Self::Uy,
+            "UZ" => Self::Uz,
+            "VA" => Self::Va,
+            "VC" => Self::Vc,
+            "VE" => Self::Ve,
+            "VG" => Self::Vg,
+            "VI" => Self::Vi,
+            "VN" => Self::Vn,
+            "VU" => Self::Vu,
+            "WF" => Self::Wf,
+            "WS" => Self::Ws,
+            "YE" => Self::Ye,
+            "YT" => Self::Yt,
+            "ZA" => Self::Za,
+            "ZM" => Self::Zm,
+            "ZW" => Self::Zw,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Locations> {
+    fn from(s: &str) -> Self {
+        Value::literal(Locations::from(s))
+    }
+}
+
 crate::impl_literal!(Locations);
 
 /// Values of `RestrictionType`.
@@ -3547,6 +3929,23 @@ impl Check for RestrictionType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RestrictionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "blacklist" => Self::Blacklist,
+            "none" => Self::None,
+            "whitelist" => Self::Whitelist,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RestrictionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RestrictionType::from(s))
     }
 }
 
@@ -3959,6 +4358,29 @@ impl Check for MinimumProtocolVersion {
     }
 }
 
+impl From<&str> for MinimumProtocolVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "SSLv3" => Self::SsLv3,
+            "TLSv1" => Self::TlSv1,
+            "TLSv1.1_2016" => Self::TlSv112016,
+            "TLSv1.2_2018" => Self::TlSv122018,
+            "TLSv1.2_2019" => Self::TlSv122019,
+            "TLSv1.2_2021" => Self::TlSv122021,
+            "TLSv1.2_2025" => Self::TlSv122025,
+            "TLSv1.3_2025" => Self::TlSv132025,
+            "TLSv1_2016" => Self::TlSv12016,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MinimumProtocolVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(MinimumProtocolVersion::from(s))
+    }
+}
+
 crate::impl_literal!(MinimumProtocolVersion);
 
 /// Values of `SslSupportMethod`.
@@ -4000,6 +4422,23 @@ impl Check for SslSupportMethod {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SslSupportMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "sni-only" => Self::SniOnly,
+            "static-ip" => Self::StaticIp,
+            "vip" => Self::Vip,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SslSupportMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(SslSupportMethod::from(s))
     }
 }
 
@@ -4096,6 +4535,23 @@ impl Check for ViewerMtlsMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ViewerMtlsMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "required" => Self::Required,
+            "optional" => Self::Optional,
+            "passthrough" => Self::Passthrough,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ViewerMtlsMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ViewerMtlsMode::from(s))
     }
 }
 

@@ -437,6 +437,23 @@ impl Check for RestrictionType {
     }
 }
 
+impl From<&str> for RestrictionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "blacklist" => Self::Blacklist,
+            "whitelist" => Self::Whitelist,
+            "none" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RestrictionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RestrictionType::from(s))
+    }
+}
+
 crate::impl_literal!(RestrictionType);
 
 /// Property type `WebAclCustomization` of `AWS::CloudFront::DistributionTenant`.
@@ -525,6 +542,22 @@ impl Check for Action {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        match s {
+            "override" => Self::Override,
+            "disable" => Self::Disable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Action> {
+    fn from(s: &str) -> Self {
+        Value::literal(Action::from(s))
     }
 }
 
@@ -643,6 +676,22 @@ impl Check for CertificateTransparencyLoggingPreference {
     }
 }
 
+impl From<&str> for CertificateTransparencyLoggingPreference {
+    fn from(s: &str) -> Self {
+        match s {
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CertificateTransparencyLoggingPreference> {
+    fn from(s: &str) -> Self {
+        Value::literal(CertificateTransparencyLoggingPreference::from(s))
+    }
+}
+
 crate::impl_literal!(CertificateTransparencyLoggingPreference);
 
 /// Values of `ValidationTokenHost`.
@@ -681,6 +730,22 @@ impl Check for ValidationTokenHost {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ValidationTokenHost {
+    fn from(s: &str) -> Self {
+        match s {
+            "cloudfront" => Self::Cloudfront,
+            "self-hosted" => Self::SelfHosted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ValidationTokenHost> {
+    fn from(s: &str) -> Self {
+        Value::literal(ValidationTokenHost::from(s))
     }
 }
 

@@ -320,6 +320,22 @@ impl Check for Runtime {
     }
 }
 
+impl From<&str> for Runtime {
+    fn from(s: &str) -> Self {
+        match s {
+            "cloudfront-js-1.0" => Self::CloudfrontJs10,
+            "cloudfront-js-2.0" => Self::CloudfrontJs20,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Runtime> {
+    fn from(s: &str) -> Self {
+        Value::literal(Runtime::from(s))
+    }
+}
+
 crate::impl_literal!(Runtime);
 
 /// Property type `FunctionMetadata` of `AWS::CloudFront::Function`.

@@ -261,6 +261,21 @@ impl Check for SourceType {
     }
 }
 
+impl From<&str> for SourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "S3" => Self::S3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SourceType::from(s))
+    }
+}
+
 crate::impl_literal!(SourceType);
 
 /// Property type `Tag` of `AWS::CloudFront::KeyValueStore`.

@@ -262,4 +262,20 @@ impl Check for RealtimeMetricsSubscriptionStatus {
     }
 }
 
+impl From<&str> for RealtimeMetricsSubscriptionStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RealtimeMetricsSubscriptionStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(RealtimeMetricsSubscriptionStatus::from(s))
+    }
+}
+
 crate::impl_literal!(RealtimeMetricsSubscriptionStatus);

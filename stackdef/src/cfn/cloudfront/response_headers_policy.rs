@@ -480,6 +480,28 @@ impl Check for Items {
     }
 }
 
+impl From<&str> for Items {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "DELETE" => Self::Delete,
+            "GET" => Self::Get,
+            "HEAD" => Self::Head,
+            "OPTIONS" => Self::Options,
+            "PATCH" => Self::Patch,
+            "POST" => Self::Post,
+            "PUT" => Self::Put,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Items> {
+    fn from(s: &str) -> Self {
+        Value::literal(Items::from(s))
+    }
+}
+
 crate::impl_literal!(Items);
 
 /// Property type `AccessControlAllowOrigins` of `AWS::CloudFront::ResponseHeadersPolicy`.

@@ -317,4 +317,21 @@ impl Check for OriginProtocolPolicy {
     }
 }
 
+impl From<&str> for OriginProtocolPolicy {
+    fn from(s: &str) -> Self {
+        match s {
+            "http-only" => Self::HttpOnly,
+            "https-only" => Self::HttpsOnly,
+            "match-viewer" => Self::MatchViewer,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OriginProtocolPolicy> {
+    fn from(s: &str) -> Self {
+        Value::literal(OriginProtocolPolicy::from(s))
+    }
+}
+
 crate::impl_literal!(OriginProtocolPolicy);

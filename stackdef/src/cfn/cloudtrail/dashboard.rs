@@ -350,6 +350,22 @@ impl Check for Unit {
     }
 }
 
+impl From<&str> for Unit {
+    fn from(s: &str) -> Self {
+        match s {
+            "HOURS" => Self::Hours,
+            "DAYS" => Self::Days,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Unit> {
+    fn from(s: &str) -> Self {
+        Value::literal(Unit::from(s))
+    }
+}
+
 crate::impl_literal!(Unit);
 
 /// Values of `Status`.
@@ -388,6 +404,22 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 

@@ -715,6 +715,22 @@ impl Check for BillingMode {
     }
 }
 
+impl From<&str> for BillingMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "EXTENDABLE_RETENTION_PRICING" => Self::ExtendableRetentionPricing,
+            "FIXED_RETENTION_PRICING" => Self::FixedRetentionPricing,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BillingMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(BillingMode::from(s))
+    }
+}
+
 crate::impl_literal!(BillingMode);
 
 /// Property type `ContextKeySelector` of `AWS::CloudTrail::EventDataStore`.
@@ -814,6 +830,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "RequestContext" => Self::RequestContext,
+            "TagContext" => Self::TagContext,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `InsightSelector` of `AWS::CloudTrail::EventDataStore`.
@@ -893,6 +925,22 @@ impl Check for InsightType {
     }
 }
 
+impl From<&str> for InsightType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ApiCallRateInsight" => Self::ApiCallRateInsight,
+            "ApiErrorRateInsight" => Self::ApiErrorRateInsight,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InsightType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InsightType::from(s))
+    }
+}
+
 crate::impl_literal!(InsightType);
 
 /// Values of `MaxEventSize`.
@@ -931,6 +979,22 @@ impl Check for MaxEventSize {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MaxEventSize {
+    fn from(s: &str) -> Self {
+        match s {
+            "Standard" => Self::Standard,
+            "Large" => Self::Large,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MaxEventSize> {
+    fn from(s: &str) -> Self {
+        Value::literal(MaxEventSize::from(s))
     }
 }
 

@@ -744,6 +744,21 @@ impl Check for EventCategory {
     }
 }
 
+impl From<&str> for EventCategory {
+    fn from(s: &str) -> Self {
+        match s {
+            "Data" => Self::Data,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EventCategory> {
+    fn from(s: &str) -> Self {
+        Value::literal(EventCategory::from(s))
+    }
+}
+
 crate::impl_literal!(EventCategory);
 
 /// Values of `Template`.
@@ -786,6 +801,23 @@ impl Check for Template {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Template {
+    fn from(s: &str) -> Self {
+        match s {
+            "API_ACTIVITY" => Self::ApiActivity,
+            "RESOURCE_ACCESS" => Self::ResourceAccess,
+            "USER_ACTIONS" => Self::UserActions,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Template> {
+    fn from(s: &str) -> Self {
+        Value::literal(Template::from(s))
     }
 }
 
@@ -982,6 +1014,29 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS::Lambda::Function" => Self::AwsLambdaFunction,
+            "AWS::S3::Object" => Self::AwsS3Object,
+            "AWS::DynamoDB::Table" => Self::AwsDynamoDbTable,
+            "AWS::S3Outposts::Object" => Self::AwsS3OutpostsObject,
+            "AWS::ManagedBlockchain::Node" => Self::AwsManagedBlockchainNode,
+            "AWS::S3ObjectLambda::AccessPoint" => Self::AwsS3ObjectLambdaAccessPoint,
+            "AWS::EC2::Snapshot" => Self::AwsEc2Snapshot,
+            "AWS::S3::AccessPoint" => Self::AwsS3AccessPoint,
+            "AWS::DynamoDB::Stream" => Self::AwsDynamoDbStream,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Values of `ReadWriteType`.
@@ -1023,6 +1078,23 @@ impl Check for ReadWriteType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ReadWriteType {
+    fn from(s: &str) -> Self {
+        match s {
+            "All" => Self::All,
+            "ReadOnly" => Self::ReadOnly,
+            "WriteOnly" => Self::WriteOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReadWriteType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReadWriteType::from(s))
     }
 }
 
@@ -1120,6 +1192,22 @@ impl Check for SourceEventCategory {
     }
 }
 
+impl From<&str> for SourceEventCategory {
+    fn from(s: &str) -> Self {
+        match s {
+            "Management" => Self::Management,
+            "Data" => Self::Data,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SourceEventCategory> {
+    fn from(s: &str) -> Self {
+        Value::literal(SourceEventCategory::from(s))
+    }
+}
+
 crate::impl_literal!(SourceEventCategory);
 
 /// Values of `InsightType`.
@@ -1158,6 +1246,22 @@ impl Check for InsightType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InsightType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ApiCallRateInsight" => Self::ApiCallRateInsight,
+            "ApiErrorRateInsight" => Self::ApiErrorRateInsight,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InsightType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InsightType::from(s))
     }
 }
 

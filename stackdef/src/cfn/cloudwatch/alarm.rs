@@ -637,6 +637,29 @@ impl Check for ComparisonOperator {
     }
 }
 
+impl From<&str> for ComparisonOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "GreaterThanOrEqualToThreshold" => Self::GreaterThanOrEqualToThreshold,
+            "GreaterThanThreshold" => Self::GreaterThanThreshold,
+            "GreaterThanUpperThreshold" => Self::GreaterThanUpperThreshold,
+            "LessThanLowerOrGreaterThanUpperThreshold" => {
+                Self::LessThanLowerOrGreaterThanUpperThreshold
+            }
+            "LessThanLowerThreshold" => Self::LessThanLowerThreshold,
+            "LessThanOrEqualToThreshold" => Self::LessThanOrEqualToThreshold,
+            "LessThanThreshold" => Self::LessThanThreshold,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComparisonOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComparisonOperator::from(s))
+    }
+}
+
 crate::impl_literal!(ComparisonOperator);
 
 /// Property type `Dimension` of `AWS::CloudWatch::Alarm`.
@@ -1232,6 +1255,47 @@ impl Check for Unit {
     }
 }
 
+impl From<&str> for Unit {
+    fn from(s: &str) -> Self {
+        match s {
+            "Bits" => Self::Bits,
+            "Bits/Second" => Self::BitsSecond,
+            "Bytes" => Self::Bytes,
+            "Bytes/Second" => Self::BytesSecond,
+            "Count" => Self::Count,
+            "Count/Second" => Self::CountSecond,
+            "Gigabits" => Self::Gigabits,
+            "Gigabits/Second" => Self::GigabitsSecond,
+            "Gigabytes" => Self::Gigabytes,
+            "Gigabytes/Second" => Self::GigabytesSecond,
+            "Kilobits" => Self::Kilobits,
+            "Kilobits/Second" => Self::KilobitsSecond,
+            "Kilobytes" => Self::Kilobytes,
+            "Kilobytes/Second" => Self::KilobytesSecond,
+            "Megabits" => Self::Megabits,
+            "Megabits/Second" => Self::MegabitsSecond,
+            "Megabytes" => Self::Megabytes,
+            "Megabytes/Second" => Self::MegabytesSecond,
+            "Microseconds" => Self::Microseconds,
+            "Milliseconds" => Self::Milliseconds,
+            "None" => Self::None,
+            "Percent" => Self::Percent,
+            "Seconds" => Self::Seconds,
+            "Terabits" => Self::Terabits,
+            "Terabits/Second" => Self::TerabitsSecond,
+            "Terabytes" => Self::Terabytes,
+            "Terabytes/Second" => Self::TerabytesSecond,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Unit> {
+    fn from(s: &str) -> Self {
+        Value::literal(Unit::from(s))
+    }
+}
+
 crate::impl_literal!(Unit);
 
 /// Values of `Statistic`.
@@ -1280,6 +1344,25 @@ impl Check for Statistic {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Statistic {
+    fn from(s: &str) -> Self {
+        match s {
+            "Average" => Self::Average,
+            "Maximum" => Self::Maximum,
+            "Minimum" => Self::Minimum,
+            "SampleCount" => Self::SampleCount,
+            "Sum" => Self::Sum,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Statistic> {
+    fn from(s: &str) -> Self {
+        Value::literal(Statistic::from(s))
     }
 }
 
@@ -1382,6 +1465,24 @@ impl Check for TreatMissingData {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TreatMissingData {
+    fn from(s: &str) -> Self {
+        match s {
+            "breaching" => Self::Breaching,
+            "ignore" => Self::Ignore,
+            "missing" => Self::Missing,
+            "notBreaching" => Self::NotBreaching,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TreatMissingData> {
+    fn from(s: &str) -> Self {
+        Value::literal(TreatMissingData::from(s))
     }
 }
 
@@ -1526,6 +1627,47 @@ impl Check for AlarmPropsUnit {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AlarmPropsUnit {
+    fn from(s: &str) -> Self {
+        match s {
+            "Bits" => Self::Bits,
+            "Bits/Second" => Self::BitsSecond,
+            "Bytes" => Self::Bytes,
+            "Bytes/Second" => Self::BytesSecond,
+            "Count" => Self::Count,
+            "Count/Second" => Self::CountSecond,
+            "Gigabits" => Self::Gigabits,
+            "Gigabits/Second" => Self::GigabitsSecond,
+            "Gigabytes" => Self::Gigabytes,
+            "Gigabytes/Second" => Self::GigabytesSecond,
+            "Kilobits" => Self::Kilobits,
+            "Kilobits/Second" => Self::KilobitsSecond,
+            "Kilobytes" => Self::Kilobytes,
+            "Kilobytes/Second" => Self::KilobytesSecond,
+            "Megabits" => Self::Megabits,
+            "Megabits/Second" => Self::MegabitsSecond,
+            "Megabytes" => Self::Megabytes,
+            "Megabytes/Second" => Self::MegabytesSecond,
+            "Microseconds" => Self::Microseconds,
+            "Milliseconds" => Self::Milliseconds,
+            "None" => Self::None,
+            "Percent" => Self::Percent,
+            "Seconds" => Self::Seconds,
+            "Terabits" => Self::Terabits,
+            "Terabits/Second" => Self::TerabitsSecond,
+            "Terabytes" => Self::Terabytes,
+            "Terabytes/Second" => Self::TerabytesSecond,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AlarmPropsUnit> {
+    fn from(s: &str) -> Self {
+        Value::literal(AlarmPropsUnit::from(s))
     }
 }
 

@@ -420,6 +420,23 @@ impl Check for OutputFormat {
     }
 }
 
+impl From<&str> for OutputFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "json" => Self::Json,
+            "opentelemetry0.7" => Self::Opentelemetry07,
+            "opentelemetry1.0" => Self::Opentelemetry10,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OutputFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(OutputFormat::from(s))
+    }
+}
+
 crate::impl_literal!(OutputFormat);
 
 /// Property type `MetricStreamStatisticsConfiguration` of `AWS::CloudWatch::MetricStream`.

@@ -438,6 +438,24 @@ impl Check for RestrictionMode {
     }
 }
 
+impl From<&str> for RestrictionMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW" => Self::Allow,
+            "BLOCK" => Self::Block,
+            "ALLOW_SPECIFIC_REPOSITORIES" => Self::AllowSpecificRepositories,
+            "INHERIT" => Self::Inherit,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RestrictionMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(RestrictionMode::from(s))
+    }
+}
+
 crate::impl_literal!(RestrictionMode);
 
 /// Property type `Tag` of `AWS::CodeArtifact::PackageGroup`.

@@ -443,6 +443,22 @@ impl Check for MachineType {
     }
 }
 
+impl From<&str> for MachineType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GENERAL" => Self::General,
+            "NVME" => Self::Nvme,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MachineType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MachineType::from(s))
+    }
+}
+
 crate::impl_literal!(MachineType);
 
 /// Values of `ComputeType`.
@@ -504,6 +520,27 @@ impl Check for ComputeType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ComputeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "BUILD_GENERAL1_SMALL" => Self::BuildGeneral1Small,
+            "BUILD_GENERAL1_MEDIUM" => Self::BuildGeneral1Medium,
+            "BUILD_GENERAL1_LARGE" => Self::BuildGeneral1Large,
+            "BUILD_GENERAL1_XLARGE" => Self::BuildGeneral1Xlarge,
+            "BUILD_GENERAL1_2XLARGE" => Self::BuildGeneral12xlarge,
+            "ATTRIBUTE_BASED_COMPUTE" => Self::AttributeBasedCompute,
+            "CUSTOM_INSTANCE_TYPE" => Self::CustomInstanceType,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComputeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComputeType::from(s))
     }
 }
 
@@ -576,6 +613,29 @@ impl Check for EnvironmentType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EnvironmentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "WINDOWS_SERVER_2019_CONTAINER" => Self::WindowsServer2019Container,
+            "WINDOWS_SERVER_2022_CONTAINER" => Self::WindowsServer2022Container,
+            "LINUX_CONTAINER" => Self::LinuxContainer,
+            "LINUX_GPU_CONTAINER" => Self::LinuxGpuContainer,
+            "ARM_CONTAINER" => Self::ArmContainer,
+            "MAC_ARM" => Self::MacArm,
+            "LINUX_EC2" => Self::LinuxEc2,
+            "ARM_EC2" => Self::ArmEc2,
+            "WINDOWS_EC2" => Self::WindowsEc2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EnvironmentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EnvironmentType::from(s))
     }
 }
 
@@ -670,6 +730,22 @@ impl Check for DefaultBehavior {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DefaultBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW_ALL" => Self::AllowAll,
+            "DENY_ALL" => Self::DenyAll,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DefaultBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(DefaultBehavior::from(s))
     }
 }
 
@@ -776,6 +852,22 @@ impl Check for Effect {
     }
 }
 
+impl From<&str> for Effect {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW" => Self::Allow,
+            "DENY" => Self::Deny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Effect> {
+    fn from(s: &str) -> Self {
+        Value::literal(Effect::from(s))
+    }
+}
+
 crate::impl_literal!(Effect);
 
 /// Values of `Type`.
@@ -814,6 +906,22 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "DOMAIN" => Self::Domain,
+            "IP" => Self::Ip,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 
@@ -917,6 +1025,22 @@ impl Check for OverflowBehavior {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OverflowBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "QUEUE" => Self::Queue,
+            "ON_DEMAND" => Self::OnDemand,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OverflowBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(OverflowBehavior::from(s))
     }
 }
 
@@ -1037,6 +1161,21 @@ impl Check for ScalingType {
     }
 }
 
+impl From<&str> for ScalingType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TARGET_TRACKING_SCALING" => Self::TargetTrackingScaling,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ScalingType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ScalingType::from(s))
+    }
+}
+
 crate::impl_literal!(ScalingType);
 
 /// Property type `TargetTrackingScalingConfiguration` of `AWS::CodeBuild::Fleet`.
@@ -1123,6 +1262,21 @@ impl Check for MetricType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MetricType {
+    fn from(s: &str) -> Self {
+        match s {
+            "FLEET_UTILIZATION_RATE" => Self::FleetUtilizationRate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MetricType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MetricType::from(s))
     }
 }
 

@@ -258,6 +258,26 @@ impl Check for ProviderType {
     }
 }
 
+impl From<&str> for ProviderType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AzureDevOps" => Self::AzureDevOps,
+            "Bitbucket" => Self::Bitbucket,
+            "GitHub" => Self::GitHub,
+            "GitHubEnterpriseServer" => Self::GitHubEnterpriseServer,
+            "GitLab" => Self::GitLab,
+            "GitLabSelfManaged" => Self::GitLabSelfManaged,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ProviderType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ProviderType::from(s))
+    }
+}
+
 crate::impl_literal!(ProviderType);
 
 /// Property type `Tag` of `AWS::CodeConnections::Connection`.

@@ -196,6 +196,23 @@ impl Check for ComputePlatform {
     }
 }
 
+impl From<&str> for ComputePlatform {
+    fn from(s: &str) -> Self {
+        match s {
+            "ECS" => Self::Ecs,
+            "Lambda" => Self::Lambda,
+            "Server" => Self::Server,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComputePlatform> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComputePlatform::from(s))
+    }
+}
+
 crate::impl_literal!(ComputePlatform);
 
 /// Property type `Tag` of `AWS::CodeDeploy::Application`.

@@ -226,6 +226,23 @@ impl Check for ComputePlatform {
     }
 }
 
+impl From<&str> for ComputePlatform {
+    fn from(s: &str) -> Self {
+        match s {
+            "ECS" => Self::Ecs,
+            "Lambda" => Self::Lambda,
+            "Server" => Self::Server,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComputePlatform> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComputePlatform::from(s))
+    }
+}
+
 crate::impl_literal!(ComputePlatform);
 
 /// Property type `MinimumHealthyHosts` of `AWS::CodeDeploy::DeploymentConfig`.
@@ -300,6 +317,22 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "FLEET_PERCENT" => Self::FleetPercent,
+            "HOST_COUNT" => Self::HostCount,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 
@@ -492,6 +525,23 @@ impl Check for TrafficRoutingConfigType {
     }
 }
 
+impl From<&str> for TrafficRoutingConfigType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AllAtOnce" => Self::AllAtOnce,
+            "TimeBasedCanary" => Self::TimeBasedCanary,
+            "TimeBasedLinear" => Self::TimeBasedLinear,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TrafficRoutingConfigType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TrafficRoutingConfigType::from(s))
+    }
+}
+
 crate::impl_literal!(TrafficRoutingConfigType);
 
 /// Property type `ZonalConfig` of `AWS::CodeDeploy::DeploymentConfig`.
@@ -640,6 +690,22 @@ impl Check for MinimumHealthyHostsPerZoneType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MinimumHealthyHostsPerZoneType {
+    fn from(s: &str) -> Self {
+        match s {
+            "FLEET_PERCENT" => Self::FleetPercent,
+            "HOST_COUNT" => Self::HostCount,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MinimumHealthyHostsPerZoneType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MinimumHealthyHostsPerZoneType::from(s))
     }
 }
 

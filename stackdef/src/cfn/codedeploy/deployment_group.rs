@@ -594,6 +594,23 @@ impl Check for Events {
     }
 }
 
+impl From<&str> for Events {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEPLOYMENT_FAILURE" => Self::DeploymentFailure,
+            "DEPLOYMENT_STOP_ON_ALARM" => Self::DeploymentStopOnAlarm,
+            "DEPLOYMENT_STOP_ON_REQUEST" => Self::DeploymentStopOnRequest,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Events> {
+    fn from(s: &str) -> Self {
+        Value::literal(Events::from(s))
+    }
+}
+
 crate::impl_literal!(Events);
 
 /// Property type `BlueGreenDeploymentConfiguration` of `AWS::CodeDeploy::DeploymentGroup`.
@@ -771,6 +788,22 @@ impl Check for ActionOnTimeout {
     }
 }
 
+impl From<&str> for ActionOnTimeout {
+    fn from(s: &str) -> Self {
+        match s {
+            "CONTINUE_DEPLOYMENT" => Self::ContinueDeployment,
+            "STOP_DEPLOYMENT" => Self::StopDeployment,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ActionOnTimeout> {
+    fn from(s: &str) -> Self {
+        Value::literal(ActionOnTimeout::from(s))
+    }
+}
+
 crate::impl_literal!(ActionOnTimeout);
 
 /// Property type `GreenFleetProvisioningOption` of `AWS::CodeDeploy::DeploymentGroup`.
@@ -846,6 +879,22 @@ impl Check for Action {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        match s {
+            "COPY_AUTO_SCALING_GROUP" => Self::CopyAutoScalingGroup,
+            "DISCOVER_EXISTING" => Self::DiscoverExisting,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Action> {
+    fn from(s: &str) -> Self {
+        Value::literal(Action::from(s))
     }
 }
 
@@ -937,6 +986,22 @@ impl Check for BlueInstanceTerminationOptionAction {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for BlueInstanceTerminationOptionAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "KEEP_ALIVE" => Self::KeepAlive,
+            "TERMINATE" => Self::Terminate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BlueInstanceTerminationOptionAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(BlueInstanceTerminationOptionAction::from(s))
     }
 }
 
@@ -1255,6 +1320,22 @@ impl Check for DeploymentOption {
     }
 }
 
+impl From<&str> for DeploymentOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "WITHOUT_TRAFFIC_CONTROL" => Self::WithoutTrafficControl,
+            "WITH_TRAFFIC_CONTROL" => Self::WithTrafficControl,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeploymentOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeploymentOption::from(s))
+    }
+}
+
 crate::impl_literal!(DeploymentOption);
 
 /// Values of `DeploymentType`.
@@ -1293,6 +1374,22 @@ impl Check for DeploymentType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DeploymentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "BLUE_GREEN" => Self::BlueGreen,
+            "IN_PLACE" => Self::InPlace,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeploymentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeploymentType::from(s))
     }
 }
 
@@ -1435,6 +1532,23 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "KEY_AND_VALUE" => Self::KeyAndValue,
+            "KEY_ONLY" => Self::KeyOnly,
+            "VALUE_ONLY" => Self::ValueOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 
@@ -1871,6 +1985,23 @@ impl Check for TagFilterType {
     }
 }
 
+impl From<&str> for TagFilterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "KEY_AND_VALUE" => Self::KeyAndValue,
+            "KEY_ONLY" => Self::KeyOnly,
+            "VALUE_ONLY" => Self::ValueOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TagFilterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TagFilterType::from(s))
+    }
+}
+
 crate::impl_literal!(TagFilterType);
 
 /// Property type `OnPremisesTagSet` of `AWS::CodeDeploy::DeploymentGroup`.
@@ -1992,6 +2123,22 @@ impl Check for OutdatedInstancesStrategy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OutdatedInstancesStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "IGNORE" => Self::Ignore,
+            "UPDATE" => Self::Update,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OutdatedInstancesStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(OutdatedInstancesStrategy::from(s))
     }
 }
 
@@ -2164,6 +2311,30 @@ impl Check for TriggerEvents {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TriggerEvents {
+    fn from(s: &str) -> Self {
+        match s {
+            "DeploymentFailure" => Self::DeploymentFailure,
+            "DeploymentReady" => Self::DeploymentReady,
+            "DeploymentRollback" => Self::DeploymentRollback,
+            "DeploymentStart" => Self::DeploymentStart,
+            "DeploymentStop" => Self::DeploymentStop,
+            "DeploymentSuccess" => Self::DeploymentSuccess,
+            "InstanceFailure" => Self::InstanceFailure,
+            "InstanceReady" => Self::InstanceReady,
+            "InstanceStart" => Self::InstanceStart,
+            "InstanceSuccess" => Self::InstanceSuccess,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TriggerEvents> {
+    fn from(s: &str) -> Self {
+        Value::literal(TriggerEvents::from(s))
     }
 }
 

@@ -346,6 +346,22 @@ impl Check for ComputePlatform {
     }
 }
 
+impl From<&str> for ComputePlatform {
+    fn from(s: &str) -> Self {
+        match s {
+            "Default" => Self::Default,
+            "AWSLambda" => Self::AwsLambda,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComputePlatform> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComputePlatform::from(s))
+    }
+}
+
 crate::impl_literal!(ComputePlatform);
 
 /// Property type `Tag` of `AWS::CodeGuruProfiler::ProfilingGroup`.

@@ -332,4 +332,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "CodeCommit" => Self::CodeCommit,
+            "Bitbucket" => Self::Bitbucket,
+            "GitHubEnterpriseServer" => Self::GitHubEnterpriseServer,
+            "S3Bucket" => Self::S3Bucket,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);

@@ -279,6 +279,27 @@ impl Check for Category {
     }
 }
 
+impl From<&str> for Category {
+    fn from(s: &str) -> Self {
+        match s {
+            "Approval" => Self::Approval,
+            "Build" => Self::Build,
+            "Compute" => Self::Compute,
+            "Deploy" => Self::Deploy,
+            "Invoke" => Self::Invoke,
+            "Source" => Self::Source,
+            "Test" => Self::Test,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Category> {
+    fn from(s: &str) -> Self {
+        Value::literal(Category::from(s))
+    }
+}
+
 crate::impl_literal!(Category);
 
 /// Property type `ConfigurationProperties` of `AWS::CodePipeline::CustomActionType`.
@@ -422,6 +443,23 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "Boolean" => Self::Boolean,
+            "Number" => Self::Number,
+            "String" => Self::String,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

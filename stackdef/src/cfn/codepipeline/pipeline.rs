@@ -392,6 +392,21 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "S3" => Self::S3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `ArtifactStoreMap` of `AWS::CodePipeline::Pipeline`.
@@ -513,6 +528,23 @@ impl Check for ExecutionMode {
     }
 }
 
+impl From<&str> for ExecutionMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "QUEUED" => Self::Queued,
+            "SUPERSEDED" => Self::Superseded,
+            "PARALLEL" => Self::Parallel,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ExecutionMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ExecutionMode::from(s))
+    }
+}
+
 crate::impl_literal!(ExecutionMode);
 
 /// Values of `PipelineType`.
@@ -551,6 +583,22 @@ impl Check for PipelineType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PipelineType {
+    fn from(s: &str) -> Self {
+        match s {
+            "V1" => Self::V1,
+            "V2" => Self::V2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PipelineType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PipelineType::from(s))
     }
 }
 
@@ -958,6 +1006,27 @@ impl Check for Category {
     }
 }
 
+impl From<&str> for Category {
+    fn from(s: &str) -> Self {
+        match s {
+            "Source" => Self::Source,
+            "Build" => Self::Build,
+            "Test" => Self::Test,
+            "Deploy" => Self::Deploy,
+            "Invoke" => Self::Invoke,
+            "Approval" => Self::Approval,
+            "Compute" => Self::Compute,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Category> {
+    fn from(s: &str) -> Self {
+        Value::literal(Category::from(s))
+    }
+}
+
 crate::impl_literal!(Category);
 
 /// Property type `EnvironmentVariable` of `AWS::CodePipeline::Pipeline`.
@@ -1043,6 +1112,22 @@ impl Check for EnvironmentVariableType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EnvironmentVariableType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PLAINTEXT" => Self::Plaintext,
+            "SECRETS_MANAGER" => Self::SecretsManager,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EnvironmentVariableType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EnvironmentVariableType::from(s))
     }
 }
 
@@ -1467,6 +1552,21 @@ impl Check for BlockerDeclarationType {
     }
 }
 
+impl From<&str> for BlockerDeclarationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Schedule" => Self::Schedule,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BlockerDeclarationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(BlockerDeclarationType::from(s))
+    }
+}
+
 crate::impl_literal!(BlockerDeclarationType);
 
 /// Property type `FailureConditions` of `AWS::CodePipeline::Pipeline`.
@@ -1573,6 +1673,22 @@ impl Check for ResultProperty {
     }
 }
 
+impl From<&str> for ResultProperty {
+    fn from(s: &str) -> Self {
+        match s {
+            "ROLLBACK" => Self::Rollback,
+            "RETRY" => Self::Retry,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResultProperty> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResultProperty::from(s))
+    }
+}
+
 crate::impl_literal!(ResultProperty);
 
 /// Property type `RetryConfiguration` of `AWS::CodePipeline::Pipeline`.
@@ -1649,6 +1765,22 @@ impl Check for RetryMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RetryMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL_ACTIONS" => Self::AllActions,
+            "FAILED_ACTIONS" => Self::FailedActions,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RetryMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(RetryMode::from(s))
     }
 }
 
@@ -2158,6 +2290,21 @@ impl Check for ProviderType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ProviderType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CodeStarSourceConnection" => Self::CodeStarSourceConnection,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ProviderType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ProviderType::from(s))
     }
 }
 

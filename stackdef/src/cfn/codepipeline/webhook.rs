@@ -274,6 +274,23 @@ impl Check for Authentication {
     }
 }
 
+impl From<&str> for Authentication {
+    fn from(s: &str) -> Self {
+        match s {
+            "GITHUB_HMAC" => Self::GithubHmac,
+            "IP" => Self::Ip,
+            "UNAUTHENTICATED" => Self::Unauthenticated,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Authentication> {
+    fn from(s: &str) -> Self {
+        Value::literal(Authentication::from(s))
+    }
+}
+
 crate::impl_literal!(Authentication);
 
 /// Property type `WebhookAuthConfiguration` of `AWS::CodePipeline::Webhook`.

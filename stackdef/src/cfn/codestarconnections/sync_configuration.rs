@@ -276,6 +276,22 @@ impl Check for PublishDeploymentStatus {
     }
 }
 
+impl From<&str> for PublishDeploymentStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PublishDeploymentStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(PublishDeploymentStatus::from(s))
+    }
+}
+
 crate::impl_literal!(PublishDeploymentStatus);
 
 /// Values of `SyncType`.
@@ -311,6 +327,21 @@ impl Check for SyncType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SyncType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CFN_STACK_SYNC" => Self::CfnStackSync,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SyncType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SyncType::from(s))
     }
 }
 
@@ -352,6 +383,22 @@ impl Check for TriggerResourceUpdateOn {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TriggerResourceUpdateOn {
+    fn from(s: &str) -> Self {
+        match s {
+            "ANY_CHANGE" => Self::AnyChange,
+            "FILE_CHANGE" => Self::FileChange,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TriggerResourceUpdateOn> {
+    fn from(s: &str) -> Self {
+        Value::literal(TriggerResourceUpdateOn::from(s))
     }
 }
 

@@ -314,6 +314,22 @@ impl Check for DetailType {
     }
 }
 
+impl From<&str> for DetailType {
+    fn from(s: &str) -> Self {
+        match s {
+            "BASIC" => Self::Basic,
+            "FULL" => Self::Full,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DetailType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DetailType::from(s))
+    }
+}
+
 crate::impl_literal!(DetailType);
 
 /// Values of `Status`.
@@ -352,6 +368,22 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 

@@ -355,6 +355,35 @@ impl Check for CategoryType {
     }
 }
 
+impl From<&str> for CategoryType {
+    fn from(s: &str) -> Self {
+        match s {
+            "FAVICON_ICO" => Self::FaviconIco,
+            "FAVICON_SVG" => Self::FaviconSvg,
+            "EMAIL_GRAPHIC" => Self::EmailGraphic,
+            "SMS_GRAPHIC" => Self::SmsGraphic,
+            "AUTH_APP_GRAPHIC" => Self::AuthAppGraphic,
+            "PASSWORD_GRAPHIC" => Self::PasswordGraphic,
+            "PASSKEY_GRAPHIC" => Self::PasskeyGraphic,
+            "PAGE_HEADER_LOGO" => Self::PageHeaderLogo,
+            "PAGE_HEADER_BACKGROUND" => Self::PageHeaderBackground,
+            "PAGE_FOOTER_LOGO" => Self::PageFooterLogo,
+            "PAGE_FOOTER_BACKGROUND" => Self::PageFooterBackground,
+            "PAGE_BACKGROUND" => Self::PageBackground,
+            "FORM_BACKGROUND" => Self::FormBackground,
+            "FORM_LOGO" => Self::FormLogo,
+            "IDP_BUTTON_ICON" => Self::IdpButtonIcon,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CategoryType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CategoryType::from(s))
+    }
+}
+
 crate::impl_literal!(CategoryType);
 
 /// Values of `ColorModeType`.
@@ -396,6 +425,23 @@ impl Check for ColorModeType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ColorModeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "LIGHT" => Self::Light,
+            "DARK" => Self::Dark,
+            "DYNAMIC" => Self::Dynamic,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ColorModeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ColorModeType::from(s))
     }
 }
 
@@ -446,6 +492,25 @@ impl Check for ExtensionType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ExtensionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ICO" => Self::Ico,
+            "JPEG" => Self::Jpeg,
+            "PNG" => Self::Png,
+            "SVG" => Self::Svg,
+            "WEBP" => Self::Webp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ExtensionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ExtensionType::from(s))
     }
 }
 

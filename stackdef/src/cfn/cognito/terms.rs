@@ -213,6 +213,21 @@ impl Check for TermsEnforcementType {
     }
 }
 
+impl From<&str> for TermsEnforcementType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TermsEnforcementType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TermsEnforcementType::from(s))
+    }
+}
+
 crate::impl_literal!(TermsEnforcementType);
 
 /// Values of `TermsSourceType`.
@@ -248,6 +263,21 @@ impl Check for TermsSourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TermsSourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "LINK" => Self::Link,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TermsSourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TermsSourceType::from(s))
     }
 }
 

@@ -1993,6 +1993,23 @@ impl Check for UserPoolTier {
     }
 }
 
+impl From<&str> for UserPoolTier {
+    fn from(s: &str) -> Self {
+        match s {
+            "LITE" => Self::Lite,
+            "ESSENTIALS" => Self::Essentials,
+            "PLUS" => Self::Plus,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UserPoolTier> {
+    fn from(s: &str) -> Self {
+        Value::literal(UserPoolTier::from(s))
+    }
+}
+
 crate::impl_literal!(UserPoolTier);
 
 /// Property type `UsernameConfiguration` of `AWS::Cognito::UserPool`.
@@ -2161,6 +2178,22 @@ impl Check for WebAuthnFactorConfiguration {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WebAuthnFactorConfiguration {
+    fn from(s: &str) -> Self {
+        match s {
+            "SINGLE_FACTOR" => Self::SingleFactor,
+            "MULTI_FACTOR_WITH_USER_VERIFICATION" => Self::MultiFactorWithUserVerification,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WebAuthnFactorConfiguration> {
+    fn from(s: &str) -> Self {
+        Value::literal(WebAuthnFactorConfiguration::from(s))
     }
 }
 

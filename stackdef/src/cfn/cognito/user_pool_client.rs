@@ -616,6 +616,22 @@ impl Check for Feature {
     }
 }
 
+impl From<&str> for Feature {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Feature> {
+    fn from(s: &str) -> Self {
+        Value::literal(Feature::from(s))
+    }
+}
+
 crate::impl_literal!(Feature);
 
 /// Property type `TokenValidityUnits` of `AWS::Cognito::UserPoolClient`.

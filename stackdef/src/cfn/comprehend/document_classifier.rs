@@ -614,6 +614,22 @@ impl Check for Split {
     }
 }
 
+impl From<&str> for Split {
+    fn from(s: &str) -> Self {
+        match s {
+            "TRAIN" => Self::Train,
+            "TEST" => Self::Test,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Split> {
+    fn from(s: &str) -> Self {
+        Value::literal(Split::from(s))
+    }
+}
+
 crate::impl_literal!(Split);
 
 /// Values of `DataFormat`.
@@ -652,6 +668,22 @@ impl Check for DataFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DataFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "COMPREHEND_CSV" => Self::ComprehendCsv,
+            "AUGMENTED_MANIFEST" => Self::AugmentedManifest,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataFormat::from(s))
     }
 }
 
@@ -767,6 +799,22 @@ impl Check for DocumentReadAction {
     }
 }
 
+impl From<&str> for DocumentReadAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "TEXTRACT_DETECT_DOCUMENT_TEXT" => Self::TextractDetectDocumentText,
+            "TEXTRACT_ANALYZE_DOCUMENT" => Self::TextractAnalyzeDocument,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DocumentReadAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(DocumentReadAction::from(s))
+    }
+}
+
 crate::impl_literal!(DocumentReadAction);
 
 /// Values of `DocumentReadMode`.
@@ -805,6 +853,22 @@ impl Check for DocumentReadMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DocumentReadMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "SERVICE_DEFAULT" => Self::ServiceDefault,
+            "FORCE_DOCUMENT_READ_ACTION" => Self::ForceDocumentReadAction,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DocumentReadMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(DocumentReadMode::from(s))
     }
 }
 
@@ -849,6 +913,22 @@ impl Check for FeatureTypes {
     }
 }
 
+impl From<&str> for FeatureTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "TABLES" => Self::Tables,
+            "FORMS" => Self::Forms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FeatureTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(FeatureTypes::from(s))
+    }
+}
+
 crate::impl_literal!(FeatureTypes);
 
 /// Values of `DocumentType`.
@@ -888,6 +968,22 @@ impl Check for DocumentType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DocumentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PLAIN_TEXT_DOCUMENT" => Self::PlainTextDocument,
+            "SEMI_STRUCTURED_DOCUMENT" => Self::SemiStructuredDocument,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DocumentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DocumentType::from(s))
     }
 }
 
@@ -1010,6 +1106,26 @@ impl Check for LanguageCode {
     }
 }
 
+impl From<&str> for LanguageCode {
+    fn from(s: &str) -> Self {
+        match s {
+            "en" => Self::En,
+            "es" => Self::Es,
+            "fr" => Self::Fr,
+            "it" => Self::It,
+            "de" => Self::De,
+            "pt" => Self::Pt,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LanguageCode> {
+    fn from(s: &str) -> Self {
+        Value::literal(LanguageCode::from(s))
+    }
+}
+
 crate::impl_literal!(LanguageCode);
 
 /// Values of `Mode`.
@@ -1048,6 +1164,22 @@ impl Check for Mode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Mode {
+    fn from(s: &str) -> Self {
+        match s {
+            "MULTI_CLASS" => Self::MultiClass,
+            "MULTI_LABEL" => Self::MultiLabel,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Mode> {
+    fn from(s: &str) -> Self {
+        Value::literal(Mode::from(s))
     }
 }
 

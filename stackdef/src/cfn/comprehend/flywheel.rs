@@ -471,6 +471,22 @@ impl Check for ModelType {
     }
 }
 
+impl From<&str> for ModelType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DOCUMENT_CLASSIFIER" => Self::DocumentClassifier,
+            "ENTITY_RECOGNIZER" => Self::EntityRecognizer,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ModelType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ModelType::from(s))
+    }
+}
+
 crate::impl_literal!(ModelType);
 
 /// Property type `Tag` of `AWS::Comprehend::Flywheel`.
@@ -703,6 +719,22 @@ impl Check for Mode {
     }
 }
 
+impl From<&str> for Mode {
+    fn from(s: &str) -> Self {
+        match s {
+            "MULTI_CLASS" => Self::MultiClass,
+            "MULTI_LABEL" => Self::MultiLabel,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Mode> {
+    fn from(s: &str) -> Self {
+        Value::literal(Mode::from(s))
+    }
+}
+
 crate::impl_literal!(Mode);
 
 /// Property type `EntityRecognitionConfig` of `AWS::Comprehend::Flywheel`.
@@ -840,6 +872,26 @@ impl Check for LanguageCode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LanguageCode {
+    fn from(s: &str) -> Self {
+        match s {
+            "en" => Self::En,
+            "es" => Self::Es,
+            "fr" => Self::Fr,
+            "it" => Self::It,
+            "de" => Self::De,
+            "pt" => Self::Pt,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LanguageCode> {
+    fn from(s: &str) -> Self {
+        Value::literal(LanguageCode::from(s))
     }
 }
 

@@ -561,6 +561,32 @@ impl Check for Comparison {
     }
 }
 
+impl From<&str> for Comparison {
+    fn from(s: &str) -> Self {
+        match s {
+            "StringEquals" => Self::StringEquals,
+            "StringNotEquals" => Self::StringNotEquals,
+            "StringEqualsIgnoreCase" => Self::StringEqualsIgnoreCase,
+            "StringNotEqualsIgnoreCase" => Self::StringNotEqualsIgnoreCase,
+            "StringLike" => Self::StringLike,
+            "StringNotLike" => Self::StringNotLike,
+            "NumericEquals" => Self::NumericEquals,
+            "NumericNotEquals" => Self::NumericNotEquals,
+            "NumericLessThan" => Self::NumericLessThan,
+            "NumericLessThanEquals" => Self::NumericLessThanEquals,
+            "NumericGreaterThan" => Self::NumericGreaterThan,
+            "NumericGreaterThanEquals" => Self::NumericGreaterThanEquals,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Comparison> {
+    fn from(s: &str) -> Self {
+        Value::literal(Comparison::from(s))
+    }
+}
+
 crate::impl_literal!(Comparison);
 
 /// Property type `StringCriteriaCondition` of `AWS::ComputeOptimizer::AutomationRule`.
@@ -718,6 +744,32 @@ impl Check for StringCriteriaConditionComparison {
     }
 }
 
+impl From<&str> for StringCriteriaConditionComparison {
+    fn from(s: &str) -> Self {
+        match s {
+            "StringEquals" => Self::StringEquals,
+            "StringNotEquals" => Self::StringNotEquals,
+            "StringEqualsIgnoreCase" => Self::StringEqualsIgnoreCase,
+            "StringNotEqualsIgnoreCase" => Self::StringNotEqualsIgnoreCase,
+            "StringLike" => Self::StringLike,
+            "StringNotLike" => Self::StringNotLike,
+            "NumericEquals" => Self::NumericEquals,
+            "NumericNotEquals" => Self::NumericNotEquals,
+            "NumericLessThan" => Self::NumericLessThan,
+            "NumericLessThanEquals" => Self::NumericLessThanEquals,
+            "NumericGreaterThan" => Self::NumericGreaterThan,
+            "NumericGreaterThanEquals" => Self::NumericGreaterThanEquals,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StringCriteriaConditionComparison> {
+    fn from(s: &str) -> Self {
+        Value::literal(StringCriteriaConditionComparison::from(s))
+    }
+}
+
 crate::impl_literal!(StringCriteriaConditionComparison);
 
 /// Property type `DoubleCriteriaCondition` of `AWS::ComputeOptimizer::AutomationRule`.
@@ -853,6 +905,32 @@ impl Check for DoubleCriteriaConditionComparison {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DoubleCriteriaConditionComparison {
+    fn from(s: &str) -> Self {
+        match s {
+            "StringEquals" => Self::StringEquals,
+            "StringNotEquals" => Self::StringNotEquals,
+            "StringEqualsIgnoreCase" => Self::StringEqualsIgnoreCase,
+            "StringNotEqualsIgnoreCase" => Self::StringNotEqualsIgnoreCase,
+            "StringLike" => Self::StringLike,
+            "StringNotLike" => Self::StringNotLike,
+            "NumericEquals" => Self::NumericEquals,
+            "NumericNotEquals" => Self::NumericNotEquals,
+            "NumericLessThan" => Self::NumericLessThan,
+            "NumericLessThanEquals" => Self::NumericLessThanEquals,
+            "NumericGreaterThan" => Self::NumericGreaterThan,
+            "NumericGreaterThanEquals" => Self::NumericGreaterThanEquals,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DoubleCriteriaConditionComparison> {
+    fn from(s: &str) -> Self {
+        Value::literal(DoubleCriteriaConditionComparison::from(s))
     }
 }
 
@@ -1036,6 +1114,32 @@ impl Check for ResourceTagsCriteriaConditionComparison {
     }
 }
 
+impl From<&str> for ResourceTagsCriteriaConditionComparison {
+    fn from(s: &str) -> Self {
+        match s {
+            "StringEquals" => Self::StringEquals,
+            "StringNotEquals" => Self::StringNotEquals,
+            "StringEqualsIgnoreCase" => Self::StringEqualsIgnoreCase,
+            "StringNotEqualsIgnoreCase" => Self::StringNotEqualsIgnoreCase,
+            "StringLike" => Self::StringLike,
+            "StringNotLike" => Self::StringNotLike,
+            "NumericEquals" => Self::NumericEquals,
+            "NumericNotEquals" => Self::NumericNotEquals,
+            "NumericLessThan" => Self::NumericLessThan,
+            "NumericLessThanEquals" => Self::NumericLessThanEquals,
+            "NumericGreaterThan" => Self::NumericGreaterThan,
+            "NumericGreaterThanEquals" => Self::NumericGreaterThanEquals,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceTagsCriteriaConditionComparison> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceTagsCriteriaConditionComparison::from(s))
+    }
+}
+
 crate::impl_literal!(ResourceTagsCriteriaConditionComparison);
 
 /// Property type `OrganizationConfiguration` of `AWS::ComputeOptimizer::AutomationRule`.
@@ -1147,6 +1251,22 @@ impl Check for RuleApplyOrder {
     }
 }
 
+impl From<&str> for RuleApplyOrder {
+    fn from(s: &str) -> Self {
+        match s {
+            "BeforeAccountRules" => Self::BeforeAccountRules,
+            "AfterAccountRules" => Self::AfterAccountRules,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RuleApplyOrder> {
+    fn from(s: &str) -> Self {
+        Value::literal(RuleApplyOrder::from(s))
+    }
+}
+
 crate::impl_literal!(RuleApplyOrder);
 
 /// Values of `RecommendedActionTypes`.
@@ -1191,6 +1311,22 @@ impl Check for RecommendedActionTypes {
     }
 }
 
+impl From<&str> for RecommendedActionTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "SnapshotAndDeleteUnattachedEbsVolume" => Self::SnapshotAndDeleteUnattachedEbsVolume,
+            "UpgradeEbsVolumeType" => Self::UpgradeEbsVolumeType,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RecommendedActionTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(RecommendedActionTypes::from(s))
+    }
+}
+
 crate::impl_literal!(RecommendedActionTypes);
 
 /// Values of `RuleType`.
@@ -1229,6 +1365,22 @@ impl Check for RuleType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RuleType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AccountRule" => Self::AccountRule,
+            "OrganizationRule" => Self::OrganizationRule,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RuleType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RuleType::from(s))
     }
 }
 
@@ -1340,6 +1492,22 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "Active" => Self::Active,
+            "Inactive" => Self::Inactive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 

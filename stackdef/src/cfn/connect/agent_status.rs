@@ -283,6 +283,22 @@ impl Check for State {
     }
 }
 
+impl From<&str> for State {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<State> {
+    fn from(s: &str) -> Self {
+        Value::literal(State::from(s))
+    }
+}
+
 crate::impl_literal!(State);
 
 /// Property type `Tag` of `AWS::Connect::AgentStatus`.
@@ -378,6 +394,23 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "ROUTABLE" => Self::Routable,
+            "CUSTOM" => Self::Custom,
+            "OFFLINE" => Self::Offline,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

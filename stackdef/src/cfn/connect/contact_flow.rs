@@ -259,6 +259,22 @@ impl Check for State {
     }
 }
 
+impl From<&str> for State {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACTIVE" => Self::Active,
+            "ARCHIVED" => Self::Archived,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<State> {
+    fn from(s: &str) -> Self {
+        Value::literal(State::from(s))
+    }
+}
+
 crate::impl_literal!(State);
 
 /// Property type `Tag` of `AWS::Connect::ContactFlow`.
@@ -386,6 +402,30 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "CONTACT_FLOW" => Self::ContactFlow,
+            "CUSTOMER_QUEUE" => Self::CustomerQueue,
+            "CUSTOMER_HOLD" => Self::CustomerHold,
+            "CUSTOMER_WHISPER" => Self::CustomerWhisper,
+            "AGENT_HOLD" => Self::AgentHold,
+            "AGENT_WHISPER" => Self::AgentWhisper,
+            "OUTBOUND_WHISPER" => Self::OutboundWhisper,
+            "AGENT_TRANSFER" => Self::AgentTransfer,
+            "QUEUE_TRANSFER" => Self::QueueTransfer,
+            "CAMPAIGN" => Self::Campaign,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

@@ -286,6 +286,21 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "PUBLISHED" => Self::Published,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Property type `Tag` of `AWS::Connect::DataTable`.
@@ -388,6 +403,25 @@ impl Check for ValueLockLevel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ValueLockLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "DATA_TABLE" => Self::DataTable,
+            "PRIMARY_VALUE" => Self::PrimaryValue,
+            "ATTRIBUTE" => Self::Attribute,
+            "VALUE" => Self::Value,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ValueLockLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(ValueLockLevel::from(s))
     }
 }
 

@@ -530,4 +530,23 @@ impl Check for ValueType {
     }
 }
 
+impl From<&str> for ValueType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TEXT" => Self::Text,
+            "NUMBER" => Self::Number,
+            "BOOLEAN" => Self::Boolean,
+            "TEXT_LIST" => Self::TextList,
+            "NUMBER_LIST" => Self::NumberList,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ValueType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ValueType::from(s))
+    }
+}
+
 crate::impl_literal!(ValueType);

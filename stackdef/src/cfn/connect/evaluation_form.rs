@@ -765,6 +765,22 @@ impl Check for Action {
     }
 }
 
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLE" => Self::Disable,
+            "ENABLE" => Self::Enable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Action> {
+    fn from(s: &str) -> Self {
+        Value::literal(Action::from(s))
+    }
+}
+
 crate::impl_literal!(Action);
 
 /// Property type `EvaluationFormItemEnablementCondition` of `AWS::Connect::EvaluationForm`.
@@ -963,6 +979,24 @@ impl Check for Comparator {
     }
 }
 
+impl From<&str> for Comparator {
+    fn from(s: &str) -> Self {
+        match s {
+            "IN" => Self::In,
+            "NOT_IN" => Self::NotIn,
+            "ALL_IN" => Self::AllIn,
+            "EXACT" => Self::Exact,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Comparator> {
+    fn from(s: &str) -> Self {
+        Value::literal(Comparator::from(s))
+    }
+}
+
 crate::impl_literal!(Comparator);
 
 /// Property type `EvaluationFormItemEnablementSource` of `AWS::Connect::EvaluationForm`.
@@ -1050,6 +1084,21 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "QUESTION_REF_ID" => Self::QuestionRefId,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 
@@ -1153,6 +1202,21 @@ impl Check for EvaluationFormItemEnablementSourceValueType {
     }
 }
 
+impl From<&str> for EvaluationFormItemEnablementSourceValueType {
+    fn from(s: &str) -> Self {
+        match s {
+            "OPTION_REF_ID" => Self::OptionRefId,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EvaluationFormItemEnablementSourceValueType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EvaluationFormItemEnablementSourceValueType::from(s))
+    }
+}
+
 crate::impl_literal!(EvaluationFormItemEnablementSourceValueType);
 
 /// Values of `Operator`.
@@ -1194,6 +1258,22 @@ impl Check for Operator {
     }
 }
 
+impl From<&str> for Operator {
+    fn from(s: &str) -> Self {
+        match s {
+            "OR" => Self::Or,
+            "AND" => Self::And,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Operator> {
+    fn from(s: &str) -> Self {
+        Value::literal(Operator::from(s))
+    }
+}
+
 crate::impl_literal!(Operator);
 
 /// Values of `DefaultAction`.
@@ -1232,6 +1312,22 @@ impl Check for DefaultAction {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DefaultAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLE" => Self::Disable,
+            "ENABLE" => Self::Enable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DefaultAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(DefaultAction::from(s))
     }
 }
 
@@ -1283,6 +1379,25 @@ impl Check for QuestionType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for QuestionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NUMERIC" => Self::Numeric,
+            "SINGLESELECT" => Self::Singleselect,
+            "TEXT" => Self::Text,
+            "MULTISELECT" => Self::Multiselect,
+            "DATETIME" => Self::Datetime,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<QuestionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(QuestionType::from(s))
     }
 }
 
@@ -1603,6 +1718,22 @@ impl Check for SourceType {
     }
 }
 
+impl From<&str> for SourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CONTACT_LENS_DATA" => Self::ContactLensData,
+            "GEN_AI" => Self::GenAi,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SourceType::from(s))
+    }
+}
+
 crate::impl_literal!(SourceType);
 
 /// Property type `EvaluationFormMultiSelectQuestionAutomationOption` of `AWS::Connect::EvaluationForm`.
@@ -1748,6 +1879,22 @@ impl Check for Condition {
     }
 }
 
+impl From<&str> for Condition {
+    fn from(s: &str) -> Self {
+        match s {
+            "PRESENT" => Self::Present,
+            "NOT_PRESENT" => Self::NotPresent,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Condition> {
+    fn from(s: &str) -> Self {
+        Value::literal(Condition::from(s))
+    }
+}
+
 crate::impl_literal!(Condition);
 
 /// Values of `DisplayAs`.
@@ -1786,6 +1933,22 @@ impl Check for DisplayAs {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DisplayAs {
+    fn from(s: &str) -> Self {
+        match s {
+            "DROPDOWN" => Self::Dropdown,
+            "CHECKBOX" => Self::Checkbox,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DisplayAs> {
+    fn from(s: &str) -> Self {
+        Value::literal(DisplayAs::from(s))
     }
 }
 
@@ -2094,6 +2257,33 @@ impl Check for Label {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Label {
+    fn from(s: &str) -> Self {
+        match s {
+            "OVERALL_CUSTOMER_SENTIMENT_SCORE" => Self::OverallCustomerSentimentScore,
+            "OVERALL_AGENT_SENTIMENT_SCORE" => Self::OverallAgentSentimentScore,
+            "NON_TALK_TIME" => Self::NonTalkTime,
+            "NON_TALK_TIME_PERCENTAGE" => Self::NonTalkTimePercentage,
+            "NUMBER_OF_INTERRUPTIONS" => Self::NumberOfInterruptions,
+            "CONTACT_DURATION" => Self::ContactDuration,
+            "AGENT_INTERACTION_DURATION" => Self::AgentInteractionDuration,
+            "CUSTOMER_HOLD_TIME" => Self::CustomerHoldTime,
+            "LONGEST_HOLD_DURATION" => Self::LongestHoldDuration,
+            "NUMBER_OF_HOLDS" => Self::NumberOfHolds,
+            "AGENT_INTERACTION_AND_HOLD_DURATION" => Self::AgentInteractionAndHoldDuration,
+            "CUSTOMER_SENTIMENT_SCORE_WITHOUT_AGENT" => Self::CustomerSentimentScoreWithoutAgent,
+            "CUSTOMER_SENTIMENT_SCORE_WITH_AGENT" => Self::CustomerSentimentScoreWithAgent,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Label> {
+    fn from(s: &str) -> Self {
+        Value::literal(Label::from(s))
     }
 }
 
@@ -2522,6 +2712,22 @@ impl Check for SingleSelectQuestionRuleCategoryAutomationCondition {
     }
 }
 
+impl From<&str> for SingleSelectQuestionRuleCategoryAutomationCondition {
+    fn from(s: &str) -> Self {
+        match s {
+            "PRESENT" => Self::Present,
+            "NOT_PRESENT" => Self::NotPresent,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SingleSelectQuestionRuleCategoryAutomationCondition> {
+    fn from(s: &str) -> Self {
+        Value::literal(SingleSelectQuestionRuleCategoryAutomationCondition::from(s))
+    }
+}
+
 crate::impl_literal!(SingleSelectQuestionRuleCategoryAutomationCondition);
 
 /// Values of `EvaluationFormSingleSelectQuestionPropertiesDisplayAs`.
@@ -2560,6 +2766,24 @@ impl Check for EvaluationFormSingleSelectQuestionPropertiesDisplayAs {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EvaluationFormSingleSelectQuestionPropertiesDisplayAs {
+    fn from(s: &str) -> Self {
+        match s {
+            "DROPDOWN" => Self::Dropdown,
+            "RADIO" => Self::Radio,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EvaluationFormSingleSelectQuestionPropertiesDisplayAs> {
+    fn from(s: &str) -> Self {
+        Value::literal(EvaluationFormSingleSelectQuestionPropertiesDisplayAs::from(
+            s,
+        ))
     }
 }
 
@@ -2856,6 +3080,29 @@ impl Check for FormLanguage {
     }
 }
 
+impl From<&str> for FormLanguage {
+    fn from(s: &str) -> Self {
+        match s {
+            "de-DE" => Self::DeDe,
+            "en-US" => Self::EnUs,
+            "es-ES" => Self::EsEs,
+            "fr-FR" => Self::FrFr,
+            "it-IT" => Self::ItIt,
+            "pt-BR" => Self::PtBr,
+            "ja-JP" => Self::JaJp,
+            "ko-KR" => Self::KoKr,
+            "zh-CN" => Self::ZhCn,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FormLanguage> {
+    fn from(s: &str) -> Self {
+        Value::literal(FormLanguage::from(s))
+    }
+}
+
 crate::impl_literal!(FormLanguage);
 
 /// Property type `EvaluationReviewConfiguration` of `AWS::Connect::EvaluationForm`.
@@ -3000,6 +3247,21 @@ impl Check for EvaluationReviewNotificationRecipientType {
     }
 }
 
+impl From<&str> for EvaluationReviewNotificationRecipientType {
+    fn from(s: &str) -> Self {
+        match s {
+            "USER_ID" => Self::UserId,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EvaluationReviewNotificationRecipientType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EvaluationReviewNotificationRecipientType::from(s))
+    }
+}
+
 crate::impl_literal!(EvaluationReviewNotificationRecipientType);
 
 /// Property type `EvaluationReviewNotificationRecipientValue` of `AWS::Connect::EvaluationForm`.
@@ -3124,6 +3386,22 @@ impl Check for Mode {
     }
 }
 
+impl From<&str> for Mode {
+    fn from(s: &str) -> Self {
+        match s {
+            "QUESTION_ONLY" => Self::QuestionOnly,
+            "SECTION_ONLY" => Self::SectionOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Mode> {
+    fn from(s: &str) -> Self {
+        Value::literal(Mode::from(s))
+    }
+}
+
 crate::impl_literal!(Mode);
 
 /// Values of `Status`.
@@ -3165,6 +3443,22 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Values of `EvaluationFormPropsStatus`.
@@ -3203,6 +3497,22 @@ impl Check for EvaluationFormPropsStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EvaluationFormPropsStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "DRAFT" => Self::Draft,
+            "ACTIVE" => Self::Active,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EvaluationFormPropsStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(EvaluationFormPropsStatus::from(s))
     }
 }
 
@@ -3340,6 +3650,23 @@ impl Check for ContactInteractionType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ContactInteractionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AGENT" => Self::Agent,
+            "AUTOMATED" => Self::Automated,
+            "CUSTOMER" => Self::Customer,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContactInteractionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContactInteractionType::from(s))
     }
 }
 

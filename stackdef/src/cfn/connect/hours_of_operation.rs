@@ -103,7 +103,6 @@ pub struct HoursOfOperationProps {
     pub instance_arn: Value<String>,
     /// `Name` (required).
     /// Length: 1..=127 characters.
-    /// Pattern: `^[\P{C}\r\n\t]{1,127}$`.
     pub name: Value<String>,
     /// `ParentHoursOfOperations` (optional).
     pub parent_hours_of_operations: Option<Value<List<HoursOfOperationsIdentifier>>>,
@@ -244,7 +243,6 @@ impl Check for HoursOfOperationProps {
             &Rules {
                 min_length: Some(1),
                 max_length: Some(127),
-                pattern: Some("^[\\P{C}\\r\\n\\t]{1,127}$"),
                 ..Rules::NONE
             },
             out,
@@ -426,6 +424,27 @@ impl Check for Day {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Day {
+    fn from(s: &str) -> Self {
+        match s {
+            "SUNDAY" => Self::Sunday,
+            "MONDAY" => Self::Monday,
+            "TUESDAY" => Self::Tuesday,
+            "WEDNESDAY" => Self::Wednesday,
+            "THURSDAY" => Self::Thursday,
+            "FRIDAY" => Self::Friday,
+            "SATURDAY" => Self::Saturday,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Day> {
+    fn from(s: &str) -> Self {
+        Value::literal(Day::from(s))
     }
 }
 
@@ -757,6 +776,27 @@ impl Check for HoursOfOperationOverrideConfigDay {
     }
 }
 
+impl From<&str> for HoursOfOperationOverrideConfigDay {
+    fn from(s: &str) -> Self {
+        match s {
+            "SUNDAY" => Self::Sunday,
+            "MONDAY" => Self::Monday,
+            "TUESDAY" => Self::Tuesday,
+            "WEDNESDAY" => Self::Wednesday,
+            "THURSDAY" => Self::Thursday,
+            "FRIDAY" => Self::Friday,
+            "SATURDAY" => Self::Saturday,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HoursOfOperationOverrideConfigDay> {
+    fn from(s: &str) -> Self {
+        Value::literal(HoursOfOperationOverrideConfigDay::from(s))
+    }
+}
+
 crate::impl_literal!(HoursOfOperationOverrideConfigDay);
 
 /// Property type `OverrideTimeSlice` of `AWS::Connect::HoursOfOperation`.
@@ -853,6 +893,23 @@ impl Check for OverrideType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OverrideType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STANDARD" => Self::Standard,
+            "OPEN" => Self::Open,
+            "CLOSED" => Self::Closed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OverrideType> {
+    fn from(s: &str) -> Self {
+        Value::literal(OverrideType::from(s))
     }
 }
 
@@ -1081,6 +1138,23 @@ impl Check for RecurrenceFrequency {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RecurrenceFrequency {
+    fn from(s: &str) -> Self {
+        match s {
+            "WEEKLY" => Self::Weekly,
+            "MONTHLY" => Self::Monthly,
+            "YEARLY" => Self::Yearly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RecurrenceFrequency> {
+    fn from(s: &str) -> Self {
+        Value::literal(RecurrenceFrequency::from(s))
     }
 }
 

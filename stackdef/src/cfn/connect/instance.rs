@@ -415,6 +415,23 @@ impl Check for IdentityManagementType {
     }
 }
 
+impl From<&str> for IdentityManagementType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SAML" => Self::Saml,
+            "CONNECT_MANAGED" => Self::ConnectManaged,
+            "EXISTING_DIRECTORY" => Self::ExistingDirectory,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IdentityManagementType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IdentityManagementType::from(s))
+    }
+}
+
 crate::impl_literal!(IdentityManagementType);
 
 /// Property type `Tag` of `AWS::Connect::Instance`.

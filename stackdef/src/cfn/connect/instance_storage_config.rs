@@ -425,6 +425,21 @@ impl Check for EncryptionType {
     }
 }
 
+impl From<&str> for EncryptionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "KMS" => Self::Kms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionType::from(s))
+    }
+}
+
 crate::impl_literal!(EncryptionType);
 
 /// Values of `InstanceStorageResourceType`.
@@ -482,6 +497,26 @@ impl Check for InstanceStorageResourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InstanceStorageResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CHAT_TRANSCRIPTS" => Self::ChatTranscripts,
+            "CALL_RECORDINGS" => Self::CallRecordings,
+            "SCHEDULED_REPORTS" => Self::ScheduledReports,
+            "MEDIA_STREAMS" => Self::MediaStreams,
+            "CONTACT_TRACE_RECORDS" => Self::ContactTraceRecords,
+            "AGENT_EVENTS" => Self::AgentEvents,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceStorageResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceStorageResourceType::from(s))
     }
 }
 
@@ -605,6 +640,24 @@ impl Check for StorageType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StorageType {
+    fn from(s: &str) -> Self {
+        match s {
+            "S3" => Self::S3,
+            "KINESIS_VIDEO_STREAM" => Self::KinesisVideoStream,
+            "KINESIS_STREAM" => Self::KinesisStream,
+            "KINESIS_FIREHOSE" => Self::KinesisFirehose,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StorageType> {
+    fn from(s: &str) -> Self {
+        Value::literal(StorageType::from(s))
     }
 }
 

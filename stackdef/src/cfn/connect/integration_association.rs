@@ -206,4 +206,22 @@ impl Check for IntegrationType {
     }
 }
 
+impl From<&str> for IntegrationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "LEX_BOT" => Self::LexBot,
+            "LAMBDA_FUNCTION" => Self::LambdaFunction,
+            "APPLICATION" => Self::Application,
+            "CASES_DOMAIN" => Self::CasesDomain,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IntegrationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IntegrationType::from(s))
+    }
+}
+
 crate::impl_literal!(IntegrationType);

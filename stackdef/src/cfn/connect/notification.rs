@@ -113,7 +113,6 @@ pub struct NotificationProps {
     /// `Recipients` (optional).
     /// Create-only: changing it replaces the resource.
     /// Items: 0..=200.
-    /// Each item: Pattern: `^.{0,2048}$`.
     pub recipients: Option<Value<List<String>>>,
     /// `Tags` (optional).
     /// Items: ..=200.
@@ -207,14 +206,6 @@ impl Check for NotificationProps {
             &Rules {
                 min_items: Some(0),
                 max_items: Some(200),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^.{0,2048}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
                 ..Rules::NONE
             },
             out,
@@ -515,6 +506,22 @@ impl Check for Priority {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Priority {
+    fn from(s: &str) -> Self {
+        match s {
+            "HIGH" => Self::High,
+            "LOW" => Self::Low,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Priority> {
+    fn from(s: &str) -> Self {
+        Value::literal(Priority::from(s))
     }
 }
 

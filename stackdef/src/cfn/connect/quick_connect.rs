@@ -401,6 +401,23 @@ impl Check for QuickConnectType {
     }
 }
 
+impl From<&str> for QuickConnectType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PHONE_NUMBER" => Self::PhoneNumber,
+            "QUEUE" => Self::Queue,
+            "USER" => Self::User,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<QuickConnectType> {
+    fn from(s: &str) -> Self {
+        Value::literal(QuickConnectType::from(s))
+    }
+}
+
 crate::impl_literal!(QuickConnectType);
 
 /// Property type `UserQuickConnectConfig` of `AWS::Connect::QuickConnect`.

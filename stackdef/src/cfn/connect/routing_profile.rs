@@ -305,6 +305,22 @@ impl Check for AgentAvailabilityTimer {
     }
 }
 
+impl From<&str> for AgentAvailabilityTimer {
+    fn from(s: &str) -> Self {
+        match s {
+            "TIME_SINCE_LAST_ACTIVITY" => Self::TimeSinceLastActivity,
+            "TIME_SINCE_LAST_INBOUND" => Self::TimeSinceLastInbound,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AgentAvailabilityTimer> {
+    fn from(s: &str) -> Self {
+        Value::literal(AgentAvailabilityTimer::from(s))
+    }
+}
+
 crate::impl_literal!(AgentAvailabilityTimer);
 
 /// Property type `RoutingProfileManualAssignmentQueueConfig` of `AWS::Connect::RoutingProfile`.
@@ -424,6 +440,24 @@ impl Check for Channel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Channel {
+    fn from(s: &str) -> Self {
+        match s {
+            "VOICE" => Self::Voice,
+            "CHAT" => Self::Chat,
+            "TASK" => Self::Task,
+            "EMAIL" => Self::Email,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Channel> {
+    fn from(s: &str) -> Self {
+        Value::literal(Channel::from(s))
     }
 }
 
@@ -559,6 +593,22 @@ impl Check for BehaviorType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for BehaviorType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ROUTE_CURRENT_CHANNEL_ONLY" => Self::RouteCurrentChannelOnly,
+            "ROUTE_ANY_CHANNEL" => Self::RouteAnyChannel,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BehaviorType> {
+    fn from(s: &str) -> Self {
+        Value::literal(BehaviorType::from(s))
     }
 }
 

@@ -742,6 +742,21 @@ impl Check for ContentType {
     }
 }
 
+impl From<&str> for ContentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PLAIN_TEXT" => Self::PlainText,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContentType::from(s))
+    }
+}
+
 crate::impl_literal!(ContentType);
 
 /// Values of `DeliveryMethod`.
@@ -777,6 +792,21 @@ impl Check for DeliveryMethod {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DeliveryMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "EMAIL" => Self::Email,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeliveryMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeliveryMethod::from(s))
     }
 }
 
@@ -1032,6 +1062,22 @@ impl Check for PublishStatus {
     }
 }
 
+impl From<&str> for PublishStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "DRAFT" => Self::Draft,
+            "PUBLISHED" => Self::Published,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PublishStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(PublishStatus::from(s))
+    }
+}
+
 crate::impl_literal!(PublishStatus);
 
 /// Property type `Tag` of `AWS::Connect::Rule`.
@@ -1212,6 +1258,31 @@ impl Check for EventSourceName {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EventSourceName {
+    fn from(s: &str) -> Self {
+        match s {
+            "OnContactEvaluationSubmit" => Self::OnContactEvaluationSubmit,
+            "OnPostCallAnalysisAvailable" => Self::OnPostCallAnalysisAvailable,
+            "OnRealTimeCallAnalysisAvailable" => Self::OnRealTimeCallAnalysisAvailable,
+            "OnRealTimeChatAnalysisAvailable" => Self::OnRealTimeChatAnalysisAvailable,
+            "OnPostChatAnalysisAvailable" => Self::OnPostChatAnalysisAvailable,
+            "OnZendeskTicketCreate" => Self::OnZendeskTicketCreate,
+            "OnZendeskTicketStatusUpdate" => Self::OnZendeskTicketStatusUpdate,
+            "OnSalesforceCaseCreate" => Self::OnSalesforceCaseCreate,
+            "OnMetricDataUpdate" => Self::OnMetricDataUpdate,
+            "OnCaseCreate" => Self::OnCaseCreate,
+            "OnCaseUpdate" => Self::OnCaseUpdate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EventSourceName> {
+    fn from(s: &str) -> Self {
+        Value::literal(EventSourceName::from(s))
     }
 }
 

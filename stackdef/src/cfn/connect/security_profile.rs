@@ -552,6 +552,21 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "MCP" => Self::Mcp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `Application` of `AWS::Connect::SecurityProfile`.
@@ -673,6 +688,22 @@ impl Check for ApplicationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ApplicationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "MCP" => Self::Mcp,
+            "THIRD_PARTY_APPLICATION" => Self::ThirdPartyApplication,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApplicationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApplicationType::from(s))
     }
 }
 
@@ -936,6 +967,21 @@ impl Check for AccessType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AccessType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW" => Self::Allow,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccessType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccessType::from(s))
     }
 }
 

@@ -749,6 +749,34 @@ impl Check for FieldType {
     }
 }
 
+impl From<&str> for FieldType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NAME" => Self::Name,
+            "DESCRIPTION" => Self::Description,
+            "SCHEDULED_TIME" => Self::ScheduledTime,
+            "QUICK_CONNECT" => Self::QuickConnect,
+            "URL" => Self::Url,
+            "NUMBER" => Self::Number,
+            "TEXT" => Self::Text,
+            "TEXT_AREA" => Self::TextArea,
+            "DATE_TIME" => Self::DateTime,
+            "BOOLEAN" => Self::Boolean,
+            "SINGLE_SELECT" => Self::SingleSelect,
+            "EMAIL" => Self::Email,
+            "EXPIRY_DURATION" => Self::ExpiryDuration,
+            "SELF_ASSIGN" => Self::SelfAssign,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FieldType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FieldType::from(s))
+    }
+}
+
 crate::impl_literal!(FieldType);
 
 /// Values of `Status`.
@@ -787,6 +815,22 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACTIVE" => Self::Active,
+            "INACTIVE" => Self::Inactive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 

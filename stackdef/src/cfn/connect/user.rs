@@ -509,6 +509,24 @@ impl Check for Channel {
     }
 }
 
+impl From<&str> for Channel {
+    fn from(s: &str) -> Self {
+        match s {
+            "VOICE" => Self::Voice,
+            "CHAT" => Self::Chat,
+            "TASK" => Self::Task,
+            "EMAIL" => Self::Email,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Channel> {
+    fn from(s: &str) -> Self {
+        Value::literal(Channel::from(s))
+    }
+}
+
 crate::impl_literal!(Channel);
 
 /// Property type `AutoAcceptConfig` of `AWS::Connect::User`.
@@ -845,6 +863,22 @@ impl Check for PhoneType {
     }
 }
 
+impl From<&str> for PhoneType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SOFT_PHONE" => Self::SoftPhone,
+            "DESK_PHONE" => Self::DeskPhone,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PhoneType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PhoneType::from(s))
+    }
+}
+
 crate::impl_literal!(PhoneType);
 
 /// Property type `PhoneNumberConfig` of `AWS::Connect::User`.
@@ -1117,6 +1151,23 @@ impl Check for VoiceEnhancementMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VoiceEnhancementMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "VOICE_ISOLATION" => Self::VoiceIsolation,
+            "NOISE_SUPPRESSION" => Self::NoiseSuppression,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VoiceEnhancementMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(VoiceEnhancementMode::from(s))
     }
 }
 

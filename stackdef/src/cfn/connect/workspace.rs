@@ -403,6 +403,24 @@ impl Check for MediaType {
     }
 }
 
+impl From<&str> for MediaType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IMAGE_LOGO_LIGHT_FAVICON" => Self::ImageLogoLightFavicon,
+            "IMAGE_LOGO_DARK_FAVICON" => Self::ImageLogoDarkFavicon,
+            "IMAGE_LOGO_LIGHT_HORIZONTAL" => Self::ImageLogoLightHorizontal,
+            "IMAGE_LOGO_DARK_HORIZONTAL" => Self::ImageLogoDarkHorizontal,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MediaType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MediaType::from(s))
+    }
+}
+
 crate::impl_literal!(MediaType);
 
 /// Property type `WorkspacePage` of `AWS::Connect::Workspace`.
@@ -1348,6 +1366,26 @@ impl Check for WorkspaceFontFamily {
     }
 }
 
+impl From<&str> for WorkspaceFontFamily {
+    fn from(s: &str) -> Self {
+        match s {
+            "ARIAL" => Self::Arial,
+            "COURIER_NEW" => Self::CourierNew,
+            "GEORGIA" => Self::Georgia,
+            "TIMES_NEW_ROMAN" => Self::TimesNewRoman,
+            "TREBUCHET" => Self::Trebuchet,
+            "VERDANA" => Self::Verdana,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WorkspaceFontFamily> {
+    fn from(s: &str) -> Self {
+        Value::literal(WorkspaceFontFamily::from(s))
+    }
+}
+
 crate::impl_literal!(WorkspaceFontFamily);
 
 /// Values of `Visibility`.
@@ -1389,6 +1427,23 @@ impl Check for Visibility {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Visibility {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "ASSIGNED" => Self::Assigned,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Visibility> {
+    fn from(s: &str) -> Self {
+        Value::literal(Visibility::from(s))
     }
 }
 

@@ -1189,6 +1189,21 @@ impl Check for AgentAction {
     }
 }
 
+impl From<&str> for AgentAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISCARD" => Self::Discard,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AgentAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(AgentAction::from(s))
+    }
+}
+
 crate::impl_literal!(AgentAction);
 
 /// Property type `TimeoutConfig` of `AWS::ConnectCampaignsV2::Campaign`.
@@ -1660,6 +1675,21 @@ impl Check for CommunicationLimitTimeUnit {
     }
 }
 
+impl From<&str> for CommunicationLimitTimeUnit {
+    fn from(s: &str) -> Self {
+        match s {
+            "DAY" => Self::Day,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CommunicationLimitTimeUnit> {
+    fn from(s: &str) -> Self {
+        Value::literal(CommunicationLimitTimeUnit::from(s))
+    }
+}
+
 crate::impl_literal!(CommunicationLimitTimeUnit);
 
 /// Values of `InstanceLimitsHandling`.
@@ -1698,6 +1728,22 @@ impl Check for InstanceLimitsHandling {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InstanceLimitsHandling {
+    fn from(s: &str) -> Self {
+        match s {
+            "OPT_IN" => Self::OptIn,
+            "OPT_OUT" => Self::OptOut,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceLimitsHandling> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceLimitsHandling::from(s))
     }
 }
 
@@ -1981,6 +2027,27 @@ impl Check for DayOfWeek {
     }
 }
 
+impl From<&str> for DayOfWeek {
+    fn from(s: &str) -> Self {
+        match s {
+            "MONDAY" => Self::Monday,
+            "TUESDAY" => Self::Tuesday,
+            "WEDNESDAY" => Self::Wednesday,
+            "THURSDAY" => Self::Thursday,
+            "FRIDAY" => Self::Friday,
+            "SATURDAY" => Self::Saturday,
+            "SUNDAY" => Self::Sunday,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DayOfWeek> {
+    fn from(s: &str) -> Self {
+        Value::literal(DayOfWeek::from(s))
+    }
+}
+
 crate::impl_literal!(DayOfWeek);
 
 /// Property type `TimeRange` of `AWS::ConnectCampaignsV2::Campaign`.
@@ -2257,6 +2324,22 @@ impl Check for LocalTimeZoneDetectionType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LocalTimeZoneDetectionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ZIP_CODE" => Self::ZipCode,
+            "AREA_CODE" => Self::AreaCode,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LocalTimeZoneDetectionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LocalTimeZoneDetectionType::from(s))
     }
 }
 
@@ -2586,6 +2669,22 @@ impl Check for CampaignType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CampaignType {
+    fn from(s: &str) -> Self {
+        match s {
+            "MANAGED" => Self::Managed,
+            "JOURNEY" => Self::Journey,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CampaignType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CampaignType::from(s))
     }
 }
 

@@ -223,6 +223,21 @@ impl Check for RemediationTypes {
     }
 }
 
+impl From<&str> for RemediationTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "INHERITANCE_DRIFT" => Self::InheritanceDrift,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RemediationTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(RemediationTypes::from(s))
+    }
+}
+
 crate::impl_literal!(RemediationTypes);
 
 /// Property type `Tag` of `AWS::ControlTower::LandingZone`.

@@ -318,6 +318,23 @@ impl Check for AdditionalArtifacts {
     }
 }
 
+impl From<&str> for AdditionalArtifacts {
+    fn from(s: &str) -> Self {
+        match s {
+            "REDSHIFT" => Self::Redshift,
+            "QUICKSIGHT" => Self::Quicksight,
+            "ATHENA" => Self::Athena,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AdditionalArtifacts> {
+    fn from(s: &str) -> Self {
+        Value::literal(AdditionalArtifacts::from(s))
+    }
+}
+
 crate::impl_literal!(AdditionalArtifacts);
 
 /// Values of `AdditionalSchemaElements`.
@@ -366,6 +383,23 @@ impl Check for AdditionalSchemaElements {
     }
 }
 
+impl From<&str> for AdditionalSchemaElements {
+    fn from(s: &str) -> Self {
+        match s {
+            "RESOURCES" => Self::Resources,
+            "SPLIT_COST_ALLOCATION_DATA" => Self::SplitCostAllocationData,
+            "MANUAL_DISCOUNT_COMPATIBILITY" => Self::ManualDiscountCompatibility,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AdditionalSchemaElements> {
+    fn from(s: &str) -> Self {
+        Value::literal(AdditionalSchemaElements::from(s))
+    }
+}
+
 crate::impl_literal!(AdditionalSchemaElements);
 
 /// Values of `Compression`.
@@ -410,6 +444,23 @@ impl Check for Compression {
     }
 }
 
+impl From<&str> for Compression {
+    fn from(s: &str) -> Self {
+        match s {
+            "ZIP" => Self::Zip,
+            "GZIP" => Self::Gzip,
+            "Parquet" => Self::Parquet,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Compression> {
+    fn from(s: &str) -> Self {
+        Value::literal(Compression::from(s))
+    }
+}
+
 crate::impl_literal!(Compression);
 
 /// Values of `Format`.
@@ -451,6 +502,22 @@ impl Check for Format {
     }
 }
 
+impl From<&str> for Format {
+    fn from(s: &str) -> Self {
+        match s {
+            "textORcsv" => Self::TextORcsv,
+            "Parquet" => Self::Parquet,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Format> {
+    fn from(s: &str) -> Self {
+        Value::literal(Format::from(s))
+    }
+}
+
 crate::impl_literal!(Format);
 
 /// Values of `ReportVersioning`.
@@ -489,6 +556,22 @@ impl Check for ReportVersioning {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ReportVersioning {
+    fn from(s: &str) -> Self {
+        match s {
+            "CREATE_NEW_REPORT" => Self::CreateNewReport,
+            "OVERWRITE_REPORT" => Self::OverwriteReport,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReportVersioning> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReportVersioning::from(s))
     }
 }
 
@@ -588,6 +671,23 @@ impl Check for TimeUnit {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TimeUnit {
+    fn from(s: &str) -> Self {
+        match s {
+            "HOURLY" => Self::Hourly,
+            "DAILY" => Self::Daily,
+            "MONTHLY" => Self::Monthly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TimeUnit> {
+    fn from(s: &str) -> Self {
+        Value::literal(TimeUnit::from(s))
     }
 }
 

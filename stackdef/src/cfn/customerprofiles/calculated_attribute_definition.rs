@@ -582,6 +582,21 @@ impl Check for RangeUnit {
     }
 }
 
+impl From<&str> for RangeUnit {
+    fn from(s: &str) -> Self {
+        match s {
+            "DAYS" => Self::Days,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RangeUnit> {
+    fn from(s: &str) -> Self {
+        Value::literal(RangeUnit::from(s))
+    }
+}
+
 crate::impl_literal!(RangeUnit);
 
 /// Property type `ValueRange` of `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
@@ -735,6 +750,24 @@ impl Check for ThresholdOperator {
     }
 }
 
+impl From<&str> for ThresholdOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "EQUAL_TO" => Self::EqualTo,
+            "GREATER_THAN" => Self::GreaterThan,
+            "LESS_THAN" => Self::LessThan,
+            "NOT_EQUAL_TO" => Self::NotEqualTo,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ThresholdOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ThresholdOperator::from(s))
+    }
+}
+
 crate::impl_literal!(ThresholdOperator);
 
 /// Values of `Statistic`.
@@ -800,6 +833,28 @@ impl Check for Statistic {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Statistic {
+    fn from(s: &str) -> Self {
+        match s {
+            "FIRST_OCCURRENCE" => Self::FirstOccurrence,
+            "LAST_OCCURRENCE" => Self::LastOccurrence,
+            "COUNT" => Self::Count,
+            "SUM" => Self::Sum,
+            "MINIMUM" => Self::Minimum,
+            "MAXIMUM" => Self::Maximum,
+            "AVERAGE" => Self::Average,
+            "MAX_OCCURRENCE" => Self::MaxOccurrence,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Statistic> {
+    fn from(s: &str) -> Self {
+        Value::literal(Statistic::from(s))
     }
 }
 

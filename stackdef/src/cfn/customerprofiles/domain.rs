@@ -623,6 +623,22 @@ impl Check for ConflictResolvingModel {
     }
 }
 
+impl From<&str> for ConflictResolvingModel {
+    fn from(s: &str) -> Self {
+        match s {
+            "RECENCY" => Self::Recency,
+            "SOURCE" => Self::Source,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConflictResolvingModel> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConflictResolvingModel::from(s))
+    }
+}
+
 crate::impl_literal!(ConflictResolvingModel);
 
 /// Property type `Consolidation` of `AWS::CustomerProfiles::Domain`.
@@ -907,6 +923,27 @@ impl Check for DayOfTheWeek {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DayOfTheWeek {
+    fn from(s: &str) -> Self {
+        match s {
+            "SUNDAY" => Self::Sunday,
+            "MONDAY" => Self::Monday,
+            "TUESDAY" => Self::Tuesday,
+            "WEDNESDAY" => Self::Wednesday,
+            "THURSDAY" => Self::Thursday,
+            "FRIDAY" => Self::Friday,
+            "SATURDAY" => Self::Saturday,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DayOfTheWeek> {
+    fn from(s: &str) -> Self {
+        Value::literal(DayOfTheWeek::from(s))
     }
 }
 
@@ -1234,6 +1271,22 @@ impl Check for AttributeMatchingModel {
     }
 }
 
+impl From<&str> for AttributeMatchingModel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ONE_TO_ONE" => Self::OneToOne,
+            "MANY_TO_MANY" => Self::ManyToMany,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AttributeMatchingModel> {
+    fn from(s: &str) -> Self {
+        Value::literal(AttributeMatchingModel::from(s))
+    }
+}
+
 crate::impl_literal!(AttributeMatchingModel);
 
 /// Property type `MatchingRule` of `AWS::CustomerProfiles::Domain`.
@@ -1324,6 +1377,23 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "PENDING" => Self::Pending,
+            "IN_PROGRESS" => Self::InProgress,
+            "ACTIVE" => Self::Active,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 

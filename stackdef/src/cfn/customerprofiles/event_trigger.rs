@@ -567,6 +567,35 @@ impl Check for ComparisonOperator {
     }
 }
 
+impl From<&str> for ComparisonOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "INCLUSIVE" => Self::Inclusive,
+            "EXCLUSIVE" => Self::Exclusive,
+            "CONTAINS" => Self::Contains,
+            "BEGINS_WITH" => Self::BeginsWith,
+            "ENDS_WITH" => Self::EndsWith,
+            "GREATER_THAN" => Self::GreaterThan,
+            "LESS_THAN" => Self::LessThan,
+            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
+            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
+            "EQUAL" => Self::Equal,
+            "BEFORE" => Self::Before,
+            "AFTER" => Self::After,
+            "ON" => Self::On,
+            "BETWEEN" => Self::Between,
+            "NOT_BETWEEN" => Self::NotBetween,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComparisonOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComparisonOperator::from(s))
+    }
+}
+
 crate::impl_literal!(ComparisonOperator);
 
 /// Values of `EventTriggerLogicalOperator`.
@@ -608,6 +637,23 @@ impl Check for EventTriggerLogicalOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EventTriggerLogicalOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "ANY" => Self::Any,
+            "ALL" => Self::All,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EventTriggerLogicalOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(EventTriggerLogicalOperator::from(s))
     }
 }
 
@@ -792,6 +838,24 @@ impl Check for Unit {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Unit {
+    fn from(s: &str) -> Self {
+        match s {
+            "HOURS" => Self::Hours,
+            "DAYS" => Self::Days,
+            "WEEKS" => Self::Weeks,
+            "MONTHS" => Self::Months,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Unit> {
+    fn from(s: &str) -> Self {
+        Value::literal(Unit::from(s))
     }
 }
 

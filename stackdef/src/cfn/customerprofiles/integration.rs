@@ -527,6 +527,25 @@ impl Check for ConnectorType {
     }
 }
 
+impl From<&str> for ConnectorType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Salesforce" => Self::Salesforce,
+            "Marketo" => Self::Marketo,
+            "ServiceNow" => Self::ServiceNow,
+            "Zendesk" => Self::Zendesk,
+            "S3" => Self::S3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConnectorType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConnectorType::from(s))
+    }
+}
+
 crate::impl_literal!(ConnectorType);
 
 /// Property type `IncrementalPullConfig` of `AWS::CustomerProfiles::Integration`.
@@ -1225,6 +1244,36 @@ impl Check for MarketoConnectorOperator {
     }
 }
 
+impl From<&str> for MarketoConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "LESS_THAN" => Self::LessThan,
+            "GREATER_THAN" => Self::GreaterThan,
+            "BETWEEN" => Self::Between,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MarketoConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(MarketoConnectorOperator::from(s))
+    }
+}
+
 crate::impl_literal!(MarketoConnectorOperator);
 
 /// Values of `S3ConnectorOperator`.
@@ -1338,6 +1387,40 @@ impl Check for S3ConnectorOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for S3ConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "LESS_THAN" => Self::LessThan,
+            "GREATER_THAN" => Self::GreaterThan,
+            "BETWEEN" => Self::Between,
+            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
+            "EQUAL_TO" => Self::EqualTo,
+            "NOT_EQUAL_TO" => Self::NotEqualTo,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3ConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3ConnectorOperator::from(s))
     }
 }
 
@@ -1461,6 +1544,41 @@ impl Check for SalesforceConnectorOperator {
     }
 }
 
+impl From<&str> for SalesforceConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "LESS_THAN" => Self::LessThan,
+            "GREATER_THAN" => Self::GreaterThan,
+            "CONTAINS" => Self::Contains,
+            "BETWEEN" => Self::Between,
+            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
+            "EQUAL_TO" => Self::EqualTo,
+            "NOT_EQUAL_TO" => Self::NotEqualTo,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SalesforceConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(SalesforceConnectorOperator::from(s))
+    }
+}
+
 crate::impl_literal!(SalesforceConnectorOperator);
 
 /// Values of `ServiceNowConnectorOperator`.
@@ -1581,6 +1699,41 @@ impl Check for ServiceNowConnectorOperator {
     }
 }
 
+impl From<&str> for ServiceNowConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "LESS_THAN" => Self::LessThan,
+            "GREATER_THAN" => Self::GreaterThan,
+            "CONTAINS" => Self::Contains,
+            "BETWEEN" => Self::Between,
+            "LESS_THAN_OR_EQUAL_TO" => Self::LessThanOrEqualTo,
+            "GREATER_THAN_OR_EQUAL_TO" => Self::GreaterThanOrEqualTo,
+            "EQUAL_TO" => Self::EqualTo,
+            "NOT_EQUAL_TO" => Self::NotEqualTo,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ServiceNowConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ServiceNowConnectorOperator::from(s))
+    }
+}
+
 crate::impl_literal!(ServiceNowConnectorOperator);
 
 /// Values of `ZendeskConnectorOperator`.
@@ -1670,6 +1823,34 @@ impl Check for ZendeskConnectorOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ZendeskConnectorOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECTION" => Self::Projection,
+            "GREATER_THAN" => Self::GreaterThan,
+            "ADDITION" => Self::Addition,
+            "MULTIPLICATION" => Self::Multiplication,
+            "DIVISION" => Self::Division,
+            "SUBTRACTION" => Self::Subtraction,
+            "MASK_ALL" => Self::MaskAll,
+            "MASK_FIRST_N" => Self::MaskFirstN,
+            "MASK_LAST_N" => Self::MaskLastN,
+            "VALIDATE_NON_NULL" => Self::ValidateNonNull,
+            "VALIDATE_NON_ZERO" => Self::ValidateNonZero,
+            "VALIDATE_NON_NEGATIVE" => Self::ValidateNonNegative,
+            "VALIDATE_NUMERIC" => Self::ValidateNumeric,
+            "NO_OP" => Self::NoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ZendeskConnectorOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ZendeskConnectorOperator::from(s))
     }
 }
 
@@ -1819,6 +2000,34 @@ impl Check for OperatorPropertiesKeys {
     }
 }
 
+impl From<&str> for OperatorPropertiesKeys {
+    fn from(s: &str) -> Self {
+        match s {
+            "VALUE" => Self::Value,
+            "VALUES" => Self::Values,
+            "DATA_TYPE" => Self::DataType,
+            "UPPER_BOUND" => Self::UpperBound,
+            "LOWER_BOUND" => Self::LowerBound,
+            "SOURCE_DATA_TYPE" => Self::SourceDataType,
+            "DESTINATION_DATA_TYPE" => Self::DestinationDataType,
+            "VALIDATION_ACTION" => Self::ValidationAction,
+            "MASK_VALUE" => Self::MaskValue,
+            "MASK_LENGTH" => Self::MaskLength,
+            "TRUNCATE_LENGTH" => Self::TruncateLength,
+            "MATH_OPERATION_FIELDS_ORDER" => Self::MathOperationFieldsOrder,
+            "CONCAT_FORMAT" => Self::ConcatFormat,
+            "SUBFIELD_CATEGORY_MAP" => Self::SubfieldCategoryMap,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OperatorPropertiesKeys> {
+    fn from(s: &str) -> Self {
+        Value::literal(OperatorPropertiesKeys::from(s))
+    }
+}
+
 crate::impl_literal!(OperatorPropertiesKeys);
 
 /// Values of `TaskType`.
@@ -1880,6 +2089,27 @@ impl Check for TaskType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TaskType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Arithmetic" => Self::Arithmetic,
+            "Filter" => Self::Filter,
+            "Map" => Self::Map,
+            "Mask" => Self::Mask,
+            "Merge" => Self::Merge,
+            "Truncate" => Self::Truncate,
+            "Validate" => Self::Validate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TaskType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TaskType::from(s))
     }
 }
 
@@ -2144,6 +2374,22 @@ impl Check for DataPullMode {
     }
 }
 
+impl From<&str> for DataPullMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Incremental" => Self::Incremental,
+            "Complete" => Self::Complete,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataPullMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataPullMode::from(s))
+    }
+}
+
 crate::impl_literal!(DataPullMode);
 
 /// Values of `TriggerType`.
@@ -2185,6 +2431,23 @@ impl Check for TriggerType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TriggerType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Scheduled" => Self::Scheduled,
+            "Event" => Self::Event,
+            "OnDemand" => Self::OnDemand,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TriggerType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TriggerType::from(s))
     }
 }
 
@@ -2283,6 +2546,22 @@ impl Check for Scope {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Scope {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROFILE" => Self::Profile,
+            "DOMAIN" => Self::Domain,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Scope> {
+    fn from(s: &str) -> Self {
+        Value::literal(Scope::from(s))
     }
 }
 

@@ -549,6 +549,25 @@ impl Check for ContentType {
     }
 }
 
+impl From<&str> for ContentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STRING" => Self::String,
+            "NUMBER" => Self::Number,
+            "PHONE_NUMBER" => Self::PhoneNumber,
+            "EMAIL_ADDRESS" => Self::EmailAddress,
+            "NAME" => Self::Name,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContentType::from(s))
+    }
+}
+
 crate::impl_literal!(ContentType);
 
 /// Property type `KeyMap` of `AWS::CustomerProfiles::ObjectType`.
@@ -794,6 +813,39 @@ impl Check for StandardIdentifiers {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StandardIdentifiers {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROFILE" => Self::Profile,
+            "UNIQUE" => Self::Unique,
+            "SECONDARY" => Self::Secondary,
+            "LOOKUP_ONLY" => Self::LookupOnly,
+            "NEW_ONLY" => Self::NewOnly,
+            "ASSET" => Self::Asset,
+            "CASE" => Self::Case,
+            "ORDER" => Self::Order,
+            "AIR_PREFERENCE" => Self::AirPreference,
+            "AIR_BOOKING" => Self::AirBooking,
+            "AIR_SEGMENT" => Self::AirSegment,
+            "HOTEL_PREFERENCE" => Self::HotelPreference,
+            "HOTEL_STAY_REVENUE" => Self::HotelStayRevenue,
+            "HOTEL_RESERVATION" => Self::HotelReservation,
+            "LOYALTY" => Self::Loyalty,
+            "LOYALTY_TRANSACTION" => Self::LoyaltyTransaction,
+            "LOYALTY_PROMOTION" => Self::LoyaltyPromotion,
+            "WEB_ANALYTICS" => Self::WebAnalytics,
+            "DEVICE" => Self::Device,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StandardIdentifiers> {
+    fn from(s: &str) -> Self {
+        Value::literal(StandardIdentifiers::from(s))
     }
 }
 

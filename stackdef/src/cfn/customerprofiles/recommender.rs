@@ -430,6 +430,26 @@ impl Check for RecommenderRecipeName {
     }
 }
 
+impl From<&str> for RecommenderRecipeName {
+    fn from(s: &str) -> Self {
+        match s {
+            "frequently-paired-items" => Self::FrequentlyPairedItems,
+            "personalized-ranking" => Self::PersonalizedRanking,
+            "popular-items" => Self::PopularItems,
+            "recommended-for-you" => Self::RecommendedForYou,
+            "similar-items" => Self::SimilarItems,
+            "trending-now" => Self::TrendingNow,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RecommenderRecipeName> {
+    fn from(s: &str) -> Self {
+        Value::literal(RecommenderRecipeName::from(s))
+    }
+}
+
 crate::impl_literal!(RecommenderRecipeName);
 
 /// Property type `Tag` of `AWS::CustomerProfiles::Recommender`.

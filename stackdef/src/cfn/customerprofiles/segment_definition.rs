@@ -482,6 +482,23 @@ impl Check for IncludeOptions {
     }
 }
 
+impl From<&str> for IncludeOptions {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "ANY" => Self::Any,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IncludeOptions> {
+    fn from(s: &str) -> Self {
+        Value::literal(IncludeOptions::from(s))
+    }
+}
+
 crate::impl_literal!(IncludeOptions);
 
 /// Property type `SegmentSort` of `AWS::CustomerProfiles::SegmentDefinition`.
@@ -640,6 +657,23 @@ impl Check for SegmentSortDataType {
     }
 }
 
+impl From<&str> for SegmentSortDataType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STRING" => Self::String,
+            "NUMBER" => Self::Number,
+            "DATE" => Self::Date,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SegmentSortDataType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SegmentSortDataType::from(s))
+    }
+}
+
 crate::impl_literal!(SegmentSortDataType);
 
 /// Values of `SegmentSortOrder`.
@@ -681,6 +715,22 @@ impl Check for SegmentSortOrder {
     }
 }
 
+impl From<&str> for SegmentSortOrder {
+    fn from(s: &str) -> Self {
+        match s {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SegmentSortOrder> {
+    fn from(s: &str) -> Self {
+        Value::literal(SegmentSortOrder::from(s))
+    }
+}
+
 crate::impl_literal!(SegmentSortOrder);
 
 /// Values of `SortAttributeType`.
@@ -719,6 +769,22 @@ impl Check for SortAttributeType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SortAttributeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROFILE" => Self::Profile,
+            "CALCULATED" => Self::Calculated,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SortAttributeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SortAttributeType::from(s))
     }
 }
 

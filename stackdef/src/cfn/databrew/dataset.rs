@@ -236,6 +236,25 @@ impl Check for Format {
     }
 }
 
+impl From<&str> for Format {
+    fn from(s: &str) -> Self {
+        match s {
+            "CSV" => Self::Csv,
+            "JSON" => Self::Json,
+            "PARQUET" => Self::Parquet,
+            "EXCEL" => Self::Excel,
+            "ORC" => Self::Orc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Format> {
+    fn from(s: &str) -> Self {
+        Value::literal(Format::from(s))
+    }
+}
+
 crate::impl_literal!(Format);
 
 /// Property type `FormatOptions` of `AWS::DataBrew::Dataset`.
@@ -1095,6 +1114,22 @@ impl Check for Order {
     }
 }
 
+impl From<&str> for Order {
+    fn from(s: &str) -> Self {
+        match s {
+            "ASCENDING" => Self::Ascending,
+            "DESCENDING" => Self::Descending,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Order> {
+    fn from(s: &str) -> Self {
+        Value::literal(Order::from(s))
+    }
+}
+
 crate::impl_literal!(Order);
 
 /// Values of `OrderedBy`.
@@ -1130,6 +1165,21 @@ impl Check for OrderedBy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OrderedBy {
+    fn from(s: &str) -> Self {
+        match s {
+            "LAST_MODIFIED_DATE" => Self::LastModifiedDate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OrderedBy> {
+    fn from(s: &str) -> Self {
+        Value::literal(OrderedBy::from(s))
     }
 }
 
@@ -1514,6 +1564,23 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "String" => Self::String,
+            "Number" => Self::Number,
+            "Datetime" => Self::Datetime,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Values of `Source`.
@@ -1555,6 +1622,23 @@ impl Check for Source {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Source {
+    fn from(s: &str) -> Self {
+        match s {
+            "S3" => Self::S3,
+            "DATA-CATALOG" => Self::DataCatalog,
+            "DATABASE" => Self::Database,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Source> {
+    fn from(s: &str) -> Self {
+        Value::literal(Source::from(s))
     }
 }
 

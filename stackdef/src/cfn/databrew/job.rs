@@ -827,6 +827,21 @@ impl Check for DatabaseOutputMode {
     }
 }
 
+impl From<&str> for DatabaseOutputMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "NEW_TABLE" => Self::NewTable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DatabaseOutputMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(DatabaseOutputMode::from(s))
+    }
+}
+
 crate::impl_literal!(DatabaseOutputMode);
 
 /// Values of `EncryptionMode`.
@@ -865,6 +880,22 @@ impl Check for EncryptionMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EncryptionMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "SSE-KMS" => Self::SseKms,
+            "SSE-S3" => Self::SseS3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionMode::from(s))
     }
 }
 
@@ -959,6 +990,22 @@ impl Check for SampleMode {
     }
 }
 
+impl From<&str> for SampleMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "FULL_DATASET" => Self::FullDataset,
+            "CUSTOM_ROWS" => Self::CustomRows,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SampleMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(SampleMode::from(s))
+    }
+}
+
 crate::impl_literal!(SampleMode);
 
 /// Values of `LogSubscription`.
@@ -997,6 +1044,22 @@ impl Check for LogSubscription {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LogSubscription {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLE" => Self::Enable,
+            "DISABLE" => Self::Disable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogSubscription> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogSubscription::from(s))
     }
 }
 
@@ -1283,6 +1346,29 @@ impl Check for CompressionFormat {
     }
 }
 
+impl From<&str> for CompressionFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "GZIP" => Self::Gzip,
+            "LZ4" => Self::Lz4,
+            "SNAPPY" => Self::Snappy,
+            "BZIP2" => Self::Bzip2,
+            "DEFLATE" => Self::Deflate,
+            "LZO" => Self::Lzo,
+            "BROTLI" => Self::Brotli,
+            "ZSTD" => Self::Zstd,
+            "ZLIB" => Self::Zlib,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CompressionFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(CompressionFormat::from(s))
+    }
+}
+
 crate::impl_literal!(CompressionFormat);
 
 /// Values of `Format`.
@@ -1348,6 +1434,28 @@ impl Check for Format {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Format {
+    fn from(s: &str) -> Self {
+        match s {
+            "CSV" => Self::Csv,
+            "JSON" => Self::Json,
+            "PARQUET" => Self::Parquet,
+            "GLUEPARQUET" => Self::Glueparquet,
+            "AVRO" => Self::Avro,
+            "ORC" => Self::Orc,
+            "XML" => Self::Xml,
+            "TABLEAUHYPER" => Self::Tableauhyper,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Format> {
+    fn from(s: &str) -> Self {
+        Value::literal(Format::from(s))
     }
 }
 
@@ -2047,6 +2155,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROFILE" => Self::Profile,
+            "RECIPE" => Self::Recipe,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `ValidationConfiguration` of `AWS::DataBrew::Job`.
@@ -2136,6 +2260,21 @@ impl Check for ValidationMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ValidationMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "CHECK_ALL" => Self::CheckAll,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ValidationMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ValidationMode::from(s))
     }
 }
 

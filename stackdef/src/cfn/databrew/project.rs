@@ -287,6 +287,23 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "FIRST_N" => Self::FirstN,
+            "LAST_N" => Self::LastN,
+            "RANDOM" => Self::Random,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `Tag` of `AWS::DataBrew::Project`.

@@ -546,6 +546,24 @@ impl Check for ThresholdType {
     }
 }
 
+impl From<&str> for ThresholdType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
+            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
+            "GREATER_THAN" => Self::GreaterThan,
+            "LESS_THAN" => Self::LessThan,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ThresholdType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ThresholdType::from(s))
+    }
+}
+
 crate::impl_literal!(ThresholdType);
 
 /// Values of `ThresholdUnit`.
@@ -584,6 +602,22 @@ impl Check for ThresholdUnit {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ThresholdUnit {
+    fn from(s: &str) -> Self {
+        match s {
+            "COUNT" => Self::Count,
+            "PERCENTAGE" => Self::Percentage,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ThresholdUnit> {
+    fn from(s: &str) -> Self {
+        Value::literal(ThresholdUnit::from(s))
     }
 }
 

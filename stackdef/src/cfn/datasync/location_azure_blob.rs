@@ -335,6 +335,23 @@ impl Check for AzureAccessTier {
     }
 }
 
+impl From<&str> for AzureAccessTier {
+    fn from(s: &str) -> Self {
+        match s {
+            "HOT" => Self::Hot,
+            "COOL" => Self::Cool,
+            "ARCHIVE" => Self::Archive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AzureAccessTier> {
+    fn from(s: &str) -> Self {
+        Value::literal(AzureAccessTier::from(s))
+    }
+}
+
 crate::impl_literal!(AzureAccessTier);
 
 /// Values of `AzureBlobAuthenticationType`.
@@ -373,6 +390,22 @@ impl Check for AzureBlobAuthenticationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AzureBlobAuthenticationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SAS" => Self::Sas,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AzureBlobAuthenticationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AzureBlobAuthenticationType::from(s))
     }
 }
 
@@ -457,6 +490,21 @@ impl Check for AzureBlobType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AzureBlobType {
+    fn from(s: &str) -> Self {
+        match s {
+            "BLOCK" => Self::Block,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AzureBlobType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AzureBlobType::from(s))
     }
 }
 

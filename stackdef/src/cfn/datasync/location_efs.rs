@@ -312,6 +312,22 @@ impl Check for InTransitEncryption {
     }
 }
 
+impl From<&str> for InTransitEncryption {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "TLS1_2" => Self::Tls12,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InTransitEncryption> {
+    fn from(s: &str) -> Self {
+        Value::literal(InTransitEncryption::from(s))
+    }
+}
+
 crate::impl_literal!(InTransitEncryption);
 
 /// Property type `Tag` of `AWS::DataSync::LocationEFS`.

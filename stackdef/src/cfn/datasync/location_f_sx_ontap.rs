@@ -378,6 +378,24 @@ impl Check for Version {
     }
 }
 
+impl From<&str> for Version {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTOMATIC" => Self::Automatic,
+            "NFS3" => Self::Nfs3,
+            "NFS4_0" => Self::Nfs40,
+            "NFS4_1" => Self::Nfs41,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Version> {
+    fn from(s: &str) -> Self {
+        Value::literal(Version::from(s))
+    }
+}
+
 crate::impl_literal!(Version);
 
 /// Property type `Smb` of `AWS::DataSync::LocationFSxONTAP`.
@@ -728,6 +746,23 @@ impl Check for SmbMountOptionsVersion {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SmbMountOptionsVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTOMATIC" => Self::Automatic,
+            "SMB2" => Self::Smb2,
+            "SMB3" => Self::Smb3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SmbMountOptionsVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(SmbMountOptionsVersion::from(s))
     }
 }
 

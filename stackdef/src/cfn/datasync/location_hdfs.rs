@@ -422,6 +422,22 @@ impl Check for AuthenticationType {
     }
 }
 
+impl From<&str> for AuthenticationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SIMPLE" => Self::Simple,
+            "KERBEROS" => Self::Kerberos,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthenticationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthenticationType::from(s))
+    }
+}
+
 crate::impl_literal!(AuthenticationType);
 
 /// Property type `CmkSecretConfig` of `AWS::DataSync::LocationHDFS`.
@@ -688,6 +704,24 @@ impl Check for DataTransferProtection {
     }
 }
 
+impl From<&str> for DataTransferProtection {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTHENTICATION" => Self::Authentication,
+            "INTEGRITY" => Self::Integrity,
+            "PRIVACY" => Self::Privacy,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataTransferProtection> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataTransferProtection::from(s))
+    }
+}
+
 crate::impl_literal!(DataTransferProtection);
 
 /// Values of `RpcProtection`.
@@ -733,6 +767,24 @@ impl Check for RpcProtection {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RpcProtection {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTHENTICATION" => Self::Authentication,
+            "INTEGRITY" => Self::Integrity,
+            "PRIVACY" => Self::Privacy,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RpcProtection> {
+    fn from(s: &str) -> Self {
+        Value::literal(RpcProtection::from(s))
     }
 }
 

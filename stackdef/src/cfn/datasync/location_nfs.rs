@@ -287,6 +287,24 @@ impl Check for Version {
     }
 }
 
+impl From<&str> for Version {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTOMATIC" => Self::Automatic,
+            "NFS3" => Self::Nfs3,
+            "NFS4_0" => Self::Nfs40,
+            "NFS4_1" => Self::Nfs41,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Version> {
+    fn from(s: &str) -> Self {
+        Value::literal(Version::from(s))
+    }
+}
+
 crate::impl_literal!(Version);
 
 /// Property type `OnPremConfig` of `AWS::DataSync::LocationNFS`.

@@ -498,6 +498,22 @@ impl Check for ServerProtocol {
     }
 }
 
+impl From<&str> for ServerProtocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "HTTPS" => Self::Https,
+            "HTTP" => Self::Http,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ServerProtocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(ServerProtocol::from(s))
+    }
+}
+
 crate::impl_literal!(ServerProtocol);
 
 /// Property type `Tag` of `AWS::DataSync::LocationObjectStorage`.

@@ -295,6 +295,27 @@ impl Check for S3StorageClass {
     }
 }
 
+impl From<&str> for S3StorageClass {
+    fn from(s: &str) -> Self {
+        match s {
+            "STANDARD" => Self::Standard,
+            "STANDARD_IA" => Self::StandardIa,
+            "ONEZONE_IA" => Self::OnezoneIa,
+            "INTELLIGENT_TIERING" => Self::IntelligentTiering,
+            "GLACIER" => Self::Glacier,
+            "GLACIER_INSTANT_RETRIEVAL" => Self::GlacierInstantRetrieval,
+            "DEEP_ARCHIVE" => Self::DeepArchive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3StorageClass> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3StorageClass::from(s))
+    }
+}
+
 crate::impl_literal!(S3StorageClass);
 
 /// Property type `Tag` of `AWS::DataSync::LocationS3`.

@@ -111,6 +111,7 @@ pub struct LocationSmbProps {
     /// `DnsIpAddresses` (optional).
     /// Items: 0..=2.
     /// Each item: Length: 7..=15 characters.
+    /// Each item: Pattern: `\A(25[0-5]|2[0-4]\d|[0-1]?\d?\d)(\.(25[0-5]|2[0-4]\d|[0-1]?\d?\d)){3}\z`.
     pub dns_ip_addresses: Option<Value<List<String>>>,
     /// `Domain` (optional).
     /// Length: 0..=253 characters.
@@ -306,24 +307,7 @@ impl Check for LocationSmbProps {
             .check(&path.field("CmkSecretConfig"), &Rules::NONE, out);
         self.custom_secret_config
             .check(&path.field("CustomSecretConfig"), &Rules::NONE, out);
-        self.dns_ip_addresses.check(
-            &path.field("DnsIpAddresses"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(7),
-                            max_length: Some(15),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+        self.dns_ip_addresses.check(&path.field("DnsIpAddresses"), &Rules { min_items: Some(0), max_items: Some(2), items: Some(&const { Rules { min_length: Some(7), max_length: Some(15), pattern: Some("\\A(25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)){3}\\z"), ..Rules::NONE } }), ..Rules::NONE }, out);
         self.domain.check(
             &path.field("Domain"),
             &Rules {
@@ -450,6 +434,22 @@ impl Check for AuthenticationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AuthenticationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NTLM" => Self::Ntlm,
+            "KERBEROS" => Self::Kerberos,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthenticationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthenticationType::from(s))
     }
 }
 
@@ -640,6 +640,25 @@ impl Check for Version {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Version {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTOMATIC" => Self::Automatic,
+            "SMB1" => Self::Smb1,
+            "SMB2_0" => Self::Smb20,
+            "SMB2" => Self::Smb2,
+            "SMB3" => Self::Smb3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Version> {
+    fn from(s: &str) -> Self {
+        Value::literal(Version::from(s))
     }
 }
 

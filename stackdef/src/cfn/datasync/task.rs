@@ -425,6 +425,21 @@ impl Check for FilterType {
     }
 }
 
+impl From<&str> for FilterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SIMPLE_PATTERN" => Self::SimplePattern,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FilterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FilterType::from(s))
+    }
+}
+
 crate::impl_literal!(FilterType);
 
 /// Property type `ManifestConfig` of `AWS::DataSync::Task`.
@@ -519,6 +534,21 @@ impl Check for Action {
     }
 }
 
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        match s {
+            "TRANSFER" => Self::Transfer,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Action> {
+    fn from(s: &str) -> Self {
+        Value::literal(Action::from(s))
+    }
+}
+
 crate::impl_literal!(Action);
 
 /// Values of `Format`.
@@ -554,6 +584,21 @@ impl Check for Format {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Format {
+    fn from(s: &str) -> Self {
+        match s {
+            "CSV" => Self::Csv,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Format> {
+    fn from(s: &str) -> Self {
+        Value::literal(Format::from(s))
     }
 }
 
@@ -967,6 +1012,22 @@ impl Check for Atime {
     }
 }
 
+impl From<&str> for Atime {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "BEST_EFFORT" => Self::BestEffort,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Atime> {
+    fn from(s: &str) -> Self {
+        Value::literal(Atime::from(s))
+    }
+}
+
 crate::impl_literal!(Atime);
 
 /// Values of `Gid`.
@@ -1014,6 +1075,24 @@ impl Check for Gid {
     }
 }
 
+impl From<&str> for Gid {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "INT_VALUE" => Self::IntValue,
+            "NAME" => Self::Name,
+            "BOTH" => Self::Both,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Gid> {
+    fn from(s: &str) -> Self {
+        Value::literal(Gid::from(s))
+    }
+}
+
 crate::impl_literal!(Gid);
 
 /// Values of `LogLevel`.
@@ -1058,6 +1137,23 @@ impl Check for LogLevel {
     }
 }
 
+impl From<&str> for LogLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "OFF" => Self::Off,
+            "BASIC" => Self::Basic,
+            "TRANSFER" => Self::Transfer,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogLevel::from(s))
+    }
+}
+
 crate::impl_literal!(LogLevel);
 
 /// Values of `Mtime`.
@@ -1096,6 +1192,22 @@ impl Check for Mtime {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Mtime {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "PRESERVE" => Self::Preserve,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Mtime> {
+    fn from(s: &str) -> Self {
+        Value::literal(Mtime::from(s))
     }
 }
 
@@ -1140,6 +1252,22 @@ impl Check for ObjectTags {
     }
 }
 
+impl From<&str> for ObjectTags {
+    fn from(s: &str) -> Self {
+        match s {
+            "PRESERVE" => Self::Preserve,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ObjectTags> {
+    fn from(s: &str) -> Self {
+        Value::literal(ObjectTags::from(s))
+    }
+}
+
 crate::impl_literal!(ObjectTags);
 
 /// Values of `OverwriteMode`.
@@ -1178,6 +1306,22 @@ impl Check for OverwriteMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OverwriteMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALWAYS" => Self::Always,
+            "NEVER" => Self::Never,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OverwriteMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(OverwriteMode::from(s))
     }
 }
 
@@ -1222,6 +1366,22 @@ impl Check for PosixPermissions {
     }
 }
 
+impl From<&str> for PosixPermissions {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "PRESERVE" => Self::Preserve,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PosixPermissions> {
+    fn from(s: &str) -> Self {
+        Value::literal(PosixPermissions::from(s))
+    }
+}
+
 crate::impl_literal!(PosixPermissions);
 
 /// Values of `PreserveDeletedFiles`.
@@ -1263,6 +1423,22 @@ impl Check for PreserveDeletedFiles {
     }
 }
 
+impl From<&str> for PreserveDeletedFiles {
+    fn from(s: &str) -> Self {
+        match s {
+            "PRESERVE" => Self::Preserve,
+            "REMOVE" => Self::Remove,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PreserveDeletedFiles> {
+    fn from(s: &str) -> Self {
+        Value::literal(PreserveDeletedFiles::from(s))
+    }
+}
+
 crate::impl_literal!(PreserveDeletedFiles);
 
 /// Values of `PreserveDevices`.
@@ -1301,6 +1477,22 @@ impl Check for PreserveDevices {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PreserveDevices {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "PRESERVE" => Self::Preserve,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PreserveDevices> {
+    fn from(s: &str) -> Self {
+        Value::literal(PreserveDevices::from(s))
     }
 }
 
@@ -1348,6 +1540,23 @@ impl Check for SecurityDescriptorCopyFlags {
     }
 }
 
+impl From<&str> for SecurityDescriptorCopyFlags {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "OWNER_DACL" => Self::OwnerDacl,
+            "OWNER_DACL_SACL" => Self::OwnerDaclSacl,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SecurityDescriptorCopyFlags> {
+    fn from(s: &str) -> Self {
+        Value::literal(SecurityDescriptorCopyFlags::from(s))
+    }
+}
+
 crate::impl_literal!(SecurityDescriptorCopyFlags);
 
 /// Values of `TaskQueueing`.
@@ -1389,6 +1598,22 @@ impl Check for TaskQueueing {
     }
 }
 
+impl From<&str> for TaskQueueing {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TaskQueueing> {
+    fn from(s: &str) -> Self {
+        Value::literal(TaskQueueing::from(s))
+    }
+}
+
 crate::impl_literal!(TaskQueueing);
 
 /// Values of `TransferMode`.
@@ -1427,6 +1652,22 @@ impl Check for TransferMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TransferMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "CHANGED" => Self::Changed,
+            "ALL" => Self::All,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TransferMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(TransferMode::from(s))
     }
 }
 
@@ -1477,6 +1718,24 @@ impl Check for Uid {
     }
 }
 
+impl From<&str> for Uid {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "INT_VALUE" => Self::IntValue,
+            "NAME" => Self::Name,
+            "BOTH" => Self::Both,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Uid> {
+    fn from(s: &str) -> Self {
+        Value::literal(Uid::from(s))
+    }
+}
+
 crate::impl_literal!(Uid);
 
 /// Values of `VerifyMode`.
@@ -1519,6 +1778,23 @@ impl Check for VerifyMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VerifyMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "POINT_IN_TIME_CONSISTENT" => Self::PointInTimeConsistent,
+            "ONLY_FILES_TRANSFERRED" => Self::OnlyFilesTransferred,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VerifyMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(VerifyMode::from(s))
     }
 }
 
@@ -1625,6 +1901,22 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Property type `Tag` of `AWS::DataSync::Task`.
@@ -1722,6 +2014,22 @@ impl Check for TaskMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TaskMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "BASIC" => Self::Basic,
+            "ENHANCED" => Self::Enhanced,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TaskMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(TaskMode::from(s))
     }
 }
 
@@ -1962,6 +2270,22 @@ impl Check for ObjectVersionIds {
     }
 }
 
+impl From<&str> for ObjectVersionIds {
+    fn from(s: &str) -> Self {
+        match s {
+            "INCLUDE" => Self::Include,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ObjectVersionIds> {
+    fn from(s: &str) -> Self {
+        Value::literal(ObjectVersionIds::from(s))
+    }
+}
+
 crate::impl_literal!(ObjectVersionIds);
 
 /// Values of `OutputType`.
@@ -2000,6 +2324,22 @@ impl Check for OutputType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OutputType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SUMMARY_ONLY" => Self::SummaryOnly,
+            "STANDARD" => Self::Standard,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OutputType> {
+    fn from(s: &str) -> Self {
+        Value::literal(OutputType::from(s))
     }
 }
 
@@ -2161,6 +2501,22 @@ impl Check for ReportLevel {
     }
 }
 
+impl From<&str> for ReportLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ERRORS_ONLY" => Self::ErrorsOnly,
+            "SUCCESSES_AND_ERRORS" => Self::SuccessesAndErrors,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReportLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReportLevel::from(s))
+    }
+}
+
 crate::impl_literal!(ReportLevel);
 
 /// Property type `Skipped` of `AWS::DataSync::Task`.
@@ -2237,6 +2593,22 @@ impl Check for SkippedReportLevel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SkippedReportLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ERRORS_ONLY" => Self::ErrorsOnly,
+            "SUCCESSES_AND_ERRORS" => Self::SuccessesAndErrors,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SkippedReportLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(SkippedReportLevel::from(s))
     }
 }
 
@@ -2319,6 +2691,22 @@ impl Check for TransferredReportLevel {
     }
 }
 
+impl From<&str> for TransferredReportLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ERRORS_ONLY" => Self::ErrorsOnly,
+            "SUCCESSES_AND_ERRORS" => Self::SuccessesAndErrors,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TransferredReportLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(TransferredReportLevel::from(s))
+    }
+}
+
 crate::impl_literal!(TransferredReportLevel);
 
 /// Property type `Verified` of `AWS::DataSync::Task`.
@@ -2398,6 +2786,22 @@ impl Check for VerifiedReportLevel {
     }
 }
 
+impl From<&str> for VerifiedReportLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ERRORS_ONLY" => Self::ErrorsOnly,
+            "SUCCESSES_AND_ERRORS" => Self::SuccessesAndErrors,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VerifiedReportLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(VerifiedReportLevel::from(s))
+    }
+}
+
 crate::impl_literal!(VerifiedReportLevel);
 
 /// Values of `TaskReportConfigReportLevel`.
@@ -2436,6 +2840,22 @@ impl Check for TaskReportConfigReportLevel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TaskReportConfigReportLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ERRORS_ONLY" => Self::ErrorsOnly,
+            "SUCCESSES_AND_ERRORS" => Self::SuccessesAndErrors,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TaskReportConfigReportLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(TaskReportConfigReportLevel::from(s))
     }
 }
 

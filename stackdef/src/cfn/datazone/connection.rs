@@ -533,4 +533,20 @@ impl Check for Scope {
     }
 }
 
+impl From<&str> for Scope {
+    fn from(s: &str) -> Self {
+        match s {
+            "DOMAIN" => Self::Domain,
+            "PROJECT" => Self::Project,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Scope> {
+    fn from(s: &str) -> Self {
+        Value::literal(Scope::from(s))
+    }
+}
+
 crate::impl_literal!(Scope);

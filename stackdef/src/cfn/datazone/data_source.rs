@@ -490,6 +490,22 @@ impl Check for EnableSetting {
     }
 }
 
+impl From<&str> for EnableSetting {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EnableSetting> {
+    fn from(s: &str) -> Self {
+        Value::literal(EnableSetting::from(s))
+    }
+}
+
 crate::impl_literal!(EnableSetting);
 
 /// Property type `RecommendationConfiguration` of `AWS::DataZone::DataSource`.
@@ -870,6 +886,84 @@ impl Check for Timezone {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Timezone {
+    fn from(s: &str) -> Self {
+        match s {
+            "AFRICA_JOHANNESBURG" => Self::AfricaJohannesburg,
+            "AMERICA_MONTREAL" => Self::AmericaMontreal,
+            "AMERICA_SAO_PAULO" => Self::AmericaSaoPaulo,
+            "ASIA_BAHRAIN" => Self::AsiaBahrain,
+            "ASIA_BANGKOK" => Self::AsiaBangkok,
+            "ASIA_CALCUTTA" => Self::AsiaCalcutta,
+            "ASIA_DUBAI" => Self::AsiaDubai,
+            "ASIA_HONG_KONG" => Self::AsiaHongKong,
+            "ASIA_JAKARTA" => Self::AsiaJakarta,
+            "ASIA_KUALA_LUMPUR" => Self::AsiaKualaLumpur,
+            "ASIA_SEOUL" => Self::AsiaSeoul,
+            "ASIA_SHANGHAI" => Self::AsiaShanghai,
+            "ASIA_SINGAPORE" => Self::AsiaSingapore,
+            "ASIA_TAIPEI" => Self::AsiaTaipei,
+            "ASIA_TOKYO" => Self::AsiaTokyo,
+            "AUSTRALIA_MELBOURNE" => Self::AustraliaMelbourne,
+            "AUSTRALIA_SYDNEY" => Self::AustraliaSydney,
+            "CANADA_CENTRAL" => Self::CanadaCentral,
+            "CET" => Self::Cet,
+            "CST6CDT" => Self::Cst6cdt,
+            "ETC_GMT" => Self::EtcGmt,
+            "ETC_GMT0" => Self::EtcGmt0,
+            "ETC_GMT_ADD_0" => Self::EtcGmtAdd0,
+            "ETC_GMT_ADD_1" => Self::EtcGmtAdd1,
+            "ETC_GMT_ADD_10" => Self::EtcGmtAdd10,
+            "ETC_GMT_ADD_11" => Self::EtcGmtAdd11,
+            "ETC_GMT_ADD_12" => Self::EtcGmtAdd12,
+            "ETC_GMT_ADD_2" => Self::EtcGmtAdd2,
+            "ETC_GMT_ADD_3" => Self::EtcGmtAdd3,
+            "ETC_GMT_ADD_4" => Self::EtcGmtAdd4,
+            "ETC_GMT_ADD_5" => Self::EtcGmtAdd5,
+            "ETC_GMT_ADD_6" => Self::EtcGmtAdd6,
+            "ETC_GMT_ADD_7" => Self::EtcGmtAdd7,
+            "ETC_GMT_ADD_8" => Self::EtcGmtAdd8,
+            "ETC_GMT_ADD_9" => Self::EtcGmtAdd9,
+            "ETC_GMT_NEG_0" => Self::EtcGmtNeg0,
+            "ETC_GMT_NEG_1" => Self::EtcGmtNeg1,
+            "ETC_GMT_NEG_10" => Self::EtcGmtNeg10,
+            "ETC_GMT_NEG_11" => Self::EtcGmtNeg11,
+            "ETC_GMT_NEG_12" => Self::EtcGmtNeg12,
+            "ETC_GMT_NEG_13" => Self::EtcGmtNeg13,
+            "ETC_GMT_NEG_14" => Self::EtcGmtNeg14,
+            "ETC_GMT_NEG_2" => Self::EtcGmtNeg2,
+            "ETC_GMT_NEG_3" => Self::EtcGmtNeg3,
+            "ETC_GMT_NEG_4" => Self::EtcGmtNeg4,
+            "ETC_GMT_NEG_5" => Self::EtcGmtNeg5,
+            "ETC_GMT_NEG_6" => Self::EtcGmtNeg6,
+            "ETC_GMT_NEG_7" => Self::EtcGmtNeg7,
+            "ETC_GMT_NEG_8" => Self::EtcGmtNeg8,
+            "ETC_GMT_NEG_9" => Self::EtcGmtNeg9,
+            "EUROPE_DUBLIN" => Self::EuropeDublin,
+            "EUROPE_LONDON" => Self::EuropeLondon,
+            "EUROPE_PARIS" => Self::EuropeParis,
+            "EUROPE_STOCKHOLM" => Self::EuropeStockholm,
+            "EUROPE_ZURICH" => Self::EuropeZurich,
+            "ISRAEL" => Self::Israel,
+            "MEXICO_GENERAL" => Self::MexicoGeneral,
+            "MST7MDT" => Self::Mst7mdt,
+            "PACIFIC_AUCKLAND" => Self::PacificAuckland,
+            "US_CENTRAL" => Self::UsCentral,
+            "US_EASTERN" => Self::UsEastern,
+            "US_MOUNTAIN" => Self::UsMountain,
+            "US_PACIFIC" => Self::UsPacific,
+            "UTC" => Self::Utc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Timezone> {
+    fn from(s: &str) -> Self {
+        Value::literal(Timezone::from(s))
     }
 }
 

@@ -310,6 +310,22 @@ impl Check for DomainVersion {
     }
 }
 
+impl From<&str> for DomainVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "V1" => Self::V1,
+            "V2" => Self::V2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DomainVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(DomainVersion::from(s))
+    }
+}
+
 crate::impl_literal!(DomainVersion);
 
 /// Property type `SingleSignOn` of `AWS::DataZone::Domain`.
@@ -417,6 +433,22 @@ impl Check for AuthType {
     }
 }
 
+impl From<&str> for AuthType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IAM_IDC" => Self::IamIdc,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthType::from(s))
+    }
+}
+
 crate::impl_literal!(AuthType);
 
 /// Values of `UserAssignment`.
@@ -455,6 +487,22 @@ impl Check for UserAssignment {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for UserAssignment {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTOMATIC" => Self::Automatic,
+            "MANUAL" => Self::Manual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UserAssignment> {
+    fn from(s: &str) -> Self {
+        Value::literal(UserAssignment::from(s))
     }
 }
 

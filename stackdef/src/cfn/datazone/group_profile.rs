@@ -231,6 +231,22 @@ impl Check for GroupType {
     }
 }
 
+impl From<&str> for GroupType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DATAZONE_SSO_GROUP" => Self::DatazoneSsoGroup,
+            "IAM_ROLE_SESSION_GROUP" => Self::IamRoleSessionGroup,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GroupType> {
+    fn from(s: &str) -> Self {
+        Value::literal(GroupType::from(s))
+    }
+}
+
 crate::impl_literal!(GroupType);
 
 /// Values of `GroupProfileStatus`.
@@ -269,6 +285,22 @@ impl Check for GroupProfileStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for GroupProfileStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ASSIGNED" => Self::Assigned,
+            "NOT_ASSIGNED" => Self::NotAssigned,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GroupProfileStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(GroupProfileStatus::from(s))
     }
 }
 

@@ -189,4 +189,19 @@ impl Check for EntityType {
     }
 }
 
+impl From<&str> for EntityType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DOMAIN_UNIT" => Self::DomainUnit,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EntityType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EntityType::from(s))
+    }
+}
+
 crate::impl_literal!(EntityType);

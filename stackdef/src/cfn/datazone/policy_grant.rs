@@ -233,6 +233,24 @@ impl Check for TargetEntityType {
     }
 }
 
+impl From<&str> for TargetEntityType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DOMAIN_UNIT" => Self::DomainUnit,
+            "ENVIRONMENT_BLUEPRINT_CONFIGURATION" => Self::EnvironmentBlueprintConfiguration,
+            "ENVIRONMENT_PROFILE" => Self::EnvironmentProfile,
+            "ASSET_TYPE" => Self::AssetType,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TargetEntityType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TargetEntityType::from(s))
+    }
+}
+
 crate::impl_literal!(TargetEntityType);
 
 /// Values of `ManagedPolicyType`.
@@ -318,6 +336,33 @@ impl Check for ManagedPolicyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ManagedPolicyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CREATE_DOMAIN_UNIT" => Self::CreateDomainUnit,
+            "OVERRIDE_DOMAIN_UNIT_OWNERS" => Self::OverrideDomainUnitOwners,
+            "ADD_TO_PROJECT_MEMBER_POOL" => Self::AddToProjectMemberPool,
+            "OVERRIDE_PROJECT_OWNERS" => Self::OverrideProjectOwners,
+            "CREATE_GLOSSARY" => Self::CreateGlossary,
+            "CREATE_FORM_TYPE" => Self::CreateFormType,
+            "CREATE_ASSET_TYPE" => Self::CreateAssetType,
+            "CREATE_PROJECT" => Self::CreateProject,
+            "CREATE_ENVIRONMENT_PROFILE" => Self::CreateEnvironmentProfile,
+            "DELEGATE_CREATE_ENVIRONMENT_PROFILE" => Self::DelegateCreateEnvironmentProfile,
+            "CREATE_ENVIRONMENT" => Self::CreateEnvironment,
+            "CREATE_ENVIRONMENT_FROM_BLUEPRINT" => Self::CreateEnvironmentFromBlueprint,
+            "CREATE_PROJECT_FROM_PROJECT_PROFILE" => Self::CreateProjectFromProjectProfile,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ManagedPolicyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ManagedPolicyType::from(s))
     }
 }
 

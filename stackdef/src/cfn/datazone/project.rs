@@ -436,6 +436,22 @@ impl Check for UserDesignation {
     }
 }
 
+impl From<&str> for UserDesignation {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECT_OWNER" => Self::ProjectOwner,
+            "PROJECT_CONTRIBUTOR" => Self::ProjectContributor,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UserDesignation> {
+    fn from(s: &str) -> Self {
+        Value::literal(UserDesignation::from(s))
+    }
+}
+
 crate::impl_literal!(UserDesignation);
 
 /// Property type `Member` of `AWS::DataZone::Project`.

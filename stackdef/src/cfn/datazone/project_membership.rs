@@ -216,4 +216,23 @@ impl Check for UserDesignation {
     }
 }
 
+impl From<&str> for UserDesignation {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROJECT_OWNER" => Self::ProjectOwner,
+            "PROJECT_CONTRIBUTOR" => Self::ProjectContributor,
+            "PROJECT_CATALOG_VIEWER" => Self::ProjectCatalogViewer,
+            "PROJECT_CATALOG_CONSUMER" => Self::ProjectCatalogConsumer,
+            "PROJECT_CATALOG_STEWARD" => Self::ProjectCatalogSteward,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UserDesignation> {
+    fn from(s: &str) -> Self {
+        Value::literal(UserDesignation::from(s))
+    }
+}
+
 crate::impl_literal!(UserDesignation);

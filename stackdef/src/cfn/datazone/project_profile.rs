@@ -760,6 +760,22 @@ impl Check for DeploymentMode {
     }
 }
 
+impl From<&str> for DeploymentMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "ON_CREATE" => Self::OnCreate,
+            "ON_DEMAND" => Self::OnDemand,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeploymentMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeploymentMode::from(s))
+    }
+}
+
 crate::impl_literal!(DeploymentMode);
 
 /// Property type `ResourceTagParameter` of `AWS::DataZone::ProjectProfile`.
@@ -868,6 +884,22 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 

@@ -247,6 +247,24 @@ impl Check for UserProfileStatus {
     }
 }
 
+impl From<&str> for UserProfileStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ASSIGNED" => Self::Assigned,
+            "NOT_ASSIGNED" => Self::NotAssigned,
+            "ACTIVATED" => Self::Activated,
+            "DEACTIVATED" => Self::Deactivated,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UserProfileStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(UserProfileStatus::from(s))
+    }
+}
+
 crate::impl_literal!(UserProfileStatus);
 
 /// Values of `UserType`.
@@ -292,6 +310,24 @@ impl Check for UserType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for UserType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IAM_USER" => Self::IamUser,
+            "IAM_ROLE" => Self::IamRole,
+            "SSO_USER" => Self::SsoUser,
+            "IAM_ROLE_SESSION" => Self::IamRoleSession,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UserType> {
+    fn from(s: &str) -> Self {
+        Value::literal(UserType::from(s))
     }
 }
 

@@ -110,13 +110,11 @@ pub struct LicenseEndpointProps {
     /// `SecurityGroupIds` (required).
     /// Create-only: changing it replaces the resource.
     /// Items: 1..=10.
-    /// Each item: Pattern: `^sg-[\w]{1,120}$`.
     pub security_group_ids: Value<List<ids::SecurityGroupId>>,
     /// `SubnetIds` (required).
     /// Create-only: changing it replaces the resource.
     /// Items: 1..=10.
     /// Each item: Length: 1..=32 characters.
-    /// Each item: Pattern: `^subnet-[\w]{1,120}$`.
     pub subnet_ids: Value<List<String>>,
     /// `Tags` (optional).
     /// Items: ..=50.
@@ -124,7 +122,6 @@ pub struct LicenseEndpointProps {
     /// `VpcId` (required).
     /// Create-only: changing it replaces the resource.
     /// Length: 1..=32 characters.
-    /// Pattern: `^vpc-[\w]{1,120}$`.
     pub vpc_id: Value<ids::VpcId>,
 }
 
@@ -172,14 +169,6 @@ impl Check for LicenseEndpointProps {
             &Rules {
                 min_items: Some(1),
                 max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^sg-[\\w]{1,120}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
                 ..Rules::NONE
             },
             out,
@@ -194,7 +183,6 @@ impl Check for LicenseEndpointProps {
                         Rules {
                             min_length: Some(1),
                             max_length: Some(32),
-                            pattern: Some("^subnet-[\\w]{1,120}$"),
                             ..Rules::NONE
                         }
                     },
@@ -216,7 +204,6 @@ impl Check for LicenseEndpointProps {
             &Rules {
                 min_length: Some(1),
                 max_length: Some(32),
-                pattern: Some("^vpc-[\\w]{1,120}$"),
                 ..Rules::NONE
             },
             out,

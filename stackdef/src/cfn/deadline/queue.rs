@@ -376,6 +376,23 @@ impl Check for DefaultQueueBudgetAction {
     }
 }
 
+impl From<&str> for DefaultQueueBudgetAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "STOP_SCHEDULING_AND_COMPLETE_TASKS" => Self::StopSchedulingAndCompleteTasks,
+            "STOP_SCHEDULING_AND_CANCEL_TASKS" => Self::StopSchedulingAndCancelTasks,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DefaultQueueBudgetAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(DefaultQueueBudgetAction::from(s))
+    }
+}
+
 crate::impl_literal!(DefaultQueueBudgetAction);
 
 /// Property type `JobAttachmentSettings` of `AWS::Deadline::Queue`.
@@ -590,6 +607,22 @@ impl Check for RunAs {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RunAs {
+    fn from(s: &str) -> Self {
+        match s {
+            "QUEUE_CONFIGURED_USER" => Self::QueueConfiguredUser,
+            "WORKER_AGENT_USER" => Self::WorkerAgentUser,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RunAs> {
+    fn from(s: &str) -> Self {
+        Value::literal(RunAs::from(s))
     }
 }
 

@@ -217,4 +217,20 @@ impl Check for EnvironmentTemplateType {
     }
 }
 
+impl From<&str> for EnvironmentTemplateType {
+    fn from(s: &str) -> Self {
+        match s {
+            "JSON" => Self::Json,
+            "YAML" => Self::Yaml,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EnvironmentTemplateType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EnvironmentTemplateType::from(s))
+    }
+}
+
 crate::impl_literal!(EnvironmentTemplateType);

@@ -272,6 +272,22 @@ impl Check for FileSystemLocationType {
     }
 }
 
+impl From<&str> for FileSystemLocationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SHARED" => Self::Shared,
+            "LOCAL" => Self::Local,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FileSystemLocationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FileSystemLocationType::from(s))
+    }
+}
+
 crate::impl_literal!(FileSystemLocationType);
 
 /// Values of `StorageProfileOperatingSystemFamily`.
@@ -313,6 +329,23 @@ impl Check for StorageProfileOperatingSystemFamily {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StorageProfileOperatingSystemFamily {
+    fn from(s: &str) -> Self {
+        match s {
+            "WINDOWS" => Self::Windows,
+            "LINUX" => Self::Linux,
+            "MACOS" => Self::Macos,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StorageProfileOperatingSystemFamily> {
+    fn from(s: &str) -> Self {
+        Value::literal(StorageProfileOperatingSystemFamily::from(s))
     }
 }
 

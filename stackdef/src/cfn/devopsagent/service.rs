@@ -243,6 +243,29 @@ impl Check for ServiceType {
     }
 }
 
+impl From<&str> for ServiceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "dynatrace" => Self::Dynatrace,
+            "mcpserver" => Self::Mcpserver,
+            "mcpserversplunk" => Self::Mcpserversplunk,
+            "mcpservernewrelic" => Self::Mcpservernewrelic,
+            "gitlab" => Self::Gitlab,
+            "servicenow" => Self::Servicenow,
+            "pagerduty" => Self::Pagerduty,
+            "azureidentity" => Self::Azureidentity,
+            "mcpserversigv4" => Self::Mcpserversigv4,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ServiceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ServiceType::from(s))
+    }
+}
+
 crate::impl_literal!(ServiceType);
 
 /// Property type `Tag` of `AWS::DevOpsAgent::Service`.

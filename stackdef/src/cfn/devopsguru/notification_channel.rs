@@ -292,6 +292,25 @@ impl Check for NotificationMessageType {
     }
 }
 
+impl From<&str> for NotificationMessageType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NEW_INSIGHT" => Self::NewInsight,
+            "CLOSED_INSIGHT" => Self::ClosedInsight,
+            "NEW_ASSOCIATION" => Self::NewAssociation,
+            "SEVERITY_UPGRADED" => Self::SeverityUpgraded,
+            "NEW_RECOMMENDATION" => Self::NewRecommendation,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NotificationMessageType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NotificationMessageType::from(s))
+    }
+}
+
 crate::impl_literal!(NotificationMessageType);
 
 /// Values of `InsightSeverity`.
@@ -333,6 +352,23 @@ impl Check for InsightSeverity {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InsightSeverity {
+    fn from(s: &str) -> Self {
+        match s {
+            "LOW" => Self::Low,
+            "MEDIUM" => Self::Medium,
+            "HIGH" => Self::High,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InsightSeverity> {
+    fn from(s: &str) -> Self {
+        Value::literal(InsightSeverity::from(s))
     }
 }
 

@@ -102,7 +102,6 @@ pub struct ConnectionProps {
     /// Pattern: `^[1-9][0-9]*(M|G)bps$`.
     pub bandwidth: Value<String>,
     /// `ConnectionName` (required).
-    /// Pattern: `^[\w \-_,\/]{1,200}$`.
     pub connection_name: Value<String>,
     /// `LagId` (optional).
     /// Pattern: `^(arn:aws[a-z-]*:directconnect:[a-z0-9-]+:[0-9]{12}:dxlag/)?dxlag-[a-zA-Z0-9]{8,21}$`.
@@ -193,14 +192,6 @@ impl Check for ConnectionProps {
             &path.field("Bandwidth"),
             &Rules {
                 pattern: Some("^[1-9][0-9]*(M|G)bps$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connection_name.check(
-            &path.field("ConnectionName"),
-            &Rules {
-                pattern: Some("^[\\w \\-_,\\/]{1,200}$"),
                 ..Rules::NONE
             },
             out,

@@ -97,7 +97,6 @@ pub struct DirectConnectGatewayProps {
     /// Pattern: `^[1-9][0-9]*$`.
     pub amazon_side_asn: Option<Value<String>>,
     /// `DirectConnectGatewayName` (required).
-    /// Pattern: `^[\w \-_,\/]{1,100}$`.
     pub direct_connect_gateway_name: Value<String>,
     /// `Tags` (optional).
     /// Items: 1..=.
@@ -148,14 +147,6 @@ impl Check for DirectConnectGatewayProps {
             &path.field("AmazonSideAsn"),
             &Rules {
                 pattern: Some("^[1-9][0-9]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.direct_connect_gateway_name.check(
-            &path.field("DirectConnectGatewayName"),
-            &Rules {
-                pattern: Some("^[\\w \\-_,\\/]{1,100}$"),
                 ..Rules::NONE
             },
             out,

@@ -102,7 +102,6 @@ pub struct LagProps {
     /// Pattern: `^[1-9][0-9]*(M|G)bps$`.
     pub connections_bandwidth: Value<String>,
     /// `LagName` (required).
-    /// Pattern: `^[\w \-_,\/]{1,200}$`.
     pub lag_name: Value<String>,
     /// `Location` (required).
     /// Create-only: changing it replaces the resource.
@@ -192,14 +191,6 @@ impl Check for LagProps {
             &path.field("ConnectionsBandwidth"),
             &Rules {
                 pattern: Some("^[1-9][0-9]*(M|G)bps$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lag_name.check(
-            &path.field("LagName"),
-            &Rules {
-                pattern: Some("^[\\w \\-_,\\/]{1,200}$"),
                 ..Rules::NONE
             },
             out,

@@ -123,7 +123,6 @@ pub struct PrivateVirtualInterfaceProps {
     /// Pattern: `^(arn:aws[a-z-]*:ec2:[a-z0-9-]+:[0-9]{12}:vpn-gateway/)?vgw-[a-zA-Z0-9]{8,32}$`.
     pub virtual_gateway_id: Option<Value<String>>,
     /// `VirtualInterfaceName` (required).
-    /// Pattern: `^[\w \-_,\/]{1,100}$`.
     pub virtual_interface_name: Value<String>,
     /// `Vlan` (required).
     /// Create-only: changing it replaces the resource.
@@ -252,14 +251,6 @@ impl Check for PrivateVirtualInterfaceProps {
             out,
         );
         self.virtual_gateway_id.check(&path.field("VirtualGatewayId"), &Rules { pattern: Some("^(arn:aws[a-z-]*:ec2:[a-z0-9-]+:[0-9]{12}:vpn-gateway/)?vgw-[a-zA-Z0-9]{8,32}$"), ..Rules::NONE }, out);
-        self.virtual_interface_name.check(
-            &path.field("VirtualInterfaceName"),
-            &Rules {
-                pattern: Some("^[\\w \\-_,\\/]{1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
         self.vlan.check(
             &path.field("Vlan"),
             &Rules {

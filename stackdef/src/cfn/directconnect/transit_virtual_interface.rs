@@ -119,7 +119,6 @@ pub struct TransitVirtualInterfaceProps {
     /// Items: 1..=.
     pub tags: Option<Value<List<Tag>>>,
     /// `VirtualInterfaceName` (required).
-    /// Pattern: `^[\w \-_,\/]{1,100}$`.
     pub virtual_interface_name: Value<String>,
     /// `Vlan` (required).
     /// Create-only: changing it replaces the resource.
@@ -231,14 +230,6 @@ impl Check for TransitVirtualInterfaceProps {
             &path.field("Tags"),
             &Rules {
                 min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.virtual_interface_name.check(
-            &path.field("VirtualInterfaceName"),
-            &Rules {
-                pattern: Some("^[\\w \\-_,\\/]{1,100}$"),
                 ..Rules::NONE
             },
             out,

@@ -284,6 +284,22 @@ impl Check for Size {
     }
 }
 
+impl From<&str> for Size {
+    fn from(s: &str) -> Self {
+        match s {
+            "Large" => Self::Large,
+            "Small" => Self::Small,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Size> {
+    fn from(s: &str) -> Self {
+        Value::literal(Size::from(s))
+    }
+}
+
 crate::impl_literal!(Size);
 
 /// Property type `Tag` of `AWS::DirectoryService::SimpleAD`.

@@ -362,6 +362,23 @@ impl Check for DataMigrationType {
     }
 }
 
+impl From<&str> for DataMigrationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "full-load" => Self::FullLoad,
+            "cdc" => Self::Cdc,
+            "full-load-and-cdc" => Self::FullLoadAndCdc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataMigrationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataMigrationType::from(s))
+    }
+}
+
 crate::impl_literal!(DataMigrationType);
 
 /// Property type `SourceDataSettings` of `AWS::DMS::DataMigration`.

@@ -308,6 +308,33 @@ impl Check for Engine {
     }
 }
 
+impl From<&str> for Engine {
+    fn from(s: &str) -> Self {
+        match s {
+            "aurora" => Self::Aurora,
+            "aurora_postgresql" => Self::AuroraPostgresql,
+            "mysql" => Self::Mysql,
+            "oracle" => Self::Oracle,
+            "postgres" => Self::Postgres,
+            "sqlserver" => Self::Sqlserver,
+            "redshift" => Self::Redshift,
+            "mariadb" => Self::Mariadb,
+            "mongodb" => Self::Mongodb,
+            "docdb" => Self::Docdb,
+            "db2" => Self::Db2,
+            "db2_zos" => Self::Db2Zos,
+            "sybase" => Self::Sybase,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Engine> {
+    fn from(s: &str) -> Self {
+        Value::literal(Engine::from(s))
+    }
+}
+
 crate::impl_literal!(Engine);
 
 /// Property type `Settings` of `AWS::DMS::DataProvider`.
@@ -595,6 +622,23 @@ impl Check for MongoDbSslModeValue {
     }
 }
 
+impl From<&str> for MongoDbSslModeValue {
+    fn from(s: &str) -> Self {
+        match s {
+            "none" => Self::None,
+            "require" => Self::Require,
+            "verify-full" => Self::VerifyFull,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MongoDbSslModeValue> {
+    fn from(s: &str) -> Self {
+        Value::literal(MongoDbSslModeValue::from(s))
+    }
+}
+
 crate::impl_literal!(MongoDbSslModeValue);
 
 /// Property type `IbmDb2LuwSettings` of `AWS::DMS::DataProvider`.
@@ -694,6 +738,22 @@ impl Check for Db2SslModeValue {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Db2SslModeValue {
+    fn from(s: &str) -> Self {
+        match s {
+            "none" => Self::None,
+            "verify-ca" => Self::VerifyCa,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Db2SslModeValue> {
+    fn from(s: &str) -> Self {
+        Value::literal(Db2SslModeValue::from(s))
     }
 }
 
@@ -858,6 +918,24 @@ impl Check for DmsSslModeValue {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DmsSslModeValue {
+    fn from(s: &str) -> Self {
+        match s {
+            "none" => Self::None,
+            "require" => Self::Require,
+            "verify-ca" => Self::VerifyCa,
+            "verify-full" => Self::VerifyFull,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DmsSslModeValue> {
+    fn from(s: &str) -> Self {
+        Value::literal(DmsSslModeValue::from(s))
     }
 }
 
@@ -1073,6 +1151,23 @@ impl Check for MongoDbAuthMechanism {
     }
 }
 
+impl From<&str> for MongoDbAuthMechanism {
+    fn from(s: &str) -> Self {
+        match s {
+            "default" => Self::Default,
+            "mongodb_cr" => Self::MongodbCr,
+            "scram_sha_1" => Self::ScramSha1,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MongoDbAuthMechanism> {
+    fn from(s: &str) -> Self {
+        Value::literal(MongoDbAuthMechanism::from(s))
+    }
+}
+
 crate::impl_literal!(MongoDbAuthMechanism);
 
 /// Values of `MongoDbAuthType`.
@@ -1111,6 +1206,22 @@ impl Check for MongoDbAuthType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MongoDbAuthType {
+    fn from(s: &str) -> Self {
+        match s {
+            "no" => Self::No,
+            "password" => Self::Password,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MongoDbAuthType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MongoDbAuthType::from(s))
     }
 }
 
@@ -1529,6 +1640,23 @@ impl Check for SybaseSslModeValue {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SybaseSslModeValue {
+    fn from(s: &str) -> Self {
+        match s {
+            "none" => Self::None,
+            "require" => Self::Require,
+            "verify-ca" => Self::VerifyCa,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SybaseSslModeValue> {
+    fn from(s: &str) -> Self {
+        Value::literal(SybaseSslModeValue::from(s))
     }
 }
 

@@ -386,6 +386,23 @@ impl Check for ReplicationType {
     }
 }
 
+impl From<&str> for ReplicationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "full-load" => Self::FullLoad,
+            "full-load-and-cdc" => Self::FullLoadAndCdc,
+            "cdc" => Self::Cdc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReplicationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReplicationType::from(s))
+    }
+}
+
 crate::impl_literal!(ReplicationType);
 
 /// Property type `Tag` of `AWS::DMS::ReplicationConfig`.

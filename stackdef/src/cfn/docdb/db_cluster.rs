@@ -536,6 +536,24 @@ impl Check for EngineVersion {
     }
 }
 
+impl From<&str> for EngineVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "3.6.0" => Self::V360,
+            "4.0" => Self::V40,
+            "4.0.0" => Self::V400,
+            "5.0.0" => Self::V500,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EngineVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(EngineVersion::from(s))
+    }
+}
+
 crate::impl_literal!(EngineVersion);
 
 /// Property type `ServerlessV2ScalingConfiguration` of `AWS::DocDB::DBCluster`.

@@ -253,6 +253,21 @@ impl Check for Engine {
     }
 }
 
+impl From<&str> for Engine {
+    fn from(s: &str) -> Self {
+        match s {
+            "docdb" => Self::Docdb,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Engine> {
+    fn from(s: &str) -> Self {
+        Value::literal(Engine::from(s))
+    }
+}
+
 crate::impl_literal!(Engine);
 
 /// Property type `Tag` of `AWS::DocDB::GlobalCluster`.

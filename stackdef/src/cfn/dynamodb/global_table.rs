@@ -543,6 +543,23 @@ impl Check for AttributeType {
     }
 }
 
+impl From<&str> for AttributeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "B" => Self::B,
+            "N" => Self::N,
+            "S" => Self::S,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AttributeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AttributeType::from(s))
+    }
+}
+
 crate::impl_literal!(AttributeType);
 
 /// Property type `GlobalSecondaryIndex` of `AWS::DynamoDB::GlobalTable`.
@@ -797,6 +814,22 @@ impl Check for KeyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for KeyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "HASH" => Self::Hash,
+            "RANGE" => Self::Range,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeyType::from(s))
     }
 }
 
@@ -1420,6 +1453,22 @@ impl Check for KeySchema2KeyType {
     }
 }
 
+impl From<&str> for KeySchema2KeyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "HASH" => Self::Hash,
+            "RANGE" => Self::Range,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeySchema2KeyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeySchema2KeyType::from(s))
+    }
+}
+
 crate::impl_literal!(KeySchema2KeyType);
 
 /// Property type `LocalSecondaryIndex` of `AWS::DynamoDB::GlobalTable`.
@@ -1523,6 +1572,22 @@ impl Check for MultiRegionConsistency {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MultiRegionConsistency {
+    fn from(s: &str) -> Self {
+        match s {
+            "EVENTUAL" => Self::Eventual,
+            "STRONG" => Self::Strong,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MultiRegionConsistency> {
+    fn from(s: &str) -> Self {
+        Value::literal(MultiRegionConsistency::from(s))
     }
 }
 
@@ -1865,6 +1930,22 @@ impl Check for Mode {
     }
 }
 
+impl From<&str> for Mode {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACCESSED_AND_THROTTLED_KEYS" => Self::AccessedAndThrottledKeys,
+            "THROTTLED_KEYS" => Self::ThrottledKeys,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Mode> {
+    fn from(s: &str) -> Self {
+        Value::literal(Mode::from(s))
+    }
+}
+
 crate::impl_literal!(Mode);
 
 /// Property type `ReplicaGlobalSecondaryIndexSpecification` of `AWS::DynamoDB::GlobalTable`.
@@ -2079,6 +2160,22 @@ impl Check for GlobalTableSettingsReplicationMode {
     }
 }
 
+impl From<&str> for GlobalTableSettingsReplicationMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GlobalTableSettingsReplicationMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(GlobalTableSettingsReplicationMode::from(s))
+    }
+}
+
 crate::impl_literal!(GlobalTableSettingsReplicationMode);
 
 /// Property type `KinesisStreamSpecification` of `AWS::DynamoDB::GlobalTable`.
@@ -2171,6 +2268,22 @@ impl Check for ApproximateCreationDateTimePrecision {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ApproximateCreationDateTimePrecision {
+    fn from(s: &str) -> Self {
+        match s {
+            "MICROSECOND" => Self::Microsecond,
+            "MILLISECOND" => Self::Millisecond,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApproximateCreationDateTimePrecision> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApproximateCreationDateTimePrecision::from(s))
     }
 }
 
@@ -2451,6 +2564,22 @@ impl Check for SseType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SseType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AES256" => Self::Aes256,
+            "KMS" => Self::Kms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SseType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SseType::from(s))
     }
 }
 

@@ -520,6 +520,23 @@ impl Check for AttributeType {
     }
 }
 
+impl From<&str> for AttributeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "B" => Self::B,
+            "N" => Self::N,
+            "S" => Self::S,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AttributeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AttributeType::from(s))
+    }
+}
+
 crate::impl_literal!(AttributeType);
 
 /// Property type `ContributorInsightsSpecification` of `AWS::DynamoDB::Table`.
@@ -601,6 +618,22 @@ impl Check for Mode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Mode {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACCESSED_AND_THROTTLED_KEYS" => Self::AccessedAndThrottledKeys,
+            "THROTTLED_KEYS" => Self::ThrottledKeys,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Mode> {
+    fn from(s: &str) -> Self {
+        Value::literal(Mode::from(s))
     }
 }
 
@@ -1286,6 +1319,22 @@ impl Check for ApproximateCreationDateTimePrecision {
     }
 }
 
+impl From<&str> for ApproximateCreationDateTimePrecision {
+    fn from(s: &str) -> Self {
+        match s {
+            "MICROSECOND" => Self::Microsecond,
+            "MILLISECOND" => Self::Millisecond,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApproximateCreationDateTimePrecision> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApproximateCreationDateTimePrecision::from(s))
+    }
+}
+
 crate::impl_literal!(ApproximateCreationDateTimePrecision);
 
 /// Property type `LocalSecondaryIndex` of `AWS::DynamoDB::Table`.
@@ -1575,6 +1624,21 @@ impl Check for SseType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SseType {
+    fn from(s: &str) -> Self {
+        match s {
+            "KMS" => Self::Kms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SseType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SseType::from(s))
     }
 }
 

@@ -201,6 +201,22 @@ impl Check for OutputFormat {
     }
 }
 
+impl From<&str> for OutputFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "csv" => Self::Csv,
+            "parquet" => Self::Parquet,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OutputFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(OutputFormat::from(s))
+    }
+}
+
 crate::impl_literal!(OutputFormat);
 
 /// Values of `Schedule`.
@@ -236,6 +252,21 @@ impl Check for Schedule {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Schedule {
+    fn from(s: &str) -> Self {
+        match s {
+            "hourly" => Self::Hourly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Schedule> {
+    fn from(s: &str) -> Self {
+        Value::literal(Schedule::from(s))
     }
 }
 

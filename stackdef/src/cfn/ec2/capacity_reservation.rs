@@ -408,6 +408,22 @@ impl Check for EndDateType {
     }
 }
 
+impl From<&str> for EndDateType {
+    fn from(s: &str) -> Self {
+        match s {
+            "limited" => Self::Limited,
+            "unlimited" => Self::Unlimited,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EndDateType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EndDateType::from(s))
+    }
+}
+
 crate::impl_literal!(EndDateType);
 
 /// Values of `InstanceMatchCriteria`.
@@ -446,6 +462,22 @@ impl Check for InstanceMatchCriteria {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InstanceMatchCriteria {
+    fn from(s: &str) -> Self {
+        match s {
+            "open" => Self::Open,
+            "targeted" => Self::Targeted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceMatchCriteria> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceMatchCriteria::from(s))
     }
 }
 
@@ -554,6 +586,38 @@ impl Check for InstancePlatform {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InstancePlatform {
+    fn from(s: &str) -> Self {
+        match s {
+            "Linux with SQL Server Enterprise" => Self::LinuxWithSqlServerEnterprise,
+            "Linux with SQL Server Standard" => Self::LinuxWithSqlServerStandard,
+            "Linux with SQL Server Web" => Self::LinuxWithSqlServerWeb,
+            "Linux/UNIX" => Self::LinuxUnix,
+            "RHEL with HA" => Self::RhelWithHa,
+            "RHEL with HA and SQL Server Enterprise" => Self::RhelWithHaAndSqlServerEnterprise,
+            "RHEL with HA and SQL Server Standard" => Self::RhelWithHaAndSqlServerStandard,
+            "RHEL with SQL Server Enterprise" => Self::RhelWithSqlServerEnterprise,
+            "RHEL with SQL Server Standard" => Self::RhelWithSqlServerStandard,
+            "RHEL with SQL Server Web" => Self::RhelWithSqlServerWeb,
+            "Red Hat Enterprise Linux" => Self::RedHatEnterpriseLinux,
+            "SUSE Linux" => Self::SuseLinux,
+            "Ubuntu Pro" => Self::UbuntuPro,
+            "Windows" => Self::Windows,
+            "Windows with SQL Server" => Self::WindowsWithSqlServer,
+            "Windows with SQL Server Enterprise" => Self::WindowsWithSqlServerEnterprise,
+            "Windows with SQL Server Standard" => Self::WindowsWithSqlServerStandard,
+            "Windows with SQL Server Web" => Self::WindowsWithSqlServerWeb,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstancePlatform> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstancePlatform::from(s))
     }
 }
 
@@ -1081,6 +1145,135 @@ impl Check for ResourceType {
     }
 }
 
+impl From<&str> for ResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "capacity-block" => Self::CapacityBlock,
+            "capacity-manager-data-export" => Self::CapacityManagerDataExport,
+            "capacity-reservation" => Self::CapacityReservation,
+            "capacity-reservation-fleet" => Self::CapacityReservationFleet,
+            "carrier-gateway" => Self::CarrierGateway,
+            "client-vpn-endpoint" => Self::ClientVpnEndpoint,
+            "coip-pool" => Self::CoipPool,
+            "customer-gateway" => Self::CustomerGateway,
+            "declarative-policies-report" => Self::DeclarativePoliciesReport,
+            "dedicated-host" => Self::DedicatedHost,
+            "dhcp-options" => Self::DhcpOptions,
+            "egress-only-internet-gateway" => Self::EgressOnlyInternetGateway,
+            "elastic-gpu" => Self::ElasticGpu,
+            "elastic-ip" => Self::ElasticIp,
+            "export-image-task" => Self::ExportImageTask,
+            "export-instance-task" => Self::ExportInstanceTask,
+            "fleet" => Self::Fleet,
+            "fpga-image" => Self::FpgaImage,
+            "host-reservation" => Self::HostReservation,
+            "image" => Self::Image,
+            "image-usage-report" => Self::ImageUsageReport,
+            "import-image-task" => Self::ImportImageTask,
+            "import-snapshot-task" => Self::ImportSnapshotTask,
+            "instance" => Self::Instance,
+            "instance-connect-endpoint" => Self::InstanceConnectEndpoint,
+            "instance-event-window" => Self::InstanceEventWindow,
+            "internet-gateway" => Self::InternetGateway,
+            "ipam" => Self::Ipam,
+            "ipam-external-resource-verification-token" => {
+                Self::IpamExternalResourceVerificationToken
+            }
+            "ipam-policy" => Self::IpamPolicy,
+            "ipam-pool" => Self::IpamPool,
+            "ipam-prefix-list-resolver" => Self::IpamPrefixListResolver,
+            "ipam-prefix-list-resolver-target" => Self::IpamPrefixListResolverTarget,
+            "ipam-resource-discovery" => Self::IpamResourceDiscovery,
+            "ipam-resource-discovery-association" => Self::IpamResourceDiscoveryAssociation,
+            "ipam-scope" => Self::IpamScope,
+            "ipv4pool-ec2" => Self::Ipv4poolEc2,
+            "ipv6pool-ec2" => Self::Ipv6poolEc2,
+            "key-pair" => Self::KeyPair,
+            "launch-template" => Self::LaunchTemplate,
+            "local-gateway" => Self::LocalGateway,
+            "local-gateway-route-table" => Self::LocalGatewayRouteTable,
+            "local-gateway-route-table-virtual-interface-group-association" => {
+                Self::LocalGatewayRouteTableVirtualInterfaceGroupAssociation
+            }
+            "local-gateway-route-table-vpc-association" => {
+                Self::LocalGatewayRouteTableVpcAssociation
+            }
+            "local-gateway-virtual-interface" => Self::LocalGatewayVirtualInterface,
+            "local-gateway-virtual-interface-group" => Self::LocalGatewayVirtualInterfaceGroup,
+            "mac-modification-task" => Self::MacModificationTask,
+            "natgateway" => Self::Natgateway,
+            "network-acl" => Self::NetworkAcl,
+            "network-insights-access-scope" => Self::NetworkInsightsAccessScope,
+            "network-insights-access-scope-analysis" => Self::NetworkInsightsAccessScopeAnalysis,
+            "network-insights-analysis" => Self::NetworkInsightsAnalysis,
+            "network-insights-path" => Self::NetworkInsightsPath,
+            "network-interface" => Self::NetworkInterface,
+            "outpost-lag" => Self::OutpostLag,
+            "placement-group" => Self::PlacementGroup,
+            "prefix-list" => Self::PrefixList,
+            "replace-root-volume-task" => Self::ReplaceRootVolumeTask,
+            "reserved-instances" => Self::ReservedInstances,
+            "route-server" => Self::RouteServer,
+            "route-server-endpoint" => Self::RouteServerEndpoint,
+            "route-server-peer" => Self::RouteServerPeer,
+            "route-table" => Self::RouteTable,
+            "secondary-interface" => Self::SecondaryInterface,
+            "secondary-network" => Self::SecondaryNetwork,
+            "secondary-subnet" => Self::SecondarySubnet,
+            "security-group" => Self::SecurityGroup,
+            "security-group-rule" => Self::SecurityGroupRule,
+            "service-link-virtual-interface" => Self::ServiceLinkVirtualInterface,
+            "snapshot" => Self::Snapshot,
+            "spot-fleet-request" => Self::SpotFleetRequest,
+            "spot-instances-request" => Self::SpotInstancesRequest,
+            "subnet" => Self::Subnet,
+            "subnet-cidr-reservation" => Self::SubnetCidrReservation,
+            "traffic-mirror-filter" => Self::TrafficMirrorFilter,
+            "traffic-mirror-filter-rule" => Self::TrafficMirrorFilterRule,
+            "traffic-mirror-session" => Self::TrafficMirrorSession,
+            "traffic-mirror-target" => Self::TrafficMirrorTarget,
+            "transit-gateway" => Self::TransitGateway,
+            "transit-gateway-attachment" => Self::TransitGatewayAttachment,
+            "transit-gateway-connect-peer" => Self::TransitGatewayConnectPeer,
+            "transit-gateway-metering-policy" => Self::TransitGatewayMeteringPolicy,
+            "transit-gateway-multicast-domain" => Self::TransitGatewayMulticastDomain,
+            "transit-gateway-policy-table" => Self::TransitGatewayPolicyTable,
+            "transit-gateway-route-table" => Self::TransitGatewayRouteTable,
+            "transit-gateway-route-table-announcement" => {
+                Self::TransitGatewayRouteTableAnnouncement
+            }
+            "verified-access-endpoint" => Self::VerifiedAccessEndpoint,
+            "verified-access-endpoint-target" => Self::VerifiedAccessEndpointTarget,
+            "verified-access-group" => Self::VerifiedAccessGroup,
+            "verified-access-instance" => Self::VerifiedAccessInstance,
+            "verified-access-policy" => Self::VerifiedAccessPolicy,
+            "verified-access-trust-provider" => Self::VerifiedAccessTrustProvider,
+            "volume" => Self::Volume,
+            "vpc" => Self::Vpc,
+            "vpc-block-public-access-exclusion" => Self::VpcBlockPublicAccessExclusion,
+            "vpc-encryption-control" => Self::VpcEncryptionControl,
+            "vpc-endpoint" => Self::VpcEndpoint,
+            "vpc-endpoint-connection" => Self::VpcEndpointConnection,
+            "vpc-endpoint-connection-device-type" => Self::VpcEndpointConnectionDeviceType,
+            "vpc-endpoint-service" => Self::VpcEndpointService,
+            "vpc-endpoint-service-permission" => Self::VpcEndpointServicePermission,
+            "vpc-flow-log" => Self::VpcFlowLog,
+            "vpc-peering-connection" => Self::VpcPeeringConnection,
+            "vpn-concentrator" => Self::VpnConcentrator,
+            "vpn-connection" => Self::VpnConnection,
+            "vpn-connection-device-type" => Self::VpnConnectionDeviceType,
+            "vpn-gateway" => Self::VpnGateway,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceType::from(s))
+    }
+}
+
 crate::impl_literal!(ResourceType);
 
 /// Property type `Tag` of `AWS::EC2::CapacityReservation`.
@@ -1153,6 +1346,22 @@ impl Check for Tenancy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Tenancy {
+    fn from(s: &str) -> Self {
+        match s {
+            "dedicated" => Self::Dedicated,
+            "default" => Self::Default,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Tenancy> {
+    fn from(s: &str) -> Self {
+        Value::literal(Tenancy::from(s))
     }
 }
 

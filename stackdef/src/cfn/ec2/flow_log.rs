@@ -342,6 +342,22 @@ impl Check for FileFormat {
     }
 }
 
+impl From<&str> for FileFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "plain-text" => Self::PlainText,
+            "parquet" => Self::Parquet,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FileFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(FileFormat::from(s))
+    }
+}
+
 crate::impl_literal!(FileFormat);
 
 /// Values of `LogDestinationType`.
@@ -384,6 +400,23 @@ impl Check for LogDestinationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LogDestinationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "cloud-watch-logs" => Self::CloudWatchLogs,
+            "s3" => Self::S3,
+            "kinesis-data-firehose" => Self::KinesisDataFirehose,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogDestinationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogDestinationType::from(s))
     }
 }
 
@@ -444,6 +477,26 @@ impl Check for ResourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NetworkInterface" => Self::NetworkInterface,
+            "Subnet" => Self::Subnet,
+            "VPC" => Self::Vpc,
+            "TransitGateway" => Self::TransitGateway,
+            "TransitGatewayAttachment" => Self::TransitGatewayAttachment,
+            "RegionalNatGateway" => Self::RegionalNatGateway,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceType::from(s))
     }
 }
 
@@ -522,6 +575,23 @@ impl Check for TrafficType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TrafficType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACCEPT" => Self::Accept,
+            "ALL" => Self::All,
+            "REJECT" => Self::Reject,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TrafficType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TrafficType::from(s))
     }
 }
 

@@ -257,6 +257,22 @@ impl Check for AutoPlacement {
     }
 }
 
+impl From<&str> for AutoPlacement {
+    fn from(s: &str) -> Self {
+        match s {
+            "on" => Self::On,
+            "off" => Self::Off,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AutoPlacement> {
+    fn from(s: &str) -> Self {
+        Value::literal(AutoPlacement::from(s))
+    }
+}
+
 crate::impl_literal!(AutoPlacement);
 
 /// Values of `HostMaintenance`.
@@ -298,6 +314,22 @@ impl Check for HostMaintenance {
     }
 }
 
+impl From<&str> for HostMaintenance {
+    fn from(s: &str) -> Self {
+        match s {
+            "on" => Self::On,
+            "off" => Self::Off,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HostMaintenance> {
+    fn from(s: &str) -> Self {
+        Value::literal(HostMaintenance::from(s))
+    }
+}
+
 crate::impl_literal!(HostMaintenance);
 
 /// Values of `HostRecovery`.
@@ -336,6 +368,22 @@ impl Check for HostRecovery {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for HostRecovery {
+    fn from(s: &str) -> Self {
+        match s {
+            "on" => Self::On,
+            "off" => Self::Off,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HostRecovery> {
+    fn from(s: &str) -> Self {
+        Value::literal(HostRecovery::from(s))
     }
 }
 

@@ -333,6 +333,22 @@ impl Check for MeteredAccount {
     }
 }
 
+impl From<&str> for MeteredAccount {
+    fn from(s: &str) -> Self {
+        match s {
+            "ipam-owner" => Self::IpamOwner,
+            "resource-owner" => Self::ResourceOwner,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MeteredAccount> {
+    fn from(s: &str) -> Self {
+        Value::literal(MeteredAccount::from(s))
+    }
+}
+
 crate::impl_literal!(MeteredAccount);
 
 /// Property type `IpamOperatingRegion` of `AWS::EC2::IPAM`.
@@ -456,6 +472,22 @@ impl Check for Tier {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Tier {
+    fn from(s: &str) -> Self {
+        match s {
+            "free" => Self::Free,
+            "advanced" => Self::Advanced,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Tier> {
+    fn from(s: &str) -> Self {
+        Value::literal(Tier::from(s))
     }
 }
 

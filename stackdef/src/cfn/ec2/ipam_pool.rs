@@ -407,6 +407,22 @@ impl Check for AddressFamily {
     }
 }
 
+impl From<&str> for AddressFamily {
+    fn from(s: &str) -> Self {
+        match s {
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AddressFamily> {
+    fn from(s: &str) -> Self {
+        Value::literal(AddressFamily::from(s))
+    }
+}
+
 crate::impl_literal!(AddressFamily);
 
 /// Property type `Tag` of `AWS::EC2::IPAMPool`.
@@ -503,6 +519,22 @@ impl Check for AwsService {
     }
 }
 
+impl From<&str> for AwsService {
+    fn from(s: &str) -> Self {
+        match s {
+            "ec2" => Self::Ec2,
+            "global-services" => Self::GlobalServices,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AwsService> {
+    fn from(s: &str) -> Self {
+        Value::literal(AwsService::from(s))
+    }
+}
+
 crate::impl_literal!(AwsService);
 
 /// Property type `ProvisionedCidr` of `AWS::EC2::IPAMPool`.
@@ -569,6 +601,22 @@ impl Check for PublicIpSource {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, true, path, out);
         }
+    }
+}
+
+impl From<&str> for PublicIpSource {
+    fn from(s: &str) -> Self {
+        match s {
+            "amazon" => Self::Amazon,
+            "byoip" => Self::Byoip,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PublicIpSource> {
+    fn from(s: &str) -> Self {
+        Value::literal(PublicIpSource::from(s))
     }
 }
 
@@ -663,6 +711,21 @@ impl Check for ResourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, true, path, out);
         }
+    }
+}
+
+impl From<&str> for ResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "vpc" => Self::Vpc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceType::from(s))
     }
 }
 

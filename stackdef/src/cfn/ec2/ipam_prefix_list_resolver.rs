@@ -222,6 +222,22 @@ impl Check for AddressFamily {
     }
 }
 
+impl From<&str> for AddressFamily {
+    fn from(s: &str) -> Self {
+        match s {
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AddressFamily> {
+    fn from(s: &str) -> Self {
+        Value::literal(AddressFamily::from(s))
+    }
+}
+
 crate::impl_literal!(AddressFamily);
 
 /// Property type `IpamPrefixListResolverRule` of `AWS::EC2::IPAMPrefixListResolver`.
@@ -458,6 +474,23 @@ impl Check for Operation {
     }
 }
 
+impl From<&str> for Operation {
+    fn from(s: &str) -> Self {
+        match s {
+            "equals" => Self::Equals,
+            "not-equals" => Self::NotEquals,
+            "subnet-of" => Self::SubnetOf,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Operation> {
+    fn from(s: &str) -> Self {
+        Value::literal(Operation::from(s))
+    }
+}
+
 crate::impl_literal!(Operation);
 
 /// Property type `Tag` of `AWS::EC2::IPAMPrefixListResolver`.
@@ -560,6 +593,24 @@ impl Check for ResourceType {
     }
 }
 
+impl From<&str> for ResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "vpc" => Self::Vpc,
+            "subnet" => Self::Subnet,
+            "eip" => Self::Eip,
+            "public-ipv4-pool" => Self::PublicIpv4Pool,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceType::from(s))
+    }
+}
+
 crate::impl_literal!(ResourceType);
 
 /// Values of `RuleType`.
@@ -602,6 +653,23 @@ impl Check for RuleType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RuleType {
+    fn from(s: &str) -> Self {
+        match s {
+            "static-cidr" => Self::StaticCidr,
+            "ipam-resource-cidr" => Self::IpamResourceCidr,
+            "ipam-pool-cidr" => Self::IpamPoolCidr,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RuleType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RuleType::from(s))
     }
 }
 

@@ -268,6 +268,21 @@ impl Check for IpamScopeExternalAuthorityType {
     }
 }
 
+impl From<&str> for IpamScopeExternalAuthorityType {
+    fn from(s: &str) -> Self {
+        match s {
+            "infoblox" => Self::Infoblox,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpamScopeExternalAuthorityType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpamScopeExternalAuthorityType::from(s))
+    }
+}
+
 crate::impl_literal!(IpamScopeExternalAuthorityType);
 
 /// Property type `Tag` of `AWS::EC2::IPAMScope`.

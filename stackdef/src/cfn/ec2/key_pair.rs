@@ -214,6 +214,22 @@ impl Check for KeyFormat {
     }
 }
 
+impl From<&str> for KeyFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "pem" => Self::Pem,
+            "ppk" => Self::Ppk,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeyFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeyFormat::from(s))
+    }
+}
+
 crate::impl_literal!(KeyFormat);
 
 /// Values of `KeyType`.
@@ -252,6 +268,22 @@ impl Check for KeyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for KeyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "rsa" => Self::Rsa,
+            "ed25519" => Self::Ed25519,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeyType::from(s))
     }
 }
 

@@ -880,6 +880,27 @@ impl Check for VolumeType {
     }
 }
 
+impl From<&str> for VolumeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "gp2" => Self::Gp2,
+            "gp3" => Self::Gp3,
+            "io1" => Self::Io1,
+            "io2" => Self::Io2,
+            "sc1" => Self::Sc1,
+            "st1" => Self::St1,
+            "standard" => Self::Standard,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VolumeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(VolumeType::from(s))
+    }
+}
+
 crate::impl_literal!(VolumeType);
 
 /// Property type `CapacityReservationSpecification` of `AWS::EC2::LaunchTemplate`.
@@ -986,6 +1007,23 @@ impl Check for CapacityReservationPreference {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CapacityReservationPreference {
+    fn from(s: &str) -> Self {
+        match s {
+            "capacity-reservations-only" => Self::CapacityReservationsOnly,
+            "none" => Self::None,
+            "open" => Self::Open,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CapacityReservationPreference> {
+    fn from(s: &str) -> Self {
+        Value::literal(CapacityReservationPreference::from(s))
     }
 }
 
@@ -1143,6 +1181,22 @@ impl Check for AmdSevSnp {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AmdSevSnp {
+    fn from(s: &str) -> Self {
+        match s {
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AmdSevSnp> {
+    fn from(s: &str) -> Self {
+        Value::literal(AmdSevSnp::from(s))
     }
 }
 
@@ -1340,6 +1394,22 @@ impl Check for InstanceInitiatedShutdownBehavior {
     }
 }
 
+impl From<&str> for InstanceInitiatedShutdownBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "stop" => Self::Stop,
+            "terminate" => Self::Terminate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceInitiatedShutdownBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceInitiatedShutdownBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(InstanceInitiatedShutdownBehavior);
 
 /// Property type `InstanceMarketOptions` of `AWS::EC2::LaunchTemplate`.
@@ -1438,6 +1508,23 @@ impl Check for MarketType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MarketType {
+    fn from(s: &str) -> Self {
+        match s {
+            "capacity-block" => Self::CapacityBlock,
+            "interruptible-capacity-reservation" => Self::InterruptibleCapacityReservation,
+            "spot" => Self::Spot,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MarketType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MarketType::from(s))
     }
 }
 
@@ -1577,6 +1664,23 @@ impl Check for InstanceInterruptionBehavior {
     }
 }
 
+impl From<&str> for InstanceInterruptionBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "hibernate" => Self::Hibernate,
+            "stop" => Self::Stop,
+            "terminate" => Self::Terminate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceInterruptionBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceInterruptionBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(InstanceInterruptionBehavior);
 
 /// Values of `SpotInstanceType`.
@@ -1615,6 +1719,22 @@ impl Check for SpotInstanceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SpotInstanceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "one-time" => Self::OneTime,
+            "persistent" => Self::Persistent,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SpotInstanceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SpotInstanceType::from(s))
     }
 }
 
@@ -2149,6 +2269,25 @@ impl Check for AcceleratorManufacturers {
     }
 }
 
+impl From<&str> for AcceleratorManufacturers {
+    fn from(s: &str) -> Self {
+        match s {
+            "amazon-web-services" => Self::AmazonWebServices,
+            "amd" => Self::Amd,
+            "habana" => Self::Habana,
+            "nvidia" => Self::Nvidia,
+            "xilinx" => Self::Xilinx,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AcceleratorManufacturers> {
+    fn from(s: &str) -> Self {
+        Value::literal(AcceleratorManufacturers::from(s))
+    }
+}
+
 crate::impl_literal!(AcceleratorManufacturers);
 
 /// Values of `AcceleratorNames`.
@@ -2261,6 +2400,39 @@ impl Check for AcceleratorNames {
     }
 }
 
+impl From<&str> for AcceleratorNames {
+    fn from(s: &str) -> Self {
+        match s {
+            "a100" => Self::A100,
+            "a10g" => Self::A10g,
+            "gaudi-hl-205" => Self::GaudiHl205,
+            "h100" => Self::H100,
+            "inferentia" => Self::Inferentia,
+            "inferentia2" => Self::Inferentia2,
+            "k520" => Self::K520,
+            "k80" => Self::K80,
+            "l4" => Self::L4,
+            "l40s" => Self::L40s,
+            "m60" => Self::M60,
+            "radeon-pro-v520" => Self::RadeonProV520,
+            "t4" => Self::T4,
+            "t4g" => Self::T4g,
+            "trainium" => Self::Trainium,
+            "trainium2" => Self::Trainium2,
+            "u30" => Self::U30,
+            "v100" => Self::V100,
+            "vu9p" => Self::Vu9p,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AcceleratorNames> {
+    fn from(s: &str) -> Self {
+        Value::literal(AcceleratorNames::from(s))
+    }
+}
+
 crate::impl_literal!(AcceleratorNames);
 
 /// Property type `AcceleratorTotalMemoryMiB` of `AWS::EC2::LaunchTemplate`.
@@ -2356,6 +2528,24 @@ impl Check for AcceleratorTypes {
     }
 }
 
+impl From<&str> for AcceleratorTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "fpga" => Self::Fpga,
+            "gpu" => Self::Gpu,
+            "inference" => Self::Inference,
+            "media" => Self::Media,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AcceleratorTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(AcceleratorTypes::from(s))
+    }
+}
+
 crate::impl_literal!(AcceleratorTypes);
 
 /// Values of `BareMetal`.
@@ -2397,6 +2587,23 @@ impl Check for BareMetal {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for BareMetal {
+    fn from(s: &str) -> Self {
+        match s {
+            "excluded" => Self::Excluded,
+            "included" => Self::Included,
+            "required" => Self::Required,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BareMetal> {
+    fn from(s: &str) -> Self {
+        Value::literal(BareMetal::from(s))
     }
 }
 
@@ -2604,6 +2811,23 @@ impl Check for BurstablePerformance {
     }
 }
 
+impl From<&str> for BurstablePerformance {
+    fn from(s: &str) -> Self {
+        match s {
+            "excluded" => Self::Excluded,
+            "included" => Self::Included,
+            "required" => Self::Required,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BurstablePerformance> {
+    fn from(s: &str) -> Self {
+        Value::literal(BurstablePerformance::from(s))
+    }
+}
+
 crate::impl_literal!(BurstablePerformance);
 
 /// Values of `CpuManufacturers`.
@@ -2651,6 +2875,24 @@ impl Check for CpuManufacturers {
     }
 }
 
+impl From<&str> for CpuManufacturers {
+    fn from(s: &str) -> Self {
+        match s {
+            "amazon-web-services" => Self::AmazonWebServices,
+            "amd" => Self::Amd,
+            "apple" => Self::Apple,
+            "intel" => Self::Intel,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CpuManufacturers> {
+    fn from(s: &str) -> Self {
+        Value::literal(CpuManufacturers::from(s))
+    }
+}
+
 crate::impl_literal!(CpuManufacturers);
 
 /// Values of `InstanceGenerations`.
@@ -2689,6 +2931,22 @@ impl Check for InstanceGenerations {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InstanceGenerations {
+    fn from(s: &str) -> Self {
+        match s {
+            "current" => Self::Current,
+            "previous" => Self::Previous,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceGenerations> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceGenerations::from(s))
     }
 }
 
@@ -2736,6 +2994,23 @@ impl Check for LocalStorage {
     }
 }
 
+impl From<&str> for LocalStorage {
+    fn from(s: &str) -> Self {
+        match s {
+            "excluded" => Self::Excluded,
+            "included" => Self::Included,
+            "required" => Self::Required,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LocalStorage> {
+    fn from(s: &str) -> Self {
+        Value::literal(LocalStorage::from(s))
+    }
+}
+
 crate::impl_literal!(LocalStorage);
 
 /// Values of `LocalStorageTypes`.
@@ -2774,6 +3049,22 @@ impl Check for LocalStorageTypes {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LocalStorageTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "hdd" => Self::Hdd,
+            "ssd" => Self::Ssd,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LocalStorageTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(LocalStorageTypes::from(s))
     }
 }
 
@@ -7949,6 +8240,1232 @@ impl Check for InstanceType {
     }
 }
 
+impl From<&str> for InstanceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "a1.2xlarge" => Self::A12xlarge,
+            "a1.4xlarge" => Self::A14xlarge,
+            "a1.large" => Self::A1Large,
+            "a1.medium" => Self::A1Medium,
+            "a1.metal" => Self::A1Metal,
+            "a1.xlarge" => Self::A1Xlarge,
+            "c1.medium" => Self::C1Medium,
+            "c1.xlarge" => Self::C1Xlarge,
+            "c3.2xlarge" => Self::C32xlarge,
+            "c3.4xlarge" => Self::C34xlarge,
+            "c3.8xlarge" => Self::C38xlarge,
+            "c3.large" => Self::C3Large,
+            "c3.xlarge" => Self::C3Xlarge,
+            "c4.2xlarge" => Self::C42xlarge,
+            "c4.4xlarge" => Self::C44xlarge,
+            "c4.8xlarge" => Self::C48xlarge,
+            "c4.large" => Self::C4Large,
+            "c4.xlarge" => Self::C4Xlarge,
+            "c5.12xlarge" => Self::C512xlarge,
+            "c5.18xlarge" => Self::C518xlarge,
+            "c5.24xlarge" => Self::C524xlarge,
+            "c5.2xlarge" => Self::C52xlarge,
+            "c5.4xlarge" => Self::C54xlarge,
+            "c5.9xlarge" => Self::C59xlarge,
+            "c5.large" => Self::C5Large,
+            "c5.metal" => Self::C5Metal,
+            "c5.xlarge" => Self::C5Xlarge,
+            "c5a.12xlarge" => Self::C5a12xlarge,
+            "c5a.16xlarge" => Self::C5a16xlarge,
+            "c5a.24xlarge" => Self::C5a24xlarge,
+            "c5a.2xlarge" => Self::C5a2xlarge,
+            "c5a.4xlarge" => Self::C5a4xlarge,
+            "c5a.8xlarge" => Self::C5a8xlarge,
+            "c5a.large" => Self::C5aLarge,
+            "c5a.xlarge" => Self::C5aXlarge,
+            "c5ad.12xlarge" => Self::C5ad12xlarge,
+            "c5ad.16xlarge" => Self::C5ad16xlarge,
+            "c5ad.24xlarge" => Self::C5ad24xlarge,
+            "c5ad.2xlarge" => Self::C5ad2xlarge,
+            "c5ad.4xlarge" => Self::C5ad4xlarge,
+            "c5ad.8xlarge" => Self::C5ad8xlarge,
+            "c5ad.large" => Self::C5adLarge,
+            "c5ad.xlarge" => Self::C5adXlarge,
+            "c5d.12xlarge" => Self::C5d12xlarge,
+            "c5d.18xlarge" => Self::C5d18xlarge,
+            "c5d.24xlarge" => Self::C5d24xlarge,
+            "c5d.2xlarge" => Self::C5d2xlarge,
+            "c5d.4xlarge" => Self::C5d4xlarge,
+            "c5d.9xlarge" => Self::C5d9xlarge,
+            "c5d.large" => Self::C5dLarge,
+            "c5d.metal" => Self::C5dMetal,
+            "c5d.xlarge" => Self::C5dXlarge,
+            "c5n.18xlarge" => Self::C5n18xlarge,
+            "c5n.2xlarge" => Self::C5n2xlarge,
+            "c5n.4xlarge" => Self::C5n4xlarge,
+            "c5n.9xlarge" => Self::C5n9xlarge,
+            "c5n.large" => Self::C5nLarge,
+            "c5n.metal" => Self::C5nMetal,
+            "c5n.xlarge" => Self::C5nXlarge,
+            "c6a.12xlarge" => Self::C6a12xlarge,
+            "c6a.16xlarge" => Self::C6a16xlarge,
+            "c6a.24xlarge" => Self::C6a24xlarge,
+            "c6a.2xlarge" => Self::C6a2xlarge,
+            "c6a.32xlarge" => Self::C6a32xlarge,
+            "c6a.48xlarge" => Self::C6a48xlarge,
+            "c6a.4xlarge" => Self::C6a4xlarge,
+            "c6a.8xlarge" => Self::C6a8xlarge,
+            "c6a.large" => Self::C6aLarge,
+            "c6a.metal" => Self::C6aMetal,
+            "c6a.xlarge" => Self::C6aXlarge,
+            "c6g.12xlarge" => Self::C6g12xlarge,
+            "c6g.16xlarge" => Self::C6g16xlarge,
+            "c6g.2xlarge" => Self::C6g2xlarge,
+            "c6g.4xlarge" => Self::C6g4xlarge,
+            "c6g.8xlarge" => Self::C6g8xlarge,
+            "c6g.large" => Self::C6gLarge,
+            "c6g.medium" => Self::C6gMedium,
+            "c6g.metal" => Self::C6gMetal,
+            "c6g.xlarge" => Self::C6gXlarge,
+            "c6gd.12xlarge" => Self::C6gd12xlarge,
+            "c6gd.16xlarge" => Self::C6gd16xlarge,
+            "c6gd.2xlarge" => Self::C6gd2xlarge,
+            "c6gd.4xlarge" => Self::C6gd4xlarge,
+            "c6gd.8xlarge" => Self::C6gd8xlarge,
+            "c6gd.large" => Self::C6gdLarge,
+            "c6gd.medium" => Self::C6gdMedium,
+            "c6gd.metal" => Self::C6gdMetal,
+            "c6gd.xlarge" => Self::C6gdXlarge,
+            "c6gn.12xlarge" => Self::C6gn12xlarge,
+            "c6gn.16xlarge" => Self::C6gn16xlarge,
+            "c6gn.2xlarge" => Self::C6gn2xlarge,
+            "c6gn.4xlarge" => Self::C6gn4xlarge,
+            "c6gn.8xlarge" => Self::C6gn8xlarge,
+            "c6gn.large" => Self::C6gnLarge,
+            "c6gn.medium" => Self::C6gnMedium,
+            "c6gn.xlarge" => Self::C6gnXlarge,
+            "c6i.12xlarge" => Self::C6i12xlarge,
+            "c6i.16xlarge" => Self::C6i16xlarge,
+            "c6i.24xlarge" => Self::C6i24xlarge,
+            "c6i.2xlarge" => Self::C6i2xlarge,
+            "c6i.32xlarge" => Self::C6i32xlarge,
+            "c6i.4xlarge" => Self::C6i4xlarge,
+            "c6i.8xlarge" => Self::C6i8xlarge,
+            "c6i.large" => Self::C6iLarge,
+            "c6i.metal" => Self::C6iMetal,
+            "c6i.xlarge" => Self::C6iXlarge,
+            "c6id.12xlarge" => Self::C6id12xlarge,
+            "c6id.16xlarge" => Self::C6id16xlarge,
+            "c6id.24xlarge" => Self::C6id24xlarge,
+            "c6id.2xlarge" => Self::C6id2xlarge,
+            "c6id.32xlarge" => Self::C6id32xlarge,
+            "c6id.4xlarge" => Self::C6id4xlarge,
+            "c6id.8xlarge" => Self::C6id8xlarge,
+            "c6id.large" => Self::C6idLarge,
+            "c6id.metal" => Self::C6idMetal,
+            "c6id.xlarge" => Self::C6idXlarge,
+            "c6in.12xlarge" => Self::C6in12xlarge,
+            "c6in.16xlarge" => Self::C6in16xlarge,
+            "c6in.24xlarge" => Self::C6in24xlarge,
+            "c6in.2xlarge" => Self::C6in2xlarge,
+            "c6in.32xlarge" => Self::C6in32xlarge,
+            "c6in.4xlarge" => Self::C6in4xlarge,
+            "c6in.8xlarge" => Self::C6in8xlarge,
+            "c6in.large" => Self::C6inLarge,
+            "c6in.metal" => Self::C6inMetal,
+            "c6in.xlarge" => Self::C6inXlarge,
+            "c7a.12xlarge" => Self::C7a12xlarge,
+            "c7a.16xlarge" => Self::C7a16xlarge,
+            "c7a.24xlarge" => Self::C7a24xlarge,
+            "c7a.2xlarge" => Self::C7a2xlarge,
+            "c7a.32xlarge" => Self::C7a32xlarge,
+            "c7a.48xlarge" => Self::C7a48xlarge,
+            "c7a.4xlarge" => Self::C7a4xlarge,
+            "c7a.8xlarge" => Self::C7a8xlarge,
+            "c7a.large" => Self::C7aLarge,
+            "c7a.medium" => Self::C7aMedium,
+            "c7a.metal-48xl" => Self::C7aMetal48xl,
+            "c7a.xlarge" => Self::C7aXlarge,
+            "c7g.12xlarge" => Self::C7g12xlarge,
+            "c7g.16xlarge" => Self::C7g16xlarge,
+            "c7g.2xlarge" => Self::C7g2xlarge,
+            "c7g.4xlarge" => Self::C7g4xlarge,
+            "c7g.8xlarge" => Self::C7g8xlarge,
+            "c7g.large" => Self::C7gLarge,
+            "c7g.medium" => Self::C7gMedium,
+            "c7g.metal" => Self::C7gMetal,
+            "c7g.xlarge" => Self::C7gXlarge,
+            "c7gd.12xlarge" => Self::C7gd12xlarge,
+            "c7gd.16xlarge" => Self::C7gd16xlarge,
+            "c7gd.2xlarge" => Self::C7gd2xlarge,
+            "c7gd.4xlarge" => Self::C7gd4xlarge,
+            "c7gd.8xlarge" => Self::C7gd8xlarge,
+            "c7gd.large" => Self::C7gdLarge,
+            "c7gd.medium" => Self::C7gdMedium,
+            "c7gd.metal" => Self::C7gdMetal,
+            "c7gd.xlarge" => Self::C7gdXlarge,
+            "c7gn.12xlarge" => Self::C7gn12xlarge,
+            "c7gn.16xlarge" => Self::C7gn16xlarge,
+            "c7gn.2xlarge" => Self::C7gn2xlarge,
+            "c7gn.4xlarge" => Self::C7gn4xlarge,
+            "c7gn.8xlarge" => Self::C7gn8xlarge,
+            "c7gn.large" => Self::C7gnLarge,
+            "c7gn.medium" => Self::C7gnMedium,
+            "c7gn.metal" => Self::C7gnMetal,
+            "c7gn.xlarge" => Self::C7gnXlarge,
+            "c7i-flex.12xlarge" => Self::C7iFlex12xlarge,
+            "c7i-flex.16xlarge" => Self::C7iFlex16xlarge,
+            "c7i-flex.2xlarge" => Self::C7iFlex2xlarge,
+            "c7i-flex.4xlarge" => Self::C7iFlex4xlarge,
+            "c7i-flex.8xlarge" => Self::C7iFlex8xlarge,
+            "c7i-flex.large" => Self::C7iFlexLarge,
+            "c7i-flex.xlarge" => Self::C7iFlexXlarge,
+            "c7i.12xlarge" => Self::C7i12xlarge,
+            "c7i.16xlarge" => Self::C7i16xlarge,
+            "c7i.24xlarge" => Self::C7i24xlarge,
+            "c7i.2xlarge" => Self::C7i2xlarge,
+            "c7i.48xlarge" => Self::C7i48xlarge,
+            "c7i.4xlarge" => Self::C7i4xlarge,
+            "c7i.8xlarge" => Self::C7i8xlarge,
+            "c7i.large" => Self::C7iLarge,
+            "c7i.metal-24xl" => Self::C7iMetal24xl,
+            "c7i.metal-48xl" => Self::C7iMetal48xl,
+            "c7i.xlarge" => Self::C7iXlarge,
+            "c8a.12xlarge" => Self::C8a12xlarge,
+            "c8a.16xlarge" => Self::C8a16xlarge,
+            "c8a.24xlarge" => Self::C8a24xlarge,
+            "c8a.2xlarge" => Self::C8a2xlarge,
+            "c8a.48xlarge" => Self::C8a48xlarge,
+            "c8a.4xlarge" => Self::C8a4xlarge,
+            "c8a.8xlarge" => Self::C8a8xlarge,
+            "c8a.large" => Self::C8aLarge,
+            "c8a.medium" => Self::C8aMedium,
+            "c8a.metal-24xl" => Self::C8aMetal24xl,
+            "c8a.metal-48xl" => Self::C8aMetal48xl,
+            "c8a.xlarge" => Self::C8aXlarge,
+            "c8g.12xlarge" => Self::C8g12xlarge,
+            "c8g.16xlarge" => Self::C8g16xlarge,
+            "c8g.24xlarge" => Self::C8g24xlarge,
+            "c8g.2xlarge" => Self::C8g2xlarge,
+            "c8g.48xlarge" => Self::C8g48xlarge,
+            "c8g.4xlarge" => Self::C8g4xlarge,
+            "c8g.8xlarge" => Self::C8g8xlarge,
+            "c8g.large" => Self::C8gLarge,
+            "c8g.medium" => Self::C8gMedium,
+            "c8g.metal-24xl" => Self::C8gMetal24xl,
+            "c8g.metal-48xl" => Self::C8gMetal48xl,
+            "c8g.xlarge" => Self::C8gXlarge,
+            "c8gb.12xlarge" => Self::C8gb12xlarge,
+            "c8gb.16xlarge" => Self::C8gb16xlarge,
+            "c8gb.24xlarge" => Self::C8gb24xlarge,
+            "c8gb.2xlarge" => Self::C8gb2xlarge,
+            "c8gb.48xlarge" => Self::C8gb48xlarge,
+            "c8gb.4xlarge" => Self::C8gb4xlarge,
+            "c8gb.8xlarge" => Self::C8gb8xlarge,
+            "c8gb.large" => Self::C8gbLarge,
+            "c8gb.medium" => Self::C8gbMedium,
+            "c8gb.metal-24xl" => Self::C8gbMetal24xl,
+            "c8gb.metal-48xl" => Self::C8gbMetal48xl,
+            "c8gb.xlarge" => Self::C8gbXlarge,
+            "c8gd.12xlarge" => Self::C8gd12xlarge,
+            "c8gd.16xlarge" => Self::C8gd16xlarge,
+            "c8gd.24xlarge" => Self::C8gd24xlarge,
+            "c8gd.2xlarge" => Self::C8gd2xlarge,
+            "c8gd.48xlarge" => Self::C8gd48xlarge,
+            "c8gd.4xlarge" => Self::C8gd4xlarge,
+            "c8gd.8xlarge" => Self::C8gd8xlarge,
+            "c8gd.large" => Self::C8gdLarge,
+            "c8gd.medium" => Self::C8gdMedium,
+            "c8gd.metal-24xl" => Self::C8gdMetal24xl,
+            "c8gd.metal-48xl" => Self::C8gdMetal48xl,
+            "c8gd.xlarge" => Self::C8gdXlarge,
+            "c8gn.12xlarge" => Self::C8gn12xlarge,
+            "c8gn.16xlarge" => Self::C8gn16xlarge,
+            "c8gn.24xlarge" => Self::C8gn24xlarge,
+            "c8gn.2xlarge" => Self::C8gn2xlarge,
+            "c8gn.48xlarge" => Self::C8gn48xlarge,
+            "c8gn.4xlarge" => Self::C8gn4xlarge,
+            "c8gn.8xlarge" => Self::C8gn8xlarge,
+            "c8gn.large" => Self::C8gnLarge,
+            "c8gn.medium" => Self::C8gnMedium,
+            "c8gn.metal-24xl" => Self::C8gnMetal24xl,
+            "c8gn.metal-48xl" => Self::C8gnMetal48xl,
+            "c8gn.xlarge" => Self::C8gnXlarge,
+            "c8i-flex.12xlarge" => Self::C8iFlex12xlarge,
+            "c8i-flex.16xlarge" => Self::C8iFlex16xlarge,
+            "c8i-flex.2xlarge" => Self::C8iFlex2xlarge,
+            "c8i-flex.4xlarge" => Self::C8iFlex4xlarge,
+            "c8i-flex.8xlarge" => Self::C8iFlex8xlarge,
+            "c8i-flex.large" => Self::C8iFlexLarge,
+            "c8i-flex.xlarge" => Self::C8iFlexXlarge,
+            "c8i.12xlarge" => Self::C8i12xlarge,
+            "c8i.16xlarge" => Self::C8i16xlarge,
+            "c8i.24xlarge" => Self::C8i24xlarge,
+            "c8i.2xlarge" => Self::C8i2xlarge,
+            "c8i.32xlarge" => Self::C8i32xlarge,
+            "c8i.48xlarge" => Self::C8i48xlarge,
+            "c8i.4xlarge" => Self::C8i4xlarge,
+            "c8i.8xlarge" => Self::C8i8xlarge,
+            "c8i.96xlarge" => Self::C8i96xlarge,
+            "c8i.large" => Self::C8iLarge,
+            "c8i.metal-48xl" => Self::C8iMetal48xl,
+            "c8i.metal-96xl" => Self::C8iMetal96xl,
+            "c8i.xlarge" => Self::C8iXlarge,
+            "c8id.12xlarge" => Self::C8id12xlarge,
+            "c8id.16xlarge" => Self::C8id16xlarge,
+            "c8id.24xlarge" => Self::C8id24xlarge,
+            "c8id.2xlarge" => Self::C8id2xlarge,
+            "c8id.32xlarge" => Self::C8id32xlarge,
+            "c8id.48xlarge" => Self::C8id48xlarge,
+            "c8id.4xlarge" => Self::C8id4xlarge,
+            "c8id.8xlarge" => Self::C8id8xlarge,
+            "c8id.96xlarge" => Self::C8id96xlarge,
+            "c8id.large" => Self::C8idLarge,
+            "c8id.metal-48xl" => Self::C8idMetal48xl,
+            "c8id.metal-96xl" => Self::C8idMetal96xl,
+            "c8id.xlarge" => Self::C8idXlarge,
+            "cc1.4xlarge" => Self::Cc14xlarge,
+            "cc2.8xlarge" => Self::Cc28xlarge,
+            "cg1.4xlarge" => Self::Cg14xlarge,
+            "cr1.8xlarge" => Self::Cr18xlarge,
+            "d2.2xlarge" => Self::D22xlarge,
+            "d2.4xlarge" => Self::D24xlarge,
+            "d2.8xlarge" => Self::D28xlarge,
+            "d2.xlarge" => Self::D2Xlarge,
+            "d3.2xlarge" => Self::D32xlarge,
+            "d3.4xlarge" => Self::D34xlarge,
+            "d3.8xlarge" => Self::D38xlarge,
+            "d3.xlarge" => Self::D3Xlarge,
+            "d3en.12xlarge" => Self::D3en12xlarge,
+            "d3en.2xlarge" => Self::D3en2xlarge,
+            "d3en.4xlarge" => Self::D3en4xlarge,
+            "d3en.6xlarge" => Self::D3en6xlarge,
+            "d3en.8xlarge" => Self::D3en8xlarge,
+            "d3en.xlarge" => Self::D3enXlarge,
+            "dl1.24xlarge" => Self::Dl124xlarge,
+            "dl2q.24xlarge" => Self::Dl2q24xlarge,
+            "f1.16xlarge" => Self::F116xlarge,
+            "f1.2xlarge" => Self::F12xlarge,
+            "f1.4xlarge" => Self::F14xlarge,
+            "f2.12xlarge" => Self::F212xlarge,
+            "f2.48xlarge" => Self::F248xlarge,
+            "f2.6xlarge" => Self::F26xlarge,
+            "g2.2xlarge" => Self::G22xlarge,
+            "g2.8xlarge" => Self::G28xlarge,
+            "g3.16xlarge" => Self::G316xlarge,
+            "g3.4xlarge" => Self::G34xlarge,
+            "g3.8xlarge" => Self::G38xlarge,
+            "g3s.xlarge" => Self::G3sXlarge,
+            "g4ad.16xlarge" => Self::G4ad16xlarge,
+            "g4ad.2xlarge" => Self::G4ad2xlarge,
+            "g4ad.4xlarge" => Self::G4ad4xlarge,
+            "g4ad.8xlarge" => Self::G4ad8xlarge,
+            "g4ad.xlarge" => Self::G4adXlarge,
+            "g4dn.12xlarge" => Self::G4dn12xlarge,
+            "g4dn.16xlarge" => Self::G4dn16xlarge,
+            "g4dn.2xlarge" => Self::G4dn2xlarge,
+            "g4dn.4xlarge" => Self::G4dn4xlarge,
+            "g4dn.8xlarge" => Self::G4dn8xlarge,
+            "g4dn.metal" => Self::G4dnMetal,
+            "g4dn.xlarge" => Self::G4dnXlarge,
+            "g5.12xlarge" => Self::G512xlarge,
+            "g5.16xlarge" => Self::G516xlarge,
+            "g5.24xlarge" => Self::G524xlarge,
+            "g5.2xlarge" => Self::G52xlarge,
+            "g5.48xlarge" => Self::G548xlarge,
+            "g5.4xlarge" => Self::G54xlarge,
+            "g5.8xlarge" => Self::G58xlarge,
+            "g5.xlarge" => Self::G5Xlarge,
+            "g5g.16xlarge" => Self::G5g16xlarge,
+            "g5g.2xlarge" => Self::G5g2xlarge,
+            "g5g.4xlarge" => Self::G5g4xlarge,
+            "g5g.8xlarge" => Self::G5g8xlarge,
+            "g5g.metal" => Self::G5gMetal,
+            "g5g.xlarge" => Self::G5gXlarge,
+            "g6.12xlarge" => Self::G612xlarge,
+            "g6.16xlarge" => Self::G616xlarge,
+            "g6.24xlarge" => Self::G624xlarge,
+            "g6.2xlarge" => Self::G62xlarge,
+            "g6.48xlarge" => Self::G648xlarge,
+            "g6.4xlarge" => Self::G64xlarge,
+            "g6.8xlarge" => Self::G68xlarge,
+            "g6.xlarge" => Self::G6Xlarge,
+            "g6e.12xlarge" => Self::G6e12xlarge,
+            "g6e.16xlarge" => Self::G6e16xlarge,
+            "g6e.24xlarge" => Self::G6e24xlarge,
+            "g6e.2xlarge" => Self::G6e2xlarge,
+            "g6e.48xlarge" => Self::G6e48xlarge,
+            "g6e.4xlarge" => Self::G6e4xlarge,
+            "g6e.8xlarge" => Self::G6e8xlarge,
+            "g6e.xlarge" => Self::G6eXlarge,
+            "g6f.2xlarge" => Self::G6f2xlarge,
+            "g6f.4xlarge" => Self::G6f4xlarge,
+            "g6f.large" => Self::G6fLarge,
+            "g6f.xlarge" => Self::G6fXlarge,
+            "g7e.12xlarge" => Self::G7e12xlarge,
+            "g7e.24xlarge" => Self::G7e24xlarge,
+            "g7e.2xlarge" => Self::G7e2xlarge,
+            "g7e.48xlarge" => Self::G7e48xlarge,
+            "g7e.4xlarge" => Self::G7e4xlarge,
+            "g7e.8xlarge" => Self::G7e8xlarge,
+            "gr6.4xlarge" => Self::Gr64xlarge,
+            "gr6.8xlarge" => Self::Gr68xlarge,
+            "gr6f.4xlarge" => Self::Gr6f4xlarge,
+            "h1.16xlarge" => Self::H116xlarge,
+            "h1.2xlarge" => Self::H12xlarge,
+            "h1.4xlarge" => Self::H14xlarge,
+            "h1.8xlarge" => Self::H18xlarge,
+            "hi1.4xlarge" => Self::Hi14xlarge,
+            "hpc6a.48xlarge" => Self::Hpc6a48xlarge,
+            "hpc6id.32xlarge" => Self::Hpc6id32xlarge,
+            "hpc7a.12xlarge" => Self::Hpc7a12xlarge,
+            "hpc7a.24xlarge" => Self::Hpc7a24xlarge,
+            "hpc7a.48xlarge" => Self::Hpc7a48xlarge,
+            "hpc7a.96xlarge" => Self::Hpc7a96xlarge,
+            "hpc7g.16xlarge" => Self::Hpc7g16xlarge,
+            "hpc7g.4xlarge" => Self::Hpc7g4xlarge,
+            "hpc7g.8xlarge" => Self::Hpc7g8xlarge,
+            "hpc8a.96xlarge" => Self::Hpc8a96xlarge,
+            "hs1.8xlarge" => Self::Hs18xlarge,
+            "i2.2xlarge" => Self::I22xlarge,
+            "i2.4xlarge" => Self::I24xlarge,
+            "i2.8xlarge" => Self::I28xlarge,
+            "i2.xlarge" => Self::I2Xlarge,
+            "i3.16xlarge" => Self::I316xlarge,
+            "i3.2xlarge" => Self::I32xlarge,
+            "i3.4xlarge" => Self::I34xlarge,
+            "i3.8xlarge" => Self::I38xlarge,
+            "i3.large" => Self::I3Large,
+            "i3.metal" => Self::I3Metal,
+            "i3.xlarge" => Self::I3Xlarge,
+            "i3en.12xlarge" => Self::I3en12xlarge,
+            "i3en.24xlarge" => Self::I3en24xlarge,
+            "i3en.2xlarge" => Self::I3en2xlarge,
+            "i3en.3xlarge" => Self::I3en3xlarge,
+            "i3en.6xlarge" => Self::I3en6xlarge,
+            "i3en.large" => Self::I3enLarge,
+            "i3en.metal" => Self::I3enMetal,
+            "i3en.xlarge" => Self::I3enXlarge,
+            "i4g.16xlarge" => Self::I4g16xlarge,
+            "i4g.2xlarge" => Self::I4g2xlarge,
+            "i4g.4xlarge" => Self::I4g4xlarge,
+            "i4g.8xlarge" => Self::I4g8xlarge,
+            "i4g.large" => Self::I4gLarge,
+            "i4g.xlarge" => Self::I4gXlarge,
+            "i4i.12xlarge" => Self::I4i12xlarge,
+            "i4i.16xlarge" => Self::I4i16xlarge,
+            "i4i.24xlarge" => Self::I4i24xlarge,
+            "i4i.2xlarge" => Self::I4i2xlarge,
+            "i4i.32xlarge" => Self::I4i32xlarge,
+            "i4i.4xlarge" => Self::I4i4xlarge,
+            "i4i.8xlarge" => Self::I4i8xlarge,
+            "i4i.large" => Self::I4iLarge,
+            "i4i.metal" => Self::I4iMetal,
+            "i4i.xlarge" => Self::I4iXlarge,
+            "i7i.12xlarge" => Self::I7i12xlarge,
+            "i7i.16xlarge" => Self::I7i16xlarge,
+            "i7i.24xlarge" => Self::I7i24xlarge,
+            "i7i.2xlarge" => Self::I7i2xlarge,
+            "i7i.48xlarge" => Self::I7i48xlarge,
+            "i7i.4xlarge" => Self::I7i4xlarge,
+            "i7i.8xlarge" => Self::I7i8xlarge,
+            "i7i.large" => Self::I7iLarge,
+            "i7i.metal-24xl" => Self::I7iMetal24xl,
+            "i7i.metal-48xl" => Self::I7iMetal48xl,
+            "i7i.xlarge" => Self::I7iXlarge,
+            "i7ie.12xlarge" => Self::I7ie12xlarge,
+            "i7ie.18xlarge" => Self::I7ie18xlarge,
+            "i7ie.24xlarge" => Self::I7ie24xlarge,
+            "i7ie.2xlarge" => Self::I7ie2xlarge,
+            "i7ie.3xlarge" => Self::I7ie3xlarge,
+            "i7ie.48xlarge" => Self::I7ie48xlarge,
+            "i7ie.6xlarge" => Self::I7ie6xlarge,
+            "i7ie.large" => Self::I7ieLarge,
+            "i7ie.metal-24xl" => Self::I7ieMetal24xl,
+            "i7ie.metal-48xl" => Self::I7ieMetal48xl,
+            "i7ie.xlarge" => Self::I7ieXlarge,
+            "i8g.12xlarge" => Self::I8g12xlarge,
+            "i8g.16xlarge" => Self::I8g16xlarge,
+            "i8g.24xlarge" => Self::I8g24xlarge,
+            "i8g.2xlarge" => Self::I8g2xlarge,
+            "i8g.48xlarge" => Self::I8g48xlarge,
+            "i8g.4xlarge" => Self::I8g4xlarge,
+            "i8g.8xlarge" => Self::I8g8xlarge,
+            "i8g.large" => Self::I8gLarge,
+            "i8g.metal-24xl" => Self::I8gMetal24xl,
+            "i8g.xlarge" => Self::I8gXlarge,
+            "i8ge.12xlarge" => Self::I8ge12xlarge,
+            "i8ge.18xlarge" => Self::I8ge18xlarge,
+            "i8ge.24xlarge" => Self::I8ge24xlarge,
+            "i8ge.2xlarge" => Self::I8ge2xlarge,
+            "i8ge.3xlarge" => Self::I8ge3xlarge,
+            "i8ge.48xlarge" => Self::I8ge48xlarge,
+            "i8ge.6xlarge" => Self::I8ge6xlarge,
+            "i8ge.large" => Self::I8geLarge,
+            "i8ge.metal-24xl" => Self::I8geMetal24xl,
+            "i8ge.metal-48xl" => Self::I8geMetal48xl,
+            "i8ge.xlarge" => Self::I8geXlarge,
+            "im4gn.16xlarge" => Self::Im4gn16xlarge,
+            "im4gn.2xlarge" => Self::Im4gn2xlarge,
+            "im4gn.4xlarge" => Self::Im4gn4xlarge,
+            "im4gn.8xlarge" => Self::Im4gn8xlarge,
+            "im4gn.large" => Self::Im4gnLarge,
+            "im4gn.xlarge" => Self::Im4gnXlarge,
+            "inf1.24xlarge" => Self::Inf124xlarge,
+            "inf1.2xlarge" => Self::Inf12xlarge,
+            "inf1.6xlarge" => Self::Inf16xlarge,
+            "inf1.xlarge" => Self::Inf1Xlarge,
+            "inf2.24xlarge" => Self::Inf224xlarge,
+            "inf2.48xlarge" => Self::Inf248xlarge,
+            "inf2.8xlarge" => Self::Inf28xlarge,
+            "inf2.xlarge" => Self::Inf2Xlarge,
+            "is4gen.2xlarge" => Self::Is4gen2xlarge,
+            "is4gen.4xlarge" => Self::Is4gen4xlarge,
+            "is4gen.8xlarge" => Self::Is4gen8xlarge,
+            "is4gen.large" => Self::Is4genLarge,
+            "is4gen.medium" => Self::Is4genMedium,
+            "is4gen.xlarge" => Self::Is4genXlarge,
+            "m1.large" => Self::M1Large,
+            "m1.medium" => Self::M1Medium,
+            "m1.small" => Self::M1Small,
+            "m1.xlarge" => Self::M1Xlarge,
+            "m2.2xlarge" => Self::M22xlarge,
+            "m2.4xlarge" => Self::M24xlarge,
+            "m2.xlarge" => Self::M2Xlarge,
+            "m3.2xlarge" => Self::M32xlarge,
+            "m3.large" => Self::M3Large,
+            "m3.medium" => Self::M3Medium,
+            "m3.xlarge" => Self::M3Xlarge,
+            "m4.10xlarge" => Self::M410xlarge,
+            "m4.16xlarge" => Self::M416xlarge,
+            "m4.2xlarge" => Self::M42xlarge,
+            "m4.4xlarge" => Self::M44xlarge,
+            "m4.large" => Self::M4Large,
+            "m4.xlarge" => Self::M4Xlarge,
+            "m5.12xlarge" => Self::M512xlarge,
+            "m5.16xlarge" => Self::M516xlarge,
+            "m5.24xlarge" => Self::M524xlarge,
+            "m5.2xlarge" => Self::M52xlarge,
+            "m5.4xlarge" => Self::M54xlarge,
+            "m5.8xlarge" => Self::M58xlarge,
+            "m5.large" => Self::M5Large,
+            "m5.metal" => Self::M5Metal,
+            "m5.xlarge" => Self::M5Xlarge,
+            "m5a.12xlarge" => Self::M5a12xlarge,
+            "m5a.16xlarge" => Self::M5a16xlarge,
+            "m5a.24xlarge" => Self::M5a24xlarge,
+            "m5a.2xlarge" => Self::M5a2xlarge,
+            "m5a.4xlarge" => Self::M5a4xlarge,
+            "m5a.8xlarge" => Self::M5a8xlarge,
+            "m5a.large" => Self::M5aLarge,
+            "m5a.xlarge" => Self::M5aXlarge,
+            "m5ad.12xlarge" => Self::M5ad12xlarge,
+            "m5ad.16xlarge" => Self::M5ad16xlarge,
+            "m5ad.24xlarge" => Self::M5ad24xlarge,
+            "m5ad.2xlarge" => Self::M5ad2xlarge,
+            "m5ad.4xlarge" => Self::M5ad4xlarge,
+            "m5ad.8xlarge" => Self::M5ad8xlarge,
+            "m5ad.large" => Self::M5adLarge,
+            "m5ad.xlarge" => Self::M5adXlarge,
+            "m5d.12xlarge" => Self::M5d12xlarge,
+            "m5d.16xlarge" => Self::M5d16xlarge,
+            "m5d.24xlarge" => Self::M5d24xlarge,
+            "m5d.2xlarge" => Self::M5d2xlarge,
+            "m5d.4xlarge" => Self::M5d4xlarge,
+            "m5d.8xlarge" => Self::M5d8xlarge,
+            "m5d.large" => Self::M5dLarge,
+            "m5d.metal" => Self::M5dMetal,
+            "m5d.xlarge" => Self::M5dXlarge,
+            "m5dn.12xlarge" => Self::M5dn12xlarge,
+            "m5dn.16xlarge" => Self::M5dn16xlarge,
+            "m5dn.24xlarge" => Self::M5dn24xlarge,
+            "m5dn.2xlarge" => Self::M5dn2xlarge,
+            "m5dn.4xlarge" => Self::M5dn4xlarge,
+            "m5dn.8xlarge" => Self::M5dn8xlarge,
+            "m5dn.large" => Self::M5dnLarge,
+            "m5dn.metal" => Self::M5dnMetal,
+            "m5dn.xlarge" => Self::M5dnXlarge,
+            "m5n.12xlarge" => Self::M5n12xlarge,
+            "m5n.16xlarge" => Self::M5n16xlarge,
+            "m5n.24xlarge" => Self::M5n24xlarge,
+            "m5n.2xlarge" => Self::M5n2xlarge,
+            "m5n.4xlarge" => Self::M5n4xlarge,
+            "m5n.8xlarge" => Self::M5n8xlarge,
+            "m5n.large" => Self::M5nLarge,
+            "m5n.metal" => Self::M5nMetal,
+            "m5n.xlarge" => Self::M5nXlarge,
+            "m5zn.12xlarge" => Self::M5zn12xlarge,
+            "m5zn.2xlarge" => Self::M5zn2xlarge,
+            "m5zn.3xlarge" => Self::M5zn3xlarge,
+            "m5zn.6xlarge" => Self::M5zn6xlarge,
+            "m5zn.large" => Self::M5znLarge,
+            "m5zn.metal" => Self::M5znMetal,
+            "m5zn.xlarge" => Self::M5znXlarge,
+            "m6a.12xlarge" => Self::M6a12xlarge,
+            "m6a.16xlarge" => Self::M6a16xlarge,
+            "m6a.24xlarge" => Self::M6a24xlarge,
+            "m6a.2xlarge" => Self::M6a2xlarge,
+            "m6a.32xlarge" => Self::M6a32xlarge,
+            "m6a.48xlarge" => Self::M6a48xlarge,
+            "m6a.4xlarge" => Self::M6a4xlarge,
+            "m6a.8xlarge" => Self::M6a8xlarge,
+            "m6a.large" => Self::M6aLarge,
+            "m6a.metal" => Self::M6aMetal,
+            "m6a.xlarge" => Self::M6aXlarge,
+            "m6g.12xlarge" => Self::M6g12xlarge,
+            "m6g.16xlarge" => Self::M6g16xlarge,
+            "m6g.2xlarge" => Self::M6g2xlarge,
+            "m6g.4xlarge" => Self::M6g4xlarge,
+            "m6g.8xlarge" => Self::M6g8xlarge,
+            "m6g.large" => Self::M6gLarge,
+            "m6g.medium" => Self::M6gMedium,
+            "m6g.metal" => Self::M6gMetal,
+            "m6g.xlarge" => Self::M6gXlarge,
+            "m6gd.12xlarge" => Self::M6gd12xlarge,
+            "m6gd.16xlarge" => Self::M6gd16xlarge,
+            "m6gd.2xlarge" => Self::M6gd2xlarge,
+            "m6gd.4xlarge" => Self::M6gd4xlarge,
+            "m6gd.8xlarge" => Self::M6gd8xlarge,
+            "m6gd.large" => Self::M6gdLarge,
+            "m6gd.medium" => Self::M6gdMedium,
+            "m6gd.metal" => Self::M6gdMetal,
+            "m6gd.xlarge" => Self::M6gdXlarge,
+            "m6i.12xlarge" => Self::M6i12xlarge,
+            "m6i.16xlarge" => Self::M6i16xlarge,
+            "m6i.24xlarge" => Self::M6i24xlarge,
+            "m6i.2xlarge" => Self::M6i2xlarge,
+            "m6i.32xlarge" => Self::M6i32xlarge,
+            "m6i.4xlarge" => Self::M6i4xlarge,
+            "m6i.8xlarge" => Self::M6i8xlarge,
+            "m6i.large" => Self::M6iLarge,
+            "m6i.metal" => Self::M6iMetal,
+            "m6i.xlarge" => Self::M6iXlarge,
+            "m6id.12xlarge" => Self::M6id12xlarge,
+            "m6id.16xlarge" => Self::M6id16xlarge,
+            "m6id.24xlarge" => Self::M6id24xlarge,
+            "m6id.2xlarge" => Self::M6id2xlarge,
+            "m6id.32xlarge" => Self::M6id32xlarge,
+            "m6id.4xlarge" => Self::M6id4xlarge,
+            "m6id.8xlarge" => Self::M6id8xlarge,
+            "m6id.large" => Self::M6idLarge,
+            "m6id.metal" => Self::M6idMetal,
+            "m6id.xlarge" => Self::M6idXlarge,
+            "m6idn.12xlarge" => Self::M6idn12xlarge,
+            "m6idn.16xlarge" => Self::M6idn16xlarge,
+            "m6idn.24xlarge" => Self::M6idn24xlarge,
+            "m6idn.2xlarge" => Self::M6idn2xlarge,
+            "m6idn.32xlarge" => Self::M6idn32xlarge,
+            "m6idn.4xlarge" => Self::M6idn4xlarge,
+            "m6idn.8xlarge" => Self::M6idn8xlarge,
+            "m6idn.large" => Self::M6idnLarge,
+            "m6idn.metal" => Self::M6idnMetal,
+            "m6idn.xlarge" => Self::M6idnXlarge,
+            "m6in.12xlarge" => Self::M6in12xlarge,
+            "m6in.16xlarge" => Self::M6in16xlarge,
+            "m6in.24xlarge" => Self::M6in24xlarge,
+            "m6in.2xlarge" => Self::M6in2xlarge,
+            "m6in.32xlarge" => Self::M6in32xlarge,
+            "m6in.4xlarge" => Self::M6in4xlarge,
+            "m6in.8xlarge" => Self::M6in8xlarge,
+            "m6in.large" => Self::M6inLarge,
+            "m6in.metal" => Self::M6inMetal,
+            "m6in.xlarge" => Self::M6inXlarge,
+            "m7a.12xlarge" => Self::M7a12xlarge,
+            "m7a.16xlarge" => Self::M7a16xlarge,
+            "m7a.24xlarge" => Self::M7a24xlarge,
+            "m7a.2xlarge" => Self::M7a2xlarge,
+            "m7a.32xlarge" => Self::M7a32xlarge,
+            "m7a.48xlarge" => Self::M7a48xlarge,
+            "m7a.4xlarge" => Self::M7a4xlarge,
+            "m7a.8xlarge" => Self::M7a8xlarge,
+            "m7a.large" => Self::M7aLarge,
+            "m7a.medium" => Self::M7aMedium,
+            "m7a.metal-48xl" => Self::M7aMetal48xl,
+            "m7a.xlarge" => Self::M7aXlarge,
+            "m7g.12xlarge" => Self::M7g12xlarge,
+            "m7g.16xlarge" => Self::M7g16xlarge,
+            "m7g.2xlarge" => Self::M7g2xlarge,
+            "m7g.4xlarge" => Self::M7g4xlarge,
+            "m7g.8xlarge" => Self::M7g8xlarge,
+            "m7g.large" => Self::M7gLarge,
+            "m7g.medium" => Self::M7gMedium,
+            "m7g.metal" => Self::M7gMetal,
+            "m7g.xlarge" => Self::M7gXlarge,
+            "m7gd.12xlarge" => Self::M7gd12xlarge,
+            "m7gd.16xlarge" => Self::M7gd16xlarge,
+            "m7gd.2xlarge" => Self::M7gd2xlarge,
+            "m7gd.4xlarge" => Self::M7gd4xlarge,
+            "m7gd.8xlarge" => Self::M7gd8xlarge,
+            "m7gd.large" => Self::M7gdLarge,
+            "m7gd.medium" => Self::M7gdMedium,
+            "m7gd.metal" => Self::M7gdMetal,
+            "m7gd.xlarge" => Self::M7gdXlarge,
+            "m7i-flex.12xlarge" => Self::M7iFlex12xlarge,
+            "m7i-flex.16xlarge" => Self::M7iFlex16xlarge,
+            "m7i-flex.2xlarge" => Self::M7iFlex2xlarge,
+            "m7i-flex.4xlarge" => Self::M7iFlex4xlarge,
+            "m7i-flex.8xlarge" => Self::M7iFlex8xlarge,
+            "m7i-flex.large" => Self::M7iFlexLarge,
+            "m7i-flex.xlarge" => Self::M7iFlexXlarge,
+            "m7i.12xlarge" => Self::M7i12xlarge,
+            "m7i.16xlarge" => Self::M7i16xlarge,
+            "m7i.24xlarge" => Self::M7i24xlarge,
+            "m7i.2xlarge" => Self::M7i2xlarge,
+            "m7i.48xlarge" => Self::M7i48xlarge,
+            "m7i.4xlarge" => Self::M7i4xlarge,
+            "m7i.8xlarge" => Self::M7i8xlarge,
+            "m7i.large" => Self::M7iLarge,
+            "m7i.metal-24xl" => Self::M7iMetal24xl,
+            "m7i.metal-48xl" => Self::M7iMetal48xl,
+            "m7i.xlarge" => Self::M7iXlarge,
+            "m8a.12xlarge" => Self::M8a12xlarge,
+            "m8a.16xlarge" => Self::M8a16xlarge,
+            "m8a.24xlarge" => Self::M8a24xlarge,
+            "m8a.2xlarge" => Self::M8a2xlarge,
+            "m8a.48xlarge" => Self::M8a48xlarge,
+            "m8a.4xlarge" => Self::M8a4xlarge,
+            "m8a.8xlarge" => Self::M8a8xlarge,
+            "m8a.large" => Self::M8aLarge,
+            "m8a.medium" => Self::M8aMedium,
+            "m8a.metal-24xl" => Self::M8aMetal24xl,
+            "m8a.metal-48xl" => Self::M8aMetal48xl,
+            "m8a.xlarge" => Self::M8aXlarge,
+            "m8azn.12xlarge" => Self::M8azn12xlarge,
+            "m8azn.24xlarge" => Self::M8azn24xlarge,
+            "m8azn.3xlarge" => Self::M8azn3xlarge,
+            "m8azn.6xlarge" => Self::M8azn6xlarge,
+            "m8azn.large" => Self::M8aznLarge,
+            "m8azn.medium" => Self::M8aznMedium,
+            "m8azn.metal-12xl" => Self::M8aznMetal12xl,
+            "m8azn.metal-24xl" => Self::M8aznMetal24xl,
+            "m8azn.xlarge" => Self::M8aznXlarge,
+            "m8g.12xlarge" => Self::M8g12xlarge,
+            "m8g.16xlarge" => Self::M8g16xlarge,
+            "m8g.24xlarge" => Self::M8g24xlarge,
+            "m8g.2xlarge" => Self::M8g2xlarge,
+            "m8g.48xlarge" => Self::M8g48xlarge,
+            "m8g.4xlarge" => Self::M8g4xlarge,
+            "m8g.8xlarge" => Self::M8g8xlarge,
+            "m8g.large" => Self::M8gLarge,
+            "m8g.medium" => Self::M8gMedium,
+            "m8g.metal-24xl" => Self::M8gMetal24xl,
+            "m8g.metal-48xl" => Self::M8gMetal48xl,
+            "m8g.xlarge" => Self::M8gXlarge,
+            "m8gb.12xlarge" => Self::M8gb12xlarge,
+            "m8gb.16xlarge" => Self::M8gb16xlarge,
+            "m8gb.24xlarge" => Self::M8gb24xlarge,
+            "m8gb.2xlarge" => Self::M8gb2xlarge,
+            "m8gb.48xlarge" => Self::M8gb48xlarge,
+            "m8gb.4xlarge" => Self::M8gb4xlarge,
+            "m8gb.8xlarge" => Self::M8gb8xlarge,
+            "m8gb.large" => Self::M8gbLarge,
+            "m8gb.medium" => Self::M8gbMedium,
+            "m8gb.metal-24xl" => Self::M8gbMetal24xl,
+            "m8gb.metal-48xl" => Self::M8gbMetal48xl,
+            "m8gb.xlarge" => Self::M8gbXlarge,
+            "m8gd.12xlarge" => Self::M8gd12xlarge,
+            "m8gd.16xlarge" => Self::M8gd16xlarge,
+            "m8gd.24xlarge" => Self::M8gd24xlarge,
+            "m8gd.2xlarge" => Self::M8gd2xlarge,
+            "m8gd.48xlarge" => Self::M8gd48xlarge,
+            "m8gd.4xlarge" => Self::M8gd4xlarge,
+            "m8gd.8xlarge" => Self::M8gd8xlarge,
+            "m8gd.large" => Self::M8gdLarge,
+            "m8gd.medium" => Self::M8gdMedium,
+            "m8gd.metal-24xl" => Self::M8gdMetal24xl,
+            "m8gd.metal-48xl" => Self::M8gdMetal48xl,
+            "m8gd.xlarge" => Self::M8gdXlarge,
+            "m8gn.12xlarge" => Self::M8gn12xlarge,
+            "m8gn.16xlarge" => Self::M8gn16xlarge,
+            "m8gn.24xlarge" => Self::M8gn24xlarge,
+            "m8gn.2xlarge" => Self::M8gn2xlarge,
+            "m8gn.48xlarge" => Self::M8gn48xlarge,
+            "m8gn.4xlarge" => Self::M8gn4xlarge,
+            "m8gn.8xlarge" => Self::M8gn8xlarge,
+            "m8gn.large" => Self::M8gnLarge,
+            "m8gn.medium" => Self::M8gnMedium,
+            "m8gn.metal-24xl" => Self::M8gnMetal24xl,
+            "m8gn.metal-48xl" => Self::M8gnMetal48xl,
+            "m8gn.xlarge" => Self::M8gnXlarge,
+            "m8i-flex.12xlarge" => Self::M8iFlex12xlarge,
+            "m8i-flex.16xlarge" => Self::M8iFlex16xlarge,
+            "m8i-flex.2xlarge" => Self::M8iFlex2xlarge,
+            "m8i-flex.4xlarge" => Self::M8iFlex4xlarge,
+            "m8i-flex.8xlarge" => Self::M8iFlex8xlarge,
+            "m8i-flex.large" => Self::M8iFlexLarge,
+            "m8i-flex.xlarge" => Self::M8iFlexXlarge,
+            "m8i.12xlarge" => Self::M8i12xlarge,
+            "m8i.16xlarge" => Self::M8i16xlarge,
+            "m8i.24xlarge" => Self::M8i24xlarge,
+            "m8i.2xlarge" => Self::M8i2xlarge,
+            "m8i.32xlarge" => Self::M8i32xlarge,
+            "m8i.48xlarge" => Self::M8i48xlarge,
+            "m8i.4xlarge" => Self::M8i4xlarge,
+            "m8i.8xlarge" => Self::M8i8xlarge,
+            "m8i.96xlarge" => Self::M8i96xlarge,
+            "m8i.large" => Self::M8iLarge,
+            "m8i.metal-48xl" => Self::M8iMetal48xl,
+            "m8i.metal-96xl" => Self::M8iMetal96xl,
+            "m8i.xlarge" => Self::M8iXlarge,
+            "m8id.12xlarge" => Self::M8id12xlarge,
+            "m8id.16xlarge" => Self::M8id16xlarge,
+            "m8id.24xlarge" => Self::M8id24xlarge,
+            "m8id.2xlarge" => Self::M8id2xlarge,
+            "m8id.32xlarge" => Self::M8id32xlarge,
+            "m8id.48xlarge" => Self::M8id48xlarge,
+            "m8id.4xlarge" => Self::M8id4xlarge,
+            "m8id.8xlarge" => Self::M8id8xlarge,
+            "m8id.96xlarge" => Self::M8id96xlarge,
+            "m8id.large" => Self::M8idLarge,
+            "m8id.metal-48xl" => Self::M8idMetal48xl,
+            "m8id.metal-96xl" => Self::M8idMetal96xl,
+            "m8id.xlarge" => Self::M8idXlarge,
+            "mac-m4.metal" => Self::MacM4Metal,
+            "mac-m4max.metal" => Self::MacM4maxMetal,
+            "mac-m4pro.metal" => Self::MacM4proMetal,
+            "mac1.metal" => Self::Mac1Metal,
+            "mac2-m1ultra.metal" => Self::Mac2M1ultraMetal,
+            "mac2-m2.metal" => Self::Mac2M2Metal,
+            "mac2-m2pro.metal" => Self::Mac2M2proMetal,
+            "mac2.metal" => Self::Mac2Metal,
+            "p2.16xlarge" => Self::P216xlarge,
+            "p2.8xlarge" => Self::P28xlarge,
+            "p2.xlarge" => Self::P2Xlarge,
+            "p3.16xlarge" => Self::P316xlarge,
+            "p3.2xlarge" => Self::P32xlarge,
+            "p3.8xlarge" => Self::P38xlarge,
+            "p3dn.24xlarge" => Self::P3dn24xlarge,
+            "p4d.24xlarge" => Self::P4d24xlarge,
+            "p4de.24xlarge" => Self::P4de24xlarge,
+            "p5.48xlarge" => Self::P548xlarge,
+            "p5.4xlarge" => Self::P54xlarge,
+            "p5e.48xlarge" => Self::P5e48xlarge,
+            "p5en.48xlarge" => Self::P5en48xlarge,
+            "p6-b200.48xlarge" => Self::P6B20048xlarge,
+            "p6-b300.48xlarge" => Self::P6B30048xlarge,
+            "p6e-gb200.36xlarge" => Self::P6eGb20036xlarge,
+            "r3.2xlarge" => Self::R32xlarge,
+            "r3.4xlarge" => Self::R34xlarge,
+            "r3.8xlarge" => Self::R38xlarge,
+            "r3.large" => Self::R3Large,
+            "r3.xlarge" => Self::R3Xlarge,
+            "r4.16xlarge" => Self::R416xlarge,
+            "r4.2xlarge" => Self::R42xlarge,
+            "r4.4xlarge" => Self::R44xlarge,
+            "r4.8xlarge" => Self::R48xlarge,
+            "r4.large" => Self::R4Large,
+            "r4.xlarge" => Self::R4Xlarge,
+            "r5.12xlarge" => Self::R512xlarge,
+            "r5.16xlarge" => Self::R516xlarge,
+            "r5.24xlarge" => Self::R524xlarge,
+            "r5.2xlarge" => Self::R52xlarge,
+            "r5.4xlarge" => Self::R54xlarge,
+            "r5.8xlarge" => Self::R58xlarge,
+            "r5.large" => Self::R5Large,
+            "r5.metal" => Self::R5Metal,
+            "r5.xlarge" => Self::R5Xlarge,
+            "r5a.12xlarge" => Self::R5a12xlarge,
+            "r5a.16xlarge" => Self::R5a16xlarge,
+            "r5a.24xlarge" => Self::R5a24xlarge,
+            "r5a.2xlarge" => Self::R5a2xlarge,
+            "r5a.4xlarge" => Self::R5a4xlarge,
+            "r5a.8xlarge" => Self::R5a8xlarge,
+            "r5a.large" => Self::R5aLarge,
+            "r5a.xlarge" => Self::R5aXlarge,
+            "r5ad.12xlarge" => Self::R5ad12xlarge,
+            "r5ad.16xlarge" => Self::R5ad16xlarge,
+            "r5ad.24xlarge" => Self::R5ad24xlarge,
+            "r5ad.2xlarge" => Self::R5ad2xlarge,
+            "r5ad.4xlarge" => Self::R5ad4xlarge,
+            "r5ad.8xlarge" => Self::R5ad8xlarge,
+            "r5ad.large" => Self::R5adLarge,
+            "r5ad.xlarge" => Self::R5adXlarge,
+            "r5b.12xlarge" => Self::R5b12xlarge,
+            "r5b.16xlarge" => Self::R5b16xlarge,
+            "r5b.24xlarge" => Self::R5b24xlarge,
+            "r5b.2xlarge" => Self::R5b2xlarge,
+            "r5b.4xlarge" => Self::R5b4xlarge,
+            "r5b.8xlarge" => Self::R5b8xlarge,
+            "r5b.large" => Self::R5bLarge,
+            "r5b.metal" => Self::R5bMetal,
+            "r5b.xlarge" => Self::R5bXlarge,
+            "r5d.12xlarge" => Self::R5d12xlarge,
+            "r5d.16xlarge" => Self::R5d16xlarge,
+            "r5d.24xlarge" => Self::R5d24xlarge,
+            "r5d.2xlarge" => Self::R5d2xlarge,
+            "r5d.4xlarge" => Self::R5d4xlarge,
+            "r5d.8xlarge" => Self::R5d8xlarge,
+            "r5d.large" => Self::R5dLarge,
+            "r5d.metal" => Self::R5dMetal,
+            "r5d.xlarge" => Self::R5dXlarge,
+            "r5dn.12xlarge" => Self::R5dn12xlarge,
+            "r5dn.16xlarge" => Self::R5dn16xlarge,
+            "r5dn.24xlarge" => Self::R5dn24xlarge,
+            "r5dn.2xlarge" => Self::R5dn2xlarge,
+            "r5dn.4xlarge" => Self::R5dn4xlarge,
+            "r5dn.8xlarge" => Self::R5dn8xlarge,
+            "r5dn.large" => Self::R5dnLarge,
+            "r5dn.metal" => Self::R5dnMetal,
+            "r5dn.xlarge" => Self::R5dnXlarge,
+            "r5n.12xlarge" => Self::R5n12xlarge,
+            "r5n.16xlarge" => Self::R5n16xlarge,
+            "r5n.24xlarge" => Self::R5n24xlarge,
+            "r5n.2xlarge" => Self::R5n2xlarge,
+            "r5n.4xlarge" => Self::R5n4xlarge,
+            "r5n.8xlarge" => Self::R5n8xlarge,
+            "r5n.large" => Self::R5nLarge,
+            "r5n.metal" => Self::R5nMetal,
+            "r5n.xlarge" => Self::R5nXlarge,
+            "r6a.12xlarge" => Self::R6a12xlarge,
+            "r6a.16xlarge" => Self::R6a16xlarge,
+            "r6a.24xlarge" => Self::R6a24xlarge,
+            "r6a.2xlarge" => Self::R6a2xlarge,
+            "r6a.32xlarge" => Self::R6a32xlarge,
+            "r6a.48xlarge" => Self::R6a48xlarge,
+            "r6a.4xlarge" => Self::R6a4xlarge,
+            "r6a.8xlarge" => Self::R6a8xlarge,
+            "r6a.large" => Self::R6aLarge,
+            "r6a.metal" => Self::R6aMetal,
+            "r6a.xlarge" => Self::R6aXlarge,
+            "r6g.12xlarge" => Self::R6g12xlarge,
+            "r6g.16xlarge" => Self::R6g16xlarge,
+            "r6g.2xlarge" => Self::R6g2xlarge,
+            "r6g.4xlarge" => Self::R6g4xlarge,
+            "r6g.8xlarge" => Self::R6g8xlarge,
+            "r6g.large" => Self::R6gLarge,
+            "r6g.medium" => Self::R6gMedium,
+            "r6g.metal" => Self::R6gMetal,
+            "r6g.xlarge" => Self::R6gXlarge,
+            "r6gd.12xlarge" => Self::R6gd12xlarge,
+            "r6gd.16xlarge" => Self::R6gd16xlarge,
+            "r6gd.2xlarge" => Self::R6gd2xlarge,
+            "r6gd.4xlarge" => Self::R6gd4xlarge,
+            "r6gd.8xlarge" => Self::R6gd8xlarge,
+            "r6gd.large" => Self::R6gdLarge,
+            "r6gd.medium" => Self::R6gdMedium,
+            "r6gd.metal" => Self::R6gdMetal,
+            "r6gd.xlarge" => Self::R6gdXlarge,
+            "r6i.12xlarge" => Self::R6i12xlarge,
+            "r6i.16xlarge" => Self::R6i16xlarge,
+            "r6i.24xlarge" => Self::R6i24xlarge,
+            "r6i.2xlarge" => Self::R6i2xlarge,
+            "r6i.32xlarge" => Self::R6i32xlarge,
+            "r6i.4xlarge" => Self::R6i4xlarge,
+            "r6i.8xlarge" => Self::R6i8xlarge,
+            "r6i.large" => Self::R6iLarge,
+            "r6i.metal" => Self::R6iMetal,
+            "r6i.xlarge" => Self::R6iXlarge,
+            "r6id.12xlarge" => Self::R6id12xlarge,
+            "r6id.16xlarge" => Self::R6id16xlarge,
+            "r6id.24xlarge" => Self::R6id24xlarge,
+            "r6id.2xlarge" => Self::R6id2xlarge,
+            "r6id.32xlarge" => Self::R6id32xlarge,
+            "r6id.4xlarge" => Self::R6id4xlarge,
+            "r6id.8xlarge" => Self::R6id8xlarge,
+            "r6id.large" => Self::R6idLarge,
+            "r6id.metal" => Self::R6idMetal,
+            "r6id.xlarge" => Self::R6idXlarge,
+            "r6idn.12xlarge" => Self::R6idn12xlarge,
+            "r6idn.16xlarge" => Self::R6idn16xlarge,
+            "r6idn.24xlarge" => Self::R6idn24xlarge,
+            "r6idn.2xlarge" => Self::R6idn2xlarge,
+            "r6idn.32xlarge" => Self::R6idn32xlarge,
+            "r6idn.4xlarge" => Self::R6idn4xlarge,
+            "r6idn.8xlarge" => Self::R6idn8xlarge,
+            "r6idn.large" => Self::R6idnLarge,
+            "r6idn.metal" => Self::R6idnMetal,
+            "r6idn.xlarge" => Self::R6idnXlarge,
+            "r6in.12xlarge" => Self::R6in12xlarge,
+            "r6in.16xlarge" => Self::R6in16xlarge,
+            "r6in.24xlarge" => Self::R6in24xlarge,
+            "r6in.2xlarge" => Self::R6in2xlarge,
+            "r6in.32xlarge" => Self::R6in32xlarge,
+            "r6in.4xlarge" => Self::R6in4xlarge,
+            "r6in.8xlarge" => Self::R6in8xlarge,
+            "r6in.large" => Self::R6inLarge,
+            "r6in.metal" => Self::R6inMetal,
+            "r6in.xlarge" => Self::R6inXlarge,
+            "r7a.12xlarge" => Self::R7a12xlarge,
+            "r7a.16xlarge" => Self::R7a16xlarge,
+            "r7a.24xlarge" => Self::R7a24xlarge,
+            "r7a.2xlarge" => Self::R7a2xlarge,
+            "r7a.32xlarge" => Self::R7a32xlarge,
+            "r7a.48xlarge" => Self::R7a48xlarge,
+            "r7a.4xlarge" => Self::R7a4xlarge,
+            "r7a.8xlarge" => Self::R7a8xlarge,
+            "r7a.large" => Self::R7aLarge,
+            "r7a.medium" => Self::R7aMedium,
+            "r7a.metal-48xl" => Self::R7aMetal48xl,
+            "r7a.xlarge" => Self::R7aXlarge,
+            "r7g.12xlarge" => Self::R7g12xlarge,
+            "r7g.16xlarge" => Self::R7g16xlarge,
+            "r7g.2xlarge" => Self::R7g2xlarge,
+            "r7g.4xlarge" => Self::R7g4xlarge,
+            "r7g.8xlarge" => Self::R7g8xlarge,
+            "r7g.large" => Self::R7gLarge,
+            "r7g.medium" => Self::R7gMedium,
+            "r7g.metal" => Self::R7gMetal,
+            "r7g.xlarge" => Self::R7gXlarge,
+            "r7gd.12xlarge" => Self::R7gd12xlarge,
+            "r7gd.16xlarge" => Self::R7gd16xlarge,
+            "r7gd.2xlarge" => Self::R7gd2xlarge,
+            "r7gd.4xlarge" => Self::R7gd4xlarge,
+            "r7gd.8xlarge" => Self::R7gd8xlarge,
+            "r7gd.large" => Self::R7gdLarge,
+            "r7gd.medium" => Self::R7gdMedium,
+            "r7gd.metal" => Self::R7gdMetal,
+            "r7gd.xlarge" => Self::R7gdXlarge,
+            "r7i.12xlarge" => Self::R7i12xlarge,
+            "r7i.16xlarge" => Self::R7i16xlarge,
+            "r7i.24xlarge" => Self::R7i24xlarge,
+            "r7i.2xlarge" => Self::R7i2xlarge,
+            "r7i.48xlarge" => Self::R7i48xlarge,
+            "r7i.4xlarge" => Self::R7i4xlarge,
+            "r7i.8xlarge" => Self::R7i8xlarge,
+            "r7i.large" => Self::R7iLarge,
+            "r7i.metal-24xl" => Self::R7iMetal24xl,
+            "r7i.metal-48xl" => Self::R7iMetal48xl,
+            "r7i.xlarge" => Self::R7iXlarge,
+            "r7iz.12xlarge" => Self::R7iz12xlarge,
+            "r7iz.16xlarge" => Self::R7iz16xlarge,
+            "r7iz.2xlarge" => Self::R7iz2xlarge,
+            "r7iz.32xlarge" => Self::R7iz32xlarge,
+            "r7iz.4xlarge" => Self::R7iz4xlarge,
+            "r7iz.8xlarge" => Self::R7iz8xlarge,
+            "r7iz.large" => Self::R7izLarge,
+            "r7iz.metal-16xl" => Self::R7izMetal16xl,
+            "r7iz.metal-32xl" => Self::R7izMetal32xl,
+            "r7iz.xlarge" => Self::R7izXlarge,
+            "r8a.12xlarge" => Self::R8a12xlarge,
+            "r8a.16xlarge" => Self::R8a16xlarge,
+            "r8a.24xlarge" => Self::R8a24xlarge,
+            "r8a.2xlarge" => Self::R8a2xlarge,
+            "r8a.48xlarge" => Self::R8a48xlarge,
+            "r8a.4xlarge" => Self::R8a4xlarge,
+            "r8a.8xlarge" => Self::R8a8xlarge,
+            "r8a.large" => Self::R8aLarge,
+            "r8a.medium" => Self::R8aMedium,
+            "r8a.metal-24xl" => Self::R8aMetal24xl,
+            "r8a.metal-48xl" => Self::R8aMetal48xl,
+            "r8a.xlarge" => Self::R8aXlarge,
+            "r8g.12xlarge" => Self::R8g12xlarge,
+            "r8g.16xlarge" => Self::R8g16xlarge,
+            "r8g.24xlarge" => Self::R8g24xlarge,
+            "r8g.2xlarge" => Self::R8g2xlarge,
+            "r8g.48xlarge" => Self::R8g48xlarge,
+            "r8g.4xlarge" => Self::R8g4xlarge,
+            "r8g.8xlarge" => Self::R8g8xlarge,
+            "r8g.large" => Self::R8gLarge,
+            "r8g.medium" => Self::R8gMedium,
+            "r8g.metal-24xl" => Self::R8gMetal24xl,
+            "r8g.metal-48xl" => Self::R8gMetal48xl,
+            "r8g.xlarge" => Self::R8gXlarge,
+            "r8gb.12xlarge" => Self::R8gb12xlarge,
+            "r8gb.16xlarge" => Self::R8gb16xlarge,
+            "r8gb.24xlarge" => Self::R8gb24xlarge,
+            "r8gb.2xlarge" => Self::R8gb2xlarge,
+            "r8gb.4xlarge" => Self::R8gb4xlarge,
+            "r8gb.8xlarge" => Self::R8gb8xlarge,
+            "r8gb.large" => Self::R8gbLarge,
+            "r8gb.medium" => Self::R8gbMedium,
+            "r8gb.metal-24xl" => Self::R8gbMetal24xl,
+            "r8gb.xlarge" => Self::R8gbXlarge,
+            "r8gd.12xlarge" => Self::R8gd12xlarge,
+            "r8gd.16xlarge" => Self::R8gd16xlarge,
+            "r8gd.24xlarge" => Self::R8gd24xlarge,
+            "r8gd.2xlarge" => Self::R8gd2xlarge,
+            "r8gd.48xlarge" => Self::R8gd48xlarge,
+            "r8gd.4xlarge" => Self::R8gd4xlarge,
+            "r8gd.8xlarge" => Self::R8gd8xlarge,
+            "r8gd.large" => Self::R8gdLarge,
+            "r8gd.medium" => Self::R8gdMedium,
+            "r8gd.metal-24xl" => Self::R8gdMetal24xl,
+            "r8gd.metal-48xl" => Self::R8gdMetal48xl,
+            "r8gd.xlarge" => Self::R8gdXlarge,
+            "r8gn.12xlarge" => Self::R8gn12xlarge,
+            "r8gn.16xlarge" => Self::R8gn16xlarge,
+            "r8gn.24xlarge" => Self::R8gn24xlarge,
+            "r8gn.2xlarge" => Self::R8gn2xlarge,
+            "r8gn.48xlarge" => Self::R8gn48xlarge,
+            "r8gn.4xlarge" => Self::R8gn4xlarge,
+            "r8gn.8xlarge" => Self::R8gn8xlarge,
+            "r8gn.large" => Self::R8gnLarge,
+            "r8gn.medium" => Self::R8gnMedium,
+            "r8gn.metal-24xl" => Self::R8gnMetal24xl,
+            "r8gn.metal-48xl" => Self::R8gnMetal48xl,
+            "r8gn.xlarge" => Self::R8gnXlarge,
+            "r8i-flex.12xlarge" => Self::R8iFlex12xlarge,
+            "r8i-flex.16xlarge" => Self::R8iFlex16xlarge,
+            "r8i-flex.2xlarge" => Self::R8iFlex2xlarge,
+            "r8i-flex.4xlarge" => Self::R8iFlex4xlarge,
+            "r8i-flex.8xlarge" => Self::R8iFlex8xlarge,
+            "r8i-flex.large" => Self::R8iFlexLarge,
+            "r8i-flex.xlarge" => Self::R8iFlexXlarge,
+            "r8i.12xlarge" => Self::R8i12xlarge,
+            "r8i.16xlarge" => Self::R8i16xlarge,
+            "r8i.24xlarge" => Self::R8i24xlarge,
+            "r8i.2xlarge" => Self::R8i2xlarge,
+            "r8i.32xlarge" => Self::R8i32xlarge,
+            "r8i.48xlarge" => Self::R8i48xlarge,
+            "r8i.4xlarge" => Self::R8i4xlarge,
+            "r8i.8xlarge" => Self::R8i8xlarge,
+            "r8i.96xlarge" => Self::R8i96xlarge,
+            "r8i.large" => Self::R8iLarge,
+            "r8i.metal-48xl" => Self::R8iMetal48xl,
+            "r8i.metal-96xl" => Self::R8iMetal96xl,
+            "r8i.xlarge" => Self::R8iXlarge,
+            "r8id.12xlarge" => Self::R8id12xlarge,
+            "r8id.16xlarge" => Self::R8id16xlarge,
+            "r8id.24xlarge" => Self::R8id24xlarge,
+            "r8id.2xlarge" => Self::R8id2xlarge,
+            "r8id.32xlarge" => Self::R8id32xlarge,
+            "r8id.48xlarge" => Self::R8id48xlarge,
+            "r8id.4xlarge" => Self::R8id4xlarge,
+            "r8id.8xlarge" => Self::R8id8xlarge,
+            "r8id.96xlarge" => Self::R8id96xlarge,
+            "r8id.large" => Self::R8idLarge,
+            "r8id.metal-48xl" => Self::R8idMetal48xl,
+            "r8id.metal-96xl" => Self::R8idMetal96xl,
+            "r8id.xlarge" => Self::R8idXlarge,
+            "t1.micro" => Self::T1Micro,
+            "t2.2xlarge" => Self::T22xlarge,
+            "t2.large" => Self::T2Large,
+            "t2.medium" => Self::T2Medium,
+            "t2.micro" => Self::T2Micro,
+            "t2.nano" => Self::T2Nano,
+            "t2.small" => Self::T2Small,
+            "t2.xlarge" => Self::T2Xlarge,
+            "t3.2xlarge" => Self::T32xlarge,
+            "t3.large" => Self::T3Large,
+            "t3.medium" => Self::T3Medium,
+            "t3.micro" => Self::T3Micro,
+            "t3.nano" => Self::T3Nano,
+            "t3.small" => Self::T3Small,
+            "t3.xlarge" => Self::T3Xlarge,
+            "t3a.2xlarge" => Self::T3a2xlarge,
+            "t3a.large" => Self::T3aLarge,
+            "t3a.medium" => Self::T3aMedium,
+            "t3a.micro" => Self::T3aMicro,
+            "t3a.nano" => Self::T3aNano,
+            "t3a.small" => Self::T3aSmall,
+            "t3a.xlarge" => Self::T3aXlarge,
+            "t4g.2xlarge" => Self::T4g2xlarge,
+            "t4g.large" => Self::T4gLarge,
+            "t4g.medium" => Self::T4gMedium,
+            "t4g.micro" => Self::T4gMicro,
+            "t4g.nano" => Self::T4gNano,
+            "t4g.small" => Self::T4gSmall,
+            "t4g.xlarge" => Self::T4gXlarge,
+            "trn1.2xlarge" => Self::Trn12xlarge,
+            "trn1.32xlarge" => Self::Trn132xlarge,
+            "trn1n.32xlarge" => Self::Trn1n32xlarge,
+            "trn2.3xlarge" => Self::Trn23xlarge,
+            "trn2.48xlarge" => Self::Trn248xlarge,
+            "u-12tb1.112xlarge" => Self::U12tb1112xlarge,
+            "u-12tb1.metal" => Self::U12tb1Metal,
+            "u-18tb1.112xlarge" => Self::U18tb1112xlarge,
+            "u-18tb1.metal" => Self::U18tb1Metal,
+            "u-24tb1.112xlarge" => Self::U24tb1112xlarge,
+            "u-24tb1.metal" => Self::U24tb1Metal,
+            "u-3tb1.56xlarge" => Self::U3tb156xlarge,
+            "u-6tb1.112xlarge" => Self::U6tb1112xlarge,
+            "u-6tb1.56xlarge" => Self::U6tb156xlarge,
+            "u-6tb1.metal" => Self::U6tb1Metal,
+            "u-9tb1.112xlarge" => Self::U9tb1112xlarge,
+            "u-9tb1.metal" => Self::U9tb1Metal,
+            "u7i-12tb.224xlarge" => Self::U7i12tb224xlarge,
+            "u7i-6tb.112xlarge" => Self::U7i6tb112xlarge,
+            "u7i-8tb.112xlarge" => Self::U7i8tb112xlarge,
+            "u7ib-12tb.224xlarge" => Self::U7ib12tb224xlarge,
+            "u7in-16tb.224xlarge" => Self::U7in16tb224xlarge,
+            "u7in-24tb.224xlarge" => Self::U7in24tb224xlarge,
+            "u7in-32tb.224xlarge" => Self::U7in32tb224xlarge,
+            "u7inh-32tb.480xlarge" => Self::U7inh32tb480xlarge,
+            "vt1.24xlarge" => Self::Vt124xlarge,
+            "vt1.3xlarge" => Self::Vt13xlarge,
+            "vt1.6xlarge" => Self::Vt16xlarge,
+            "x1.16xlarge" => Self::X116xlarge,
+            "x1.32xlarge" => Self::X132xlarge,
+            "x1e.16xlarge" => Self::X1e16xlarge,
+            "x1e.2xlarge" => Self::X1e2xlarge,
+            "x1e.32xlarge" => Self::X1e32xlarge,
+            "x1e.4xlarge" => Self::X1e4xlarge,
+            "x1e.8xlarge" => Self::X1e8xlarge,
+            "x1e.xlarge" => Self::X1eXlarge,
+            "x2gd.12xlarge" => Self::X2gd12xlarge,
+            "x2gd.16xlarge" => Self::X2gd16xlarge,
+            "x2gd.2xlarge" => Self::X2gd2xlarge,
+            "x2gd.4xlarge" => Self::X2gd4xlarge,
+            "x2gd.8xlarge" => Self::X2gd8xlarge,
+            "x2gd.large" => Self::X2gdLarge,
+            "x2gd.medium" => Self::X2gdMedium,
+            "x2gd.metal" => Self::X2gdMetal,
+            "x2gd.xlarge" => Self::X2gdXlarge,
+            "x2idn.16xlarge" => Self::X2idn16xlarge,
+            "x2idn.24xlarge" => Self::X2idn24xlarge,
+            "x2idn.32xlarge" => Self::X2idn32xlarge,
+            "x2idn.metal" => Self::X2idnMetal,
+            "x2iedn.16xlarge" => Self::X2iedn16xlarge,
+            "x2iedn.24xlarge" => Self::X2iedn24xlarge,
+            "x2iedn.2xlarge" => Self::X2iedn2xlarge,
+            "x2iedn.32xlarge" => Self::X2iedn32xlarge,
+            "x2iedn.4xlarge" => Self::X2iedn4xlarge,
+            "x2iedn.8xlarge" => Self::X2iedn8xlarge,
+            "x2iedn.metal" => Self::X2iednMetal,
+            "x2iedn.xlarge" => Self::X2iednXlarge,
+            "x2iezn.12xlarge" => Self::X2iezn12xlarge,
+            "x2iezn.2xlarge" => Self::X2iezn2xlarge,
+            "x2iezn.4xlarge" => Self::X2iezn4xlarge,
+            "x2iezn.6xlarge" => Self::X2iezn6xlarge,
+            "x2iezn.8xlarge" => Self::X2iezn8xlarge,
+            "x2iezn.metal" => Self::X2ieznMetal,
+            "x8aedz.12xlarge" => Self::X8aedz12xlarge,
+            "x8aedz.24xlarge" => Self::X8aedz24xlarge,
+            "x8aedz.3xlarge" => Self::X8aedz3xlarge,
+            "x8aedz.6xlarge" => Self::X8aedz6xlarge,
+            "x8aedz.large" => Self::X8aedzLarge,
+            "x8aedz.metal-12xl" => Self::X8aedzMetal12xl,
+            "x8aedz.metal-24xl" => Self::X8aedzMetal24xl,
+            "x8aedz.xlarge" => Self::X8aedzXlarge,
+            "x8g.12xlarge" => Self::X8g12xlarge,
+            "x8g.16xlarge" => Self::X8g16xlarge,
+            "x8g.24xlarge" => Self::X8g24xlarge,
+            "x8g.2xlarge" => Self::X8g2xlarge,
+            "x8g.48xlarge" => Self::X8g48xlarge,
+            "x8g.4xlarge" => Self::X8g4xlarge,
+            "x8g.8xlarge" => Self::X8g8xlarge,
+            "x8g.large" => Self::X8gLarge,
+            "x8g.medium" => Self::X8gMedium,
+            "x8g.metal-24xl" => Self::X8gMetal24xl,
+            "x8g.metal-48xl" => Self::X8gMetal48xl,
+            "x8g.xlarge" => Self::X8gXlarge,
+            "x8i.12xlarge" => Self::X8i12xlarge,
+            "x8i.16xlarge" => Self::X8i16xlarge,
+            "x8i.24xlarge" => Self::X8i24xlarge,
+            "x8i.2xlarge" => Self::X8i2xlarge,
+            "x8i.32xlarge" => Self::X8i32xlarge,
+            "x8i.48xlarge" => Self::X8i48xlarge,
+            "x8i.4xlarge" => Self::X8i4xlarge,
+            "x8i.64xlarge" => Self::X8i64xlarge,
+            "x8i.8xlarge" => Self::X8i8xlarge,
+            "x8i.96xlarge" => Self::X8i96xlarge,
+            "x8i.large" => Self::X8iLarge,
+            "x8i.metal-48xl" => Self::X8iMetal48xl,
+            "x8i.metal-96xl" => Self::X8iMetal96xl,
+            "x8i.xlarge" => Self::X8iXlarge,
+            "z1d.12xlarge" => Self::Z1d12xlarge,
+            "z1d.2xlarge" => Self::Z1d2xlarge,
+            "z1d.3xlarge" => Self::Z1d3xlarge,
+            "z1d.6xlarge" => Self::Z1d6xlarge,
+            "z1d.large" => Self::Z1dLarge,
+            "z1d.metal" => Self::Z1dMetal,
+            "z1d.xlarge" => Self::Z1dXlarge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceType::from(s))
+    }
+}
+
 crate::impl_literal!(InstanceType);
 
 /// Property type `LicenseSpecification` of `AWS::EC2::LaunchTemplate`.
@@ -8064,6 +9581,22 @@ impl Check for AutoRecovery {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AutoRecovery {
+    fn from(s: &str) -> Self {
+        match s {
+            "default" => Self::Default,
+            "disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AutoRecovery> {
+    fn from(s: &str) -> Self {
+        Value::literal(AutoRecovery::from(s))
     }
 }
 
@@ -8198,6 +9731,22 @@ impl Check for HttpEndpoint {
     }
 }
 
+impl From<&str> for HttpEndpoint {
+    fn from(s: &str) -> Self {
+        match s {
+            "disabled" => Self::Disabled,
+            "enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HttpEndpoint> {
+    fn from(s: &str) -> Self {
+        Value::literal(HttpEndpoint::from(s))
+    }
+}
+
 crate::impl_literal!(HttpEndpoint);
 
 /// Values of `HttpProtocolIpv6`.
@@ -8236,6 +9785,22 @@ impl Check for HttpProtocolIpv6 {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for HttpProtocolIpv6 {
+    fn from(s: &str) -> Self {
+        match s {
+            "disabled" => Self::Disabled,
+            "enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HttpProtocolIpv6> {
+    fn from(s: &str) -> Self {
+        Value::literal(HttpProtocolIpv6::from(s))
     }
 }
 
@@ -8280,6 +9845,22 @@ impl Check for HttpTokens {
     }
 }
 
+impl From<&str> for HttpTokens {
+    fn from(s: &str) -> Self {
+        match s {
+            "optional" => Self::Optional,
+            "required" => Self::Required,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HttpTokens> {
+    fn from(s: &str) -> Self {
+        Value::literal(HttpTokens::from(s))
+    }
+}
+
 crate::impl_literal!(HttpTokens);
 
 /// Values of `InstanceMetadataTags`.
@@ -8318,6 +9899,22 @@ impl Check for InstanceMetadataTags {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InstanceMetadataTags {
+    fn from(s: &str) -> Self {
+        match s {
+            "disabled" => Self::Disabled,
+            "enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceMetadataTags> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceMetadataTags::from(s))
     }
 }
 
@@ -9135,6 +10732,23 @@ impl Check for Tenancy {
     }
 }
 
+impl From<&str> for Tenancy {
+    fn from(s: &str) -> Self {
+        match s {
+            "dedicated" => Self::Dedicated,
+            "default" => Self::Default,
+            "host" => Self::Host,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Tenancy> {
+    fn from(s: &str) -> Self {
+        Value::literal(Tenancy::from(s))
+    }
+}
+
 crate::impl_literal!(Tenancy);
 
 /// Property type `PrivateDnsNameOptions` of `AWS::EC2::LaunchTemplate`.
@@ -9238,6 +10852,22 @@ impl Check for HostnameType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for HostnameType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ip-name" => Self::IpName,
+            "resource-name" => Self::ResourceName,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HostnameType> {
+    fn from(s: &str) -> Self {
+        Value::literal(HostnameType::from(s))
     }
 }
 
@@ -9762,6 +11392,135 @@ impl Check for ResourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "capacity-block" => Self::CapacityBlock,
+            "capacity-manager-data-export" => Self::CapacityManagerDataExport,
+            "capacity-reservation" => Self::CapacityReservation,
+            "capacity-reservation-fleet" => Self::CapacityReservationFleet,
+            "carrier-gateway" => Self::CarrierGateway,
+            "client-vpn-endpoint" => Self::ClientVpnEndpoint,
+            "coip-pool" => Self::CoipPool,
+            "customer-gateway" => Self::CustomerGateway,
+            "declarative-policies-report" => Self::DeclarativePoliciesReport,
+            "dedicated-host" => Self::DedicatedHost,
+            "dhcp-options" => Self::DhcpOptions,
+            "egress-only-internet-gateway" => Self::EgressOnlyInternetGateway,
+            "elastic-gpu" => Self::ElasticGpu,
+            "elastic-ip" => Self::ElasticIp,
+            "export-image-task" => Self::ExportImageTask,
+            "export-instance-task" => Self::ExportInstanceTask,
+            "fleet" => Self::Fleet,
+            "fpga-image" => Self::FpgaImage,
+            "host-reservation" => Self::HostReservation,
+            "image" => Self::Image,
+            "image-usage-report" => Self::ImageUsageReport,
+            "import-image-task" => Self::ImportImageTask,
+            "import-snapshot-task" => Self::ImportSnapshotTask,
+            "instance" => Self::Instance,
+            "instance-connect-endpoint" => Self::InstanceConnectEndpoint,
+            "instance-event-window" => Self::InstanceEventWindow,
+            "internet-gateway" => Self::InternetGateway,
+            "ipam" => Self::Ipam,
+            "ipam-external-resource-verification-token" => {
+                Self::IpamExternalResourceVerificationToken
+            }
+            "ipam-policy" => Self::IpamPolicy,
+            "ipam-pool" => Self::IpamPool,
+            "ipam-prefix-list-resolver" => Self::IpamPrefixListResolver,
+            "ipam-prefix-list-resolver-target" => Self::IpamPrefixListResolverTarget,
+            "ipam-resource-discovery" => Self::IpamResourceDiscovery,
+            "ipam-resource-discovery-association" => Self::IpamResourceDiscoveryAssociation,
+            "ipam-scope" => Self::IpamScope,
+            "ipv4pool-ec2" => Self::Ipv4poolEc2,
+            "ipv6pool-ec2" => Self::Ipv6poolEc2,
+            "key-pair" => Self::KeyPair,
+            "launch-template" => Self::LaunchTemplate,
+            "local-gateway" => Self::LocalGateway,
+            "local-gateway-route-table" => Self::LocalGatewayRouteTable,
+            "local-gateway-route-table-virtual-interface-group-association" => {
+                Self::LocalGatewayRouteTableVirtualInterfaceGroupAssociation
+            }
+            "local-gateway-route-table-vpc-association" => {
+                Self::LocalGatewayRouteTableVpcAssociation
+            }
+            "local-gateway-virtual-interface" => Self::LocalGatewayVirtualInterface,
+            "local-gateway-virtual-interface-group" => Self::LocalGatewayVirtualInterfaceGroup,
+            "mac-modification-task" => Self::MacModificationTask,
+            "natgateway" => Self::Natgateway,
+            "network-acl" => Self::NetworkAcl,
+            "network-insights-access-scope" => Self::NetworkInsightsAccessScope,
+            "network-insights-access-scope-analysis" => Self::NetworkInsightsAccessScopeAnalysis,
+            "network-insights-analysis" => Self::NetworkInsightsAnalysis,
+            "network-insights-path" => Self::NetworkInsightsPath,
+            "network-interface" => Self::NetworkInterface,
+            "outpost-lag" => Self::OutpostLag,
+            "placement-group" => Self::PlacementGroup,
+            "prefix-list" => Self::PrefixList,
+            "replace-root-volume-task" => Self::ReplaceRootVolumeTask,
+            "reserved-instances" => Self::ReservedInstances,
+            "route-server" => Self::RouteServer,
+            "route-server-endpoint" => Self::RouteServerEndpoint,
+            "route-server-peer" => Self::RouteServerPeer,
+            "route-table" => Self::RouteTable,
+            "secondary-interface" => Self::SecondaryInterface,
+            "secondary-network" => Self::SecondaryNetwork,
+            "secondary-subnet" => Self::SecondarySubnet,
+            "security-group" => Self::SecurityGroup,
+            "security-group-rule" => Self::SecurityGroupRule,
+            "service-link-virtual-interface" => Self::ServiceLinkVirtualInterface,
+            "snapshot" => Self::Snapshot,
+            "spot-fleet-request" => Self::SpotFleetRequest,
+            "spot-instances-request" => Self::SpotInstancesRequest,
+            "subnet" => Self::Subnet,
+            "subnet-cidr-reservation" => Self::SubnetCidrReservation,
+            "traffic-mirror-filter" => Self::TrafficMirrorFilter,
+            "traffic-mirror-filter-rule" => Self::TrafficMirrorFilterRule,
+            "traffic-mirror-session" => Self::TrafficMirrorSession,
+            "traffic-mirror-target" => Self::TrafficMirrorTarget,
+            "transit-gateway" => Self::TransitGateway,
+            "transit-gateway-attachment" => Self::TransitGatewayAttachment,
+            "transit-gateway-connect-peer" => Self::TransitGatewayConnectPeer,
+            "transit-gateway-metering-policy" => Self::TransitGatewayMeteringPolicy,
+            "transit-gateway-multicast-domain" => Self::TransitGatewayMulticastDomain,
+            "transit-gateway-policy-table" => Self::TransitGatewayPolicyTable,
+            "transit-gateway-route-table" => Self::TransitGatewayRouteTable,
+            "transit-gateway-route-table-announcement" => {
+                Self::TransitGatewayRouteTableAnnouncement
+            }
+            "verified-access-endpoint" => Self::VerifiedAccessEndpoint,
+            "verified-access-endpoint-target" => Self::VerifiedAccessEndpointTarget,
+            "verified-access-group" => Self::VerifiedAccessGroup,
+            "verified-access-instance" => Self::VerifiedAccessInstance,
+            "verified-access-policy" => Self::VerifiedAccessPolicy,
+            "verified-access-trust-provider" => Self::VerifiedAccessTrustProvider,
+            "volume" => Self::Volume,
+            "vpc" => Self::Vpc,
+            "vpc-block-public-access-exclusion" => Self::VpcBlockPublicAccessExclusion,
+            "vpc-encryption-control" => Self::VpcEncryptionControl,
+            "vpc-endpoint" => Self::VpcEndpoint,
+            "vpc-endpoint-connection" => Self::VpcEndpointConnection,
+            "vpc-endpoint-connection-device-type" => Self::VpcEndpointConnectionDeviceType,
+            "vpc-endpoint-service" => Self::VpcEndpointService,
+            "vpc-endpoint-service-permission" => Self::VpcEndpointServicePermission,
+            "vpc-flow-log" => Self::VpcFlowLog,
+            "vpc-peering-connection" => Self::VpcPeeringConnection,
+            "vpn-concentrator" => Self::VpnConcentrator,
+            "vpn-connection" => Self::VpnConnection,
+            "vpn-connection-device-type" => Self::VpnConnectionDeviceType,
+            "vpn-gateway" => Self::VpnGateway,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceType::from(s))
     }
 }
 
@@ -10323,6 +12082,135 @@ impl Check for LaunchTemplateTagSpecificationResourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LaunchTemplateTagSpecificationResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "capacity-block" => Self::CapacityBlock,
+            "capacity-manager-data-export" => Self::CapacityManagerDataExport,
+            "capacity-reservation" => Self::CapacityReservation,
+            "capacity-reservation-fleet" => Self::CapacityReservationFleet,
+            "carrier-gateway" => Self::CarrierGateway,
+            "client-vpn-endpoint" => Self::ClientVpnEndpoint,
+            "coip-pool" => Self::CoipPool,
+            "customer-gateway" => Self::CustomerGateway,
+            "declarative-policies-report" => Self::DeclarativePoliciesReport,
+            "dedicated-host" => Self::DedicatedHost,
+            "dhcp-options" => Self::DhcpOptions,
+            "egress-only-internet-gateway" => Self::EgressOnlyInternetGateway,
+            "elastic-gpu" => Self::ElasticGpu,
+            "elastic-ip" => Self::ElasticIp,
+            "export-image-task" => Self::ExportImageTask,
+            "export-instance-task" => Self::ExportInstanceTask,
+            "fleet" => Self::Fleet,
+            "fpga-image" => Self::FpgaImage,
+            "host-reservation" => Self::HostReservation,
+            "image" => Self::Image,
+            "image-usage-report" => Self::ImageUsageReport,
+            "import-image-task" => Self::ImportImageTask,
+            "import-snapshot-task" => Self::ImportSnapshotTask,
+            "instance" => Self::Instance,
+            "instance-connect-endpoint" => Self::InstanceConnectEndpoint,
+            "instance-event-window" => Self::InstanceEventWindow,
+            "internet-gateway" => Self::InternetGateway,
+            "ipam" => Self::Ipam,
+            "ipam-external-resource-verification-token" => {
+                Self::IpamExternalResourceVerificationToken
+            }
+            "ipam-policy" => Self::IpamPolicy,
+            "ipam-pool" => Self::IpamPool,
+            "ipam-prefix-list-resolver" => Self::IpamPrefixListResolver,
+            "ipam-prefix-list-resolver-target" => Self::IpamPrefixListResolverTarget,
+            "ipam-resource-discovery" => Self::IpamResourceDiscovery,
+            "ipam-resource-discovery-association" => Self::IpamResourceDiscoveryAssociation,
+            "ipam-scope" => Self::IpamScope,
+            "ipv4pool-ec2" => Self::Ipv4poolEc2,
+            "ipv6pool-ec2" => Self::Ipv6poolEc2,
+            "key-pair" => Self::KeyPair,
+            "launch-template" => Self::LaunchTemplate,
+            "local-gateway" => Self::LocalGateway,
+            "local-gateway-route-table" => Self::LocalGatewayRouteTable,
+            "local-gateway-route-table-virtual-interface-group-association" => {
+                Self::LocalGatewayRouteTableVirtualInterfaceGroupAssociation
+            }
+            "local-gateway-route-table-vpc-association" => {
+                Self::LocalGatewayRouteTableVpcAssociation
+            }
+            "local-gateway-virtual-interface" => Self::LocalGatewayVirtualInterface,
+            "local-gateway-virtual-interface-group" => Self::LocalGatewayVirtualInterfaceGroup,
+            "mac-modification-task" => Self::MacModificationTask,
+            "natgateway" => Self::Natgateway,
+            "network-acl" => Self::NetworkAcl,
+            "network-insights-access-scope" => Self::NetworkInsightsAccessScope,
+            "network-insights-access-scope-analysis" => Self::NetworkInsightsAccessScopeAnalysis,
+            "network-insights-analysis" => Self::NetworkInsightsAnalysis,
+            "network-insights-path" => Self::NetworkInsightsPath,
+            "network-interface" => Self::NetworkInterface,
+            "outpost-lag" => Self::OutpostLag,
+            "placement-group" => Self::PlacementGroup,
+            "prefix-list" => Self::PrefixList,
+            "replace-root-volume-task" => Self::ReplaceRootVolumeTask,
+            "reserved-instances" => Self::ReservedInstances,
+            "route-server" => Self::RouteServer,
+            "route-server-endpoint" => Self::RouteServerEndpoint,
+            "route-server-peer" => Self::RouteServerPeer,
+            "route-table" => Self::RouteTable,
+            "secondary-interface" => Self::SecondaryInterface,
+            "secondary-network" => Self::SecondaryNetwork,
+            "secondary-subnet" => Self::SecondarySubnet,
+            "security-group" => Self::SecurityGroup,
+            "security-group-rule" => Self::SecurityGroupRule,
+            "service-link-virtual-interface" => Self::ServiceLinkVirtualInterface,
+            "snapshot" => Self::Snapshot,
+            "spot-fleet-request" => Self::SpotFleetRequest,
+            "spot-instances-request" => Self::SpotInstancesRequest,
+            "subnet" => Self::Subnet,
+            "subnet-cidr-reservation" => Self::SubnetCidrReservation,
+            "traffic-mirror-filter" => Self::TrafficMirrorFilter,
+            "traffic-mirror-filter-rule" => Self::TrafficMirrorFilterRule,
+            "traffic-mirror-session" => Self::TrafficMirrorSession,
+            "traffic-mirror-target" => Self::TrafficMirrorTarget,
+            "transit-gateway" => Self::TransitGateway,
+            "transit-gateway-attachment" => Self::TransitGatewayAttachment,
+            "transit-gateway-connect-peer" => Self::TransitGatewayConnectPeer,
+            "transit-gateway-metering-policy" => Self::TransitGatewayMeteringPolicy,
+            "transit-gateway-multicast-domain" => Self::TransitGatewayMulticastDomain,
+            "transit-gateway-policy-table" => Self::TransitGatewayPolicyTable,
+            "transit-gateway-route-table" => Self::TransitGatewayRouteTable,
+            "transit-gateway-route-table-announcement" => {
+                Self::TransitGatewayRouteTableAnnouncement
+            }
+            "verified-access-endpoint" => Self::VerifiedAccessEndpoint,
+            "verified-access-endpoint-target" => Self::VerifiedAccessEndpointTarget,
+            "verified-access-group" => Self::VerifiedAccessGroup,
+            "verified-access-instance" => Self::VerifiedAccessInstance,
+            "verified-access-policy" => Self::VerifiedAccessPolicy,
+            "verified-access-trust-provider" => Self::VerifiedAccessTrustProvider,
+            "volume" => Self::Volume,
+            "vpc" => Self::Vpc,
+            "vpc-block-public-access-exclusion" => Self::VpcBlockPublicAccessExclusion,
+            "vpc-encryption-control" => Self::VpcEncryptionControl,
+            "vpc-endpoint" => Self::VpcEndpoint,
+            "vpc-endpoint-connection" => Self::VpcEndpointConnection,
+            "vpc-endpoint-connection-device-type" => Self::VpcEndpointConnectionDeviceType,
+            "vpc-endpoint-service" => Self::VpcEndpointService,
+            "vpc-endpoint-service-permission" => Self::VpcEndpointServicePermission,
+            "vpc-flow-log" => Self::VpcFlowLog,
+            "vpc-peering-connection" => Self::VpcPeeringConnection,
+            "vpn-concentrator" => Self::VpnConcentrator,
+            "vpn-connection" => Self::VpnConnection,
+            "vpn-connection-device-type" => Self::VpnConnectionDeviceType,
+            "vpn-gateway" => Self::VpnGateway,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LaunchTemplateTagSpecificationResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LaunchTemplateTagSpecificationResourceType::from(s))
     }
 }
 

@@ -207,6 +207,22 @@ impl Check for Mode {
     }
 }
 
+impl From<&str> for Mode {
+    fn from(s: &str) -> Self {
+        match s {
+            "coip" => Self::Coip,
+            "direct-vpc-routing" => Self::DirectVpcRouting,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Mode> {
+    fn from(s: &str) -> Self {
+        Value::literal(Mode::from(s))
+    }
+}
+
 crate::impl_literal!(Mode);
 
 /// Property type `Tag` of `AWS::EC2::LocalGatewayRouteTable`.

@@ -332,6 +332,22 @@ impl Check for AvailabilityMode {
     }
 }
 
+impl From<&str> for AvailabilityMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "regional" => Self::Regional,
+            "zonal" => Self::Zonal,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AvailabilityMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(AvailabilityMode::from(s))
+    }
+}
+
 crate::impl_literal!(AvailabilityMode);
 
 /// Property type `AvailabilityZoneAddress` of `AWS::EC2::NatGateway`.
@@ -425,6 +441,22 @@ impl Check for ConnectivityType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ConnectivityType {
+    fn from(s: &str) -> Self {
+        match s {
+            "private" => Self::Private,
+            "public" => Self::Public,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConnectivityType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConnectivityType::from(s))
     }
 }
 

@@ -330,4 +330,20 @@ impl Check for RuleAction {
     }
 }
 
+impl From<&str> for RuleAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "allow" => Self::Allow,
+            "deny" => Self::Deny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RuleAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(RuleAction::from(s))
+    }
+}
+
 crate::impl_literal!(RuleAction);

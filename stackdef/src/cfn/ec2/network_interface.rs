@@ -596,6 +596,23 @@ impl Check for PublicIpDnsHostnameTypeSpecification {
     }
 }
 
+impl From<&str> for PublicIpDnsHostnameTypeSpecification {
+    fn from(s: &str) -> Self {
+        match s {
+            "public-dual-stack-dns-name" => Self::PublicDualStackDnsName,
+            "public-ipv4-dns-name" => Self::PublicIpv4DnsName,
+            "public-ipv6-dns-name" => Self::PublicIpv6DnsName,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PublicIpDnsHostnameTypeSpecification> {
+    fn from(s: &str) -> Self {
+        Value::literal(PublicIpDnsHostnameTypeSpecification::from(s))
+    }
+}
+
 crate::impl_literal!(PublicIpDnsHostnameTypeSpecification);
 
 /// Property type `Tag` of `AWS::EC2::NetworkInterface`.

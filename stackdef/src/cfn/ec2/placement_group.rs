@@ -203,6 +203,22 @@ impl Check for SpreadLevel {
     }
 }
 
+impl From<&str> for SpreadLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "host" => Self::Host,
+            "rack" => Self::Rack,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SpreadLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(SpreadLevel::from(s))
+    }
+}
+
 crate::impl_literal!(SpreadLevel);
 
 /// Values of `Strategy`.
@@ -244,6 +260,23 @@ impl Check for Strategy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Strategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "cluster" => Self::Cluster,
+            "partition" => Self::Partition,
+            "spread" => Self::Spread,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Strategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(Strategy::from(s))
     }
 }
 

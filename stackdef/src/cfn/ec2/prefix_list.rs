@@ -247,6 +247,22 @@ impl Check for AddressFamily {
     }
 }
 
+impl From<&str> for AddressFamily {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPv4" => Self::IPv4,
+            "IPv6" => Self::IPv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AddressFamily> {
+    fn from(s: &str) -> Self {
+        Value::literal(AddressFamily::from(s))
+    }
+}
+
 crate::impl_literal!(AddressFamily);
 
 /// Property type `Entry` of `AWS::EC2::PrefixList`.

@@ -231,6 +231,22 @@ impl Check for PersistRoutes {
     }
 }
 
+impl From<&str> for PersistRoutes {
+    fn from(s: &str) -> Self {
+        match s {
+            "enable" => Self::Enable,
+            "disable" => Self::Disable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PersistRoutes> {
+    fn from(s: &str) -> Self {
+        Value::literal(PersistRoutes::from(s))
+    }
+}
+
 crate::impl_literal!(PersistRoutes);
 
 /// Property type `Tag` of `AWS::EC2::RouteServer`.

@@ -280,6 +280,22 @@ impl Check for PeerLivenessDetection {
     }
 }
 
+impl From<&str> for PeerLivenessDetection {
+    fn from(s: &str) -> Self {
+        match s {
+            "bfd" => Self::Bfd,
+            "bgp-keepalive" => Self::BgpKeepalive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PeerLivenessDetection> {
+    fn from(s: &str) -> Self {
+        Value::literal(PeerLivenessDetection::from(s))
+    }
+}
+
 crate::impl_literal!(PeerLivenessDetection);
 
 /// Property type `Tag` of `AWS::EC2::RouteServerPeer`.

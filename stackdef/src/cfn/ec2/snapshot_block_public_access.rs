@@ -159,4 +159,20 @@ impl Check for State {
     }
 }
 
+impl From<&str> for State {
+    fn from(s: &str) -> Self {
+        match s {
+            "block-all-sharing" => Self::BlockAllSharing,
+            "block-new-sharing" => Self::BlockNewSharing,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<State> {
+    fn from(s: &str) -> Self {
+        Value::literal(State::from(s))
+    }
+}
+
 crate::impl_literal!(State);

@@ -521,6 +521,25 @@ impl Check for AllocationStrategy {
     }
 }
 
+impl From<&str> for AllocationStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "capacityOptimized" => Self::CapacityOptimized,
+            "capacityOptimizedPrioritized" => Self::CapacityOptimizedPrioritized,
+            "diversified" => Self::Diversified,
+            "lowestPrice" => Self::LowestPrice,
+            "priceCapacityOptimized" => Self::PriceCapacityOptimized,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AllocationStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(AllocationStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(AllocationStrategy);
 
 /// Values of `ExcessCapacityTerminationPolicy`.
@@ -569,6 +588,24 @@ impl Check for ExcessCapacityTerminationPolicy {
     }
 }
 
+impl From<&str> for ExcessCapacityTerminationPolicy {
+    fn from(s: &str) -> Self {
+        match s {
+            "Default" => Self::Default,
+            "NoTermination" => Self::NoTermination,
+            "default" => Self::Default2,
+            "noTermination" => Self::NoTermination2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ExcessCapacityTerminationPolicy> {
+    fn from(s: &str) -> Self {
+        Value::literal(ExcessCapacityTerminationPolicy::from(s))
+    }
+}
+
 crate::impl_literal!(ExcessCapacityTerminationPolicy);
 
 /// Values of `InstanceInterruptionBehavior`.
@@ -610,6 +647,23 @@ impl Check for InstanceInterruptionBehavior {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InstanceInterruptionBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "hibernate" => Self::Hibernate,
+            "stop" => Self::Stop,
+            "terminate" => Self::Terminate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceInterruptionBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceInterruptionBehavior::from(s))
     }
 }
 
@@ -1076,6 +1130,27 @@ impl Check for VolumeType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VolumeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "gp2" => Self::Gp2,
+            "gp3" => Self::Gp3,
+            "io1" => Self::Io1,
+            "io2" => Self::Io2,
+            "sc1" => Self::Sc1,
+            "st1" => Self::St1,
+            "standard" => Self::Standard,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VolumeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(VolumeType::from(s))
     }
 }
 
@@ -1659,6 +1734,25 @@ impl Check for AcceleratorManufacturers {
     }
 }
 
+impl From<&str> for AcceleratorManufacturers {
+    fn from(s: &str) -> Self {
+        match s {
+            "amazon-web-services" => Self::AmazonWebServices,
+            "amd" => Self::Amd,
+            "habana" => Self::Habana,
+            "nvidia" => Self::Nvidia,
+            "xilinx" => Self::Xilinx,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AcceleratorManufacturers> {
+    fn from(s: &str) -> Self {
+        Value::literal(AcceleratorManufacturers::from(s))
+    }
+}
+
 crate::impl_literal!(AcceleratorManufacturers);
 
 /// Values of `AcceleratorNames`.
@@ -1771,6 +1865,39 @@ impl Check for AcceleratorNames {
     }
 }
 
+impl From<&str> for AcceleratorNames {
+    fn from(s: &str) -> Self {
+        match s {
+            "a10g" => Self::A10g,
+            "a100" => Self::A100,
+            "h100" => Self::H100,
+            "inferentia" => Self::Inferentia,
+            "k520" => Self::K520,
+            "k80" => Self::K80,
+            "m60" => Self::M60,
+            "radeon-pro-v520" => Self::RadeonProV520,
+            "t4" => Self::T4,
+            "t4g" => Self::T4g,
+            "vu9p" => Self::Vu9p,
+            "v100" => Self::V100,
+            "l40s" => Self::L40s,
+            "l4" => Self::L4,
+            "gaudi-hl-205" => Self::GaudiHl205,
+            "inferentia2" => Self::Inferentia2,
+            "trainium" => Self::Trainium,
+            "trainium2" => Self::Trainium2,
+            "u30" => Self::U30,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AcceleratorNames> {
+    fn from(s: &str) -> Self {
+        Value::literal(AcceleratorNames::from(s))
+    }
+}
+
 crate::impl_literal!(AcceleratorNames);
 
 /// Property type `AcceleratorTotalMemoryMiBRequest` of `AWS::EC2::SpotFleet`.
@@ -1866,6 +1993,24 @@ impl Check for AcceleratorTypes {
     }
 }
 
+impl From<&str> for AcceleratorTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "gpu" => Self::Gpu,
+            "fpga" => Self::Fpga,
+            "inference" => Self::Inference,
+            "media" => Self::Media,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AcceleratorTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(AcceleratorTypes::from(s))
+    }
+}
+
 crate::impl_literal!(AcceleratorTypes);
 
 /// Values of `BareMetal`.
@@ -1907,6 +2052,23 @@ impl Check for BareMetal {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for BareMetal {
+    fn from(s: &str) -> Self {
+        match s {
+            "included" => Self::Included,
+            "required" => Self::Required,
+            "excluded" => Self::Excluded,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BareMetal> {
+    fn from(s: &str) -> Self {
+        Value::literal(BareMetal::from(s))
     }
 }
 
@@ -2117,6 +2279,23 @@ impl Check for BurstablePerformance {
     }
 }
 
+impl From<&str> for BurstablePerformance {
+    fn from(s: &str) -> Self {
+        match s {
+            "included" => Self::Included,
+            "required" => Self::Required,
+            "excluded" => Self::Excluded,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BurstablePerformance> {
+    fn from(s: &str) -> Self {
+        Value::literal(BurstablePerformance::from(s))
+    }
+}
+
 crate::impl_literal!(BurstablePerformance);
 
 /// Values of `CpuManufacturers`.
@@ -2164,6 +2343,24 @@ impl Check for CpuManufacturers {
     }
 }
 
+impl From<&str> for CpuManufacturers {
+    fn from(s: &str) -> Self {
+        match s {
+            "intel" => Self::Intel,
+            "amd" => Self::Amd,
+            "amazon-web-services" => Self::AmazonWebServices,
+            "apple" => Self::Apple,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CpuManufacturers> {
+    fn from(s: &str) -> Self {
+        Value::literal(CpuManufacturers::from(s))
+    }
+}
+
 crate::impl_literal!(CpuManufacturers);
 
 /// Values of `InstanceGenerations`.
@@ -2202,6 +2399,22 @@ impl Check for InstanceGenerations {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InstanceGenerations {
+    fn from(s: &str) -> Self {
+        match s {
+            "current" => Self::Current,
+            "previous" => Self::Previous,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceGenerations> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceGenerations::from(s))
     }
 }
 
@@ -2249,6 +2462,23 @@ impl Check for LocalStorage {
     }
 }
 
+impl From<&str> for LocalStorage {
+    fn from(s: &str) -> Self {
+        match s {
+            "included" => Self::Included,
+            "required" => Self::Required,
+            "excluded" => Self::Excluded,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LocalStorage> {
+    fn from(s: &str) -> Self {
+        Value::literal(LocalStorage::from(s))
+    }
+}
+
 crate::impl_literal!(LocalStorage);
 
 /// Values of `LocalStorageTypes`.
@@ -2287,6 +2517,22 @@ impl Check for LocalStorageTypes {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LocalStorageTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "hdd" => Self::Hdd,
+            "ssd" => Self::Ssd,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LocalStorageTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(LocalStorageTypes::from(s))
     }
 }
 
@@ -2959,6 +3205,23 @@ impl Check for Tenancy {
     }
 }
 
+impl From<&str> for Tenancy {
+    fn from(s: &str) -> Self {
+        match s {
+            "dedicated" => Self::Dedicated,
+            "default" => Self::Default,
+            "host" => Self::Host,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Tenancy> {
+    fn from(s: &str) -> Self {
+        Value::literal(Tenancy::from(s))
+    }
+}
+
 crate::impl_literal!(Tenancy);
 
 /// Property type `GroupIdentifier` of `AWS::EC2::SpotFleet`.
@@ -3264,6 +3527,69 @@ impl Check for ResourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "client-vpn-endpoint" => Self::ClientVpnEndpoint,
+            "customer-gateway" => Self::CustomerGateway,
+            "dedicated-host" => Self::DedicatedHost,
+            "dhcp-options" => Self::DhcpOptions,
+            "egress-only-internet-gateway" => Self::EgressOnlyInternetGateway,
+            "elastic-gpu" => Self::ElasticGpu,
+            "elastic-ip" => Self::ElasticIp,
+            "export-image-task" => Self::ExportImageTask,
+            "export-instance-task" => Self::ExportInstanceTask,
+            "fleet" => Self::Fleet,
+            "fpga-image" => Self::FpgaImage,
+            "host-reservation" => Self::HostReservation,
+            "image" => Self::Image,
+            "import-image-task" => Self::ImportImageTask,
+            "import-snapshot-task" => Self::ImportSnapshotTask,
+            "instance" => Self::Instance,
+            "internet-gateway" => Self::InternetGateway,
+            "key-pair" => Self::KeyPair,
+            "launch-template" => Self::LaunchTemplate,
+            "local-gateway-route-table-vpc-association" => {
+                Self::LocalGatewayRouteTableVpcAssociation
+            }
+            "natgateway" => Self::Natgateway,
+            "network-acl" => Self::NetworkAcl,
+            "network-insights-analysis" => Self::NetworkInsightsAnalysis,
+            "network-insights-path" => Self::NetworkInsightsPath,
+            "network-interface" => Self::NetworkInterface,
+            "placement-group" => Self::PlacementGroup,
+            "reserved-instances" => Self::ReservedInstances,
+            "route-table" => Self::RouteTable,
+            "security-group" => Self::SecurityGroup,
+            "snapshot" => Self::Snapshot,
+            "spot-fleet-request" => Self::SpotFleetRequest,
+            "spot-instances-request" => Self::SpotInstancesRequest,
+            "subnet" => Self::Subnet,
+            "traffic-mirror-filter" => Self::TrafficMirrorFilter,
+            "traffic-mirror-session" => Self::TrafficMirrorSession,
+            "traffic-mirror-target" => Self::TrafficMirrorTarget,
+            "transit-gateway" => Self::TransitGateway,
+            "transit-gateway-attachment" => Self::TransitGatewayAttachment,
+            "transit-gateway-connect-peer" => Self::TransitGatewayConnectPeer,
+            "transit-gateway-multicast-domain" => Self::TransitGatewayMulticastDomain,
+            "transit-gateway-route-table" => Self::TransitGatewayRouteTable,
+            "volume" => Self::Volume,
+            "vpc" => Self::Vpc,
+            "vpc-flow-log" => Self::VpcFlowLog,
+            "vpc-peering-connection" => Self::VpcPeeringConnection,
+            "vpn-connection" => Self::VpnConnection,
+            "vpn-gateway" => Self::VpnGateway,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceType::from(s))
     }
 }
 
@@ -3861,6 +4187,22 @@ impl Check for ReplacementStrategy {
     }
 }
 
+impl From<&str> for ReplacementStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "launch" => Self::Launch,
+            "launch-before-terminate" => Self::LaunchBeforeTerminate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReplacementStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReplacementStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(ReplacementStrategy);
 
 /// Values of `TargetCapacityUnitType`.
@@ -3905,6 +4247,23 @@ impl Check for TargetCapacityUnitType {
     }
 }
 
+impl From<&str> for TargetCapacityUnitType {
+    fn from(s: &str) -> Self {
+        match s {
+            "vcpu" => Self::Vcpu,
+            "memory-mib" => Self::MemoryMib,
+            "units" => Self::Units,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TargetCapacityUnitType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TargetCapacityUnitType::from(s))
+    }
+}
+
 crate::impl_literal!(TargetCapacityUnitType);
 
 /// Values of `Type`.
@@ -3943,6 +4302,22 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "maintain" => Self::Maintain,
+            "request" => Self::Request,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

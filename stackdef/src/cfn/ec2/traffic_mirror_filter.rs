@@ -187,6 +187,21 @@ impl Check for TrafficMirrorNetworkService {
     }
 }
 
+impl From<&str> for TrafficMirrorNetworkService {
+    fn from(s: &str) -> Self {
+        match s {
+            "amazon-dns" => Self::AmazonDns,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TrafficMirrorNetworkService> {
+    fn from(s: &str) -> Self {
+        Value::literal(TrafficMirrorNetworkService::from(s))
+    }
+}
+
 crate::impl_literal!(TrafficMirrorNetworkService);
 
 /// Property type `Tag` of `AWS::EC2::TrafficMirrorFilter`.

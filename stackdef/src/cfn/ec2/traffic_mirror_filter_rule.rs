@@ -299,6 +299,22 @@ impl Check for TrafficMirrorRuleAction {
     }
 }
 
+impl From<&str> for TrafficMirrorRuleAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "accept" => Self::Accept,
+            "reject" => Self::Reject,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TrafficMirrorRuleAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(TrafficMirrorRuleAction::from(s))
+    }
+}
+
 crate::impl_literal!(TrafficMirrorRuleAction);
 
 /// Property type `Tag` of `AWS::EC2::TrafficMirrorFilterRule`.
@@ -371,6 +387,22 @@ impl Check for TrafficDirection {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TrafficDirection {
+    fn from(s: &str) -> Self {
+        match s {
+            "egress" => Self::Egress,
+            "ingress" => Self::Ingress,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TrafficDirection> {
+    fn from(s: &str) -> Self {
+        Value::literal(TrafficDirection::from(s))
     }
 }
 

@@ -323,6 +323,22 @@ impl Check for EncryptionSupport {
     }
 }
 
+impl From<&str> for EncryptionSupport {
+    fn from(s: &str) -> Self {
+        match s {
+            "disable" => Self::Disable,
+            "enable" => Self::Enable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionSupport> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionSupport::from(s))
+    }
+}
+
 crate::impl_literal!(EncryptionSupport);
 
 /// Property type `Tag` of `AWS::EC2::TransitGateway`.

@@ -288,6 +288,22 @@ impl Check for ApplianceModeSupport {
     }
 }
 
+impl From<&str> for ApplianceModeSupport {
+    fn from(s: &str) -> Self {
+        match s {
+            "disable" => Self::Disable,
+            "enable" => Self::Enable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApplianceModeSupport> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApplianceModeSupport::from(s))
+    }
+}
+
 crate::impl_literal!(ApplianceModeSupport);
 
 /// Values of `DnsSupport`.
@@ -326,6 +342,22 @@ impl Check for DnsSupport {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DnsSupport {
+    fn from(s: &str) -> Self {
+        match s {
+            "disable" => Self::Disable,
+            "enable" => Self::Enable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DnsSupport> {
+    fn from(s: &str) -> Self {
+        Value::literal(DnsSupport::from(s))
     }
 }
 
@@ -370,6 +402,22 @@ impl Check for Ipv6Support {
     }
 }
 
+impl From<&str> for Ipv6Support {
+    fn from(s: &str) -> Self {
+        match s {
+            "disable" => Self::Disable,
+            "enable" => Self::Enable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Ipv6Support> {
+    fn from(s: &str) -> Self {
+        Value::literal(Ipv6Support::from(s))
+    }
+}
+
 crate::impl_literal!(Ipv6Support);
 
 /// Values of `SecurityGroupReferencingSupport`.
@@ -408,6 +456,22 @@ impl Check for SecurityGroupReferencingSupport {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SecurityGroupReferencingSupport {
+    fn from(s: &str) -> Self {
+        match s {
+            "disable" => Self::Disable,
+            "enable" => Self::Enable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SecurityGroupReferencingSupport> {
+    fn from(s: &str) -> Self {
+        Value::literal(SecurityGroupReferencingSupport::from(s))
     }
 }
 

@@ -346,6 +346,27 @@ impl Check for TransitGatewayAttachmentResourceType {
     }
 }
 
+impl From<&str> for TransitGatewayAttachmentResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "vpc" => Self::Vpc,
+            "vpn" => Self::Vpn,
+            "direct-connect-gateway" => Self::DirectConnectGateway,
+            "peering" => Self::Peering,
+            "network-function" => Self::NetworkFunction,
+            "vpn-concentrator" => Self::VpnConcentrator,
+            "client-vpn" => Self::ClientVpn,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TransitGatewayAttachmentResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TransitGatewayAttachmentResourceType::from(s))
+    }
+}
+
 crate::impl_literal!(TransitGatewayAttachmentResourceType);
 
 /// Values of `TransitGatewayMeteringPayerType`.
@@ -391,6 +412,23 @@ impl Check for TransitGatewayMeteringPayerType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TransitGatewayMeteringPayerType {
+    fn from(s: &str) -> Self {
+        match s {
+            "source-attachment-owner" => Self::SourceAttachmentOwner,
+            "destination-attachment-owner" => Self::DestinationAttachmentOwner,
+            "transit-gateway-owner" => Self::TransitGatewayOwner,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TransitGatewayMeteringPayerType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TransitGatewayMeteringPayerType::from(s))
     }
 }
 

@@ -278,6 +278,22 @@ impl Check for AutoAcceptSharedAssociations {
     }
 }
 
+impl From<&str> for AutoAcceptSharedAssociations {
+    fn from(s: &str) -> Self {
+        match s {
+            "disable" => Self::Disable,
+            "enable" => Self::Enable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AutoAcceptSharedAssociations> {
+    fn from(s: &str) -> Self {
+        Value::literal(AutoAcceptSharedAssociations::from(s))
+    }
+}
+
 crate::impl_literal!(AutoAcceptSharedAssociations);
 
 /// Values of `Igmpv2Support`.
@@ -319,6 +335,22 @@ impl Check for Igmpv2Support {
     }
 }
 
+impl From<&str> for Igmpv2Support {
+    fn from(s: &str) -> Self {
+        match s {
+            "disable" => Self::Disable,
+            "enable" => Self::Enable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Igmpv2Support> {
+    fn from(s: &str) -> Self {
+        Value::literal(Igmpv2Support::from(s))
+    }
+}
+
 crate::impl_literal!(Igmpv2Support);
 
 /// Values of `StaticSourcesSupport`.
@@ -357,6 +389,22 @@ impl Check for StaticSourcesSupport {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StaticSourcesSupport {
+    fn from(s: &str) -> Self {
+        match s {
+            "disable" => Self::Disable,
+            "enable" => Self::Enable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StaticSourcesSupport> {
+    fn from(s: &str) -> Self {
+        Value::literal(StaticSourcesSupport::from(s))
     }
 }
 

@@ -376,6 +376,21 @@ impl Check for AttachmentType {
     }
 }
 
+impl From<&str> for AttachmentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "vpc" => Self::Vpc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AttachmentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AttachmentType::from(s))
+    }
+}
+
 crate::impl_literal!(AttachmentType);
 
 /// Property type `CidrOptions` of `AWS::EC2::VerifiedAccessEndpoint`.
@@ -564,6 +579,23 @@ impl Check for Protocol {
     }
 }
 
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "http" => Self::Http,
+            "https" => Self::Https,
+            "tcp" => Self::Tcp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
+    }
+}
+
 crate::impl_literal!(Protocol);
 
 /// Values of `EndpointType`.
@@ -609,6 +641,24 @@ impl Check for EndpointType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EndpointType {
+    fn from(s: &str) -> Self {
+        match s {
+            "cidr" => Self::Cidr,
+            "load-balancer" => Self::LoadBalancer,
+            "network-interface" => Self::NetworkInterface,
+            "rds" => Self::Rds,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EndpointType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EndpointType::from(s))
     }
 }
 
@@ -752,6 +802,23 @@ impl Check for LoadBalancerOptionsProtocol {
     }
 }
 
+impl From<&str> for LoadBalancerOptionsProtocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "http" => Self::Http,
+            "https" => Self::Https,
+            "tcp" => Self::Tcp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LoadBalancerOptionsProtocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(LoadBalancerOptionsProtocol::from(s))
+    }
+}
+
 crate::impl_literal!(LoadBalancerOptionsProtocol);
 
 /// Property type `NetworkInterfaceOptions` of `AWS::EC2::VerifiedAccessEndpoint`.
@@ -878,6 +945,23 @@ impl Check for NetworkInterfaceOptionsProtocol {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NetworkInterfaceOptionsProtocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "http" => Self::Http,
+            "https" => Self::Https,
+            "tcp" => Self::Tcp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NetworkInterfaceOptionsProtocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(NetworkInterfaceOptionsProtocol::from(s))
     }
 }
 
@@ -1038,6 +1122,23 @@ impl Check for RdsOptionsProtocol {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RdsOptionsProtocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "http" => Self::Http,
+            "https" => Self::Https,
+            "tcp" => Self::Tcp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RdsOptionsProtocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(RdsOptionsProtocol::from(s))
     }
 }
 

@@ -360,6 +360,23 @@ impl Check for DeviceTrustProviderType {
     }
 }
 
+impl From<&str> for DeviceTrustProviderType {
+    fn from(s: &str) -> Self {
+        match s {
+            "crowdstrike" => Self::Crowdstrike,
+            "jamf" => Self::Jamf,
+            "jumpcloud" => Self::Jumpcloud,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeviceTrustProviderType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeviceTrustProviderType::from(s))
+    }
+}
+
 crate::impl_literal!(DeviceTrustProviderType);
 
 /// Property type `NativeApplicationOidcOptions` of `AWS::EC2::VerifiedAccessTrustProvider`.
@@ -721,6 +738,22 @@ impl Check for TrustProviderType {
     }
 }
 
+impl From<&str> for TrustProviderType {
+    fn from(s: &str) -> Self {
+        match s {
+            "device" => Self::Device,
+            "user" => Self::User,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TrustProviderType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TrustProviderType::from(s))
+    }
+}
+
 crate::impl_literal!(TrustProviderType);
 
 /// Values of `UserTrustProviderType`.
@@ -759,6 +792,22 @@ impl Check for UserTrustProviderType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for UserTrustProviderType {
+    fn from(s: &str) -> Self {
+        match s {
+            "iam-identity-center" => Self::IamIdentityCenter,
+            "oidc" => Self::Oidc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UserTrustProviderType> {
+    fn from(s: &str) -> Self {
+        Value::literal(UserTrustProviderType::from(s))
     }
 }
 

@@ -368,4 +368,25 @@ impl Check for VolumeType {
     }
 }
 
+impl From<&str> for VolumeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "gp2" => Self::Gp2,
+            "gp3" => Self::Gp3,
+            "io1" => Self::Io1,
+            "io2" => Self::Io2,
+            "sc1" => Self::Sc1,
+            "st1" => Self::St1,
+            "standard" => Self::Standard,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VolumeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(VolumeType::from(s))
+    }
+}
+
 crate::impl_literal!(VolumeType);

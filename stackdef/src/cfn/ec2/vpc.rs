@@ -258,6 +258,23 @@ impl Check for InstanceTenancy {
     }
 }
 
+impl From<&str> for InstanceTenancy {
+    fn from(s: &str) -> Self {
+        match s {
+            "dedicated" => Self::Dedicated,
+            "default" => Self::Default,
+            "host" => Self::Host,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceTenancy> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceTenancy::from(s))
+    }
+}
+
 crate::impl_literal!(InstanceTenancy);
 
 /// Property type `Tag` of `AWS::EC2::VPC`.

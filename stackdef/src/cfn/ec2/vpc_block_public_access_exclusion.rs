@@ -204,6 +204,22 @@ impl Check for InternetGatewayExclusionMode {
     }
 }
 
+impl From<&str> for InternetGatewayExclusionMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "allow-bidirectional" => Self::AllowBidirectional,
+            "allow-egress" => Self::AllowEgress,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InternetGatewayExclusionMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(InternetGatewayExclusionMode::from(s))
+    }
+}
+
 crate::impl_literal!(InternetGatewayExclusionMode);
 
 /// Property type `Tag` of `AWS::EC2::VPCBlockPublicAccessExclusion`.

@@ -171,4 +171,20 @@ impl Check for InternetGatewayBlockMode {
     }
 }
 
+impl From<&str> for InternetGatewayBlockMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "block-bidirectional" => Self::BlockBidirectional,
+            "block-ingress" => Self::BlockIngress,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InternetGatewayBlockMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(InternetGatewayBlockMode::from(s))
+    }
+}
+
 crate::impl_literal!(InternetGatewayBlockMode);

@@ -454,6 +454,22 @@ impl Check for EgressOnlyInternetGatewayExclusionInput {
     }
 }
 
+impl From<&str> for EgressOnlyInternetGatewayExclusionInput {
+    fn from(s: &str) -> Self {
+        match s {
+            "enable" => Self::Enable,
+            "disable" => Self::Disable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EgressOnlyInternetGatewayExclusionInput> {
+    fn from(s: &str) -> Self {
+        Value::literal(EgressOnlyInternetGatewayExclusionInput::from(s))
+    }
+}
+
 crate::impl_literal!(EgressOnlyInternetGatewayExclusionInput);
 
 /// Values of `ElasticFileSystemExclusionInput`.
@@ -492,6 +508,22 @@ impl Check for ElasticFileSystemExclusionInput {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ElasticFileSystemExclusionInput {
+    fn from(s: &str) -> Self {
+        match s {
+            "enable" => Self::Enable,
+            "disable" => Self::Disable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ElasticFileSystemExclusionInput> {
+    fn from(s: &str) -> Self {
+        Value::literal(ElasticFileSystemExclusionInput::from(s))
     }
 }
 
@@ -536,6 +568,22 @@ impl Check for InternetGatewayExclusionInput {
     }
 }
 
+impl From<&str> for InternetGatewayExclusionInput {
+    fn from(s: &str) -> Self {
+        match s {
+            "enable" => Self::Enable,
+            "disable" => Self::Disable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InternetGatewayExclusionInput> {
+    fn from(s: &str) -> Self {
+        Value::literal(InternetGatewayExclusionInput::from(s))
+    }
+}
+
 crate::impl_literal!(InternetGatewayExclusionInput);
 
 /// Values of `LambdaExclusionInput`.
@@ -574,6 +622,22 @@ impl Check for LambdaExclusionInput {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LambdaExclusionInput {
+    fn from(s: &str) -> Self {
+        match s {
+            "enable" => Self::Enable,
+            "disable" => Self::Disable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LambdaExclusionInput> {
+    fn from(s: &str) -> Self {
+        Value::literal(LambdaExclusionInput::from(s))
     }
 }
 
@@ -618,6 +682,22 @@ impl Check for Mode {
     }
 }
 
+impl From<&str> for Mode {
+    fn from(s: &str) -> Self {
+        match s {
+            "monitor" => Self::Monitor,
+            "enforce" => Self::Enforce,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Mode> {
+    fn from(s: &str) -> Self {
+        Value::literal(Mode::from(s))
+    }
+}
+
 crate::impl_literal!(Mode);
 
 /// Values of `NatGatewayExclusionInput`.
@@ -656,6 +736,22 @@ impl Check for NatGatewayExclusionInput {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NatGatewayExclusionInput {
+    fn from(s: &str) -> Self {
+        match s {
+            "enable" => Self::Enable,
+            "disable" => Self::Disable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NatGatewayExclusionInput> {
+    fn from(s: &str) -> Self {
+        Value::literal(NatGatewayExclusionInput::from(s))
     }
 }
 
@@ -755,6 +851,22 @@ impl Check for VirtualPrivateGatewayExclusionInput {
     }
 }
 
+impl From<&str> for VirtualPrivateGatewayExclusionInput {
+    fn from(s: &str) -> Self {
+        match s {
+            "enable" => Self::Enable,
+            "disable" => Self::Disable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VirtualPrivateGatewayExclusionInput> {
+    fn from(s: &str) -> Self {
+        Value::literal(VirtualPrivateGatewayExclusionInput::from(s))
+    }
+}
+
 crate::impl_literal!(VirtualPrivateGatewayExclusionInput);
 
 /// Values of `VpcLatticeExclusionInput`.
@@ -796,6 +908,22 @@ impl Check for VpcLatticeExclusionInput {
     }
 }
 
+impl From<&str> for VpcLatticeExclusionInput {
+    fn from(s: &str) -> Self {
+        match s {
+            "enable" => Self::Enable,
+            "disable" => Self::Disable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VpcLatticeExclusionInput> {
+    fn from(s: &str) -> Self {
+        Value::literal(VpcLatticeExclusionInput::from(s))
+    }
+}
+
 crate::impl_literal!(VpcLatticeExclusionInput);
 
 /// Values of `VpcPeeringExclusionInput`.
@@ -834,6 +962,22 @@ impl Check for VpcPeeringExclusionInput {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VpcPeeringExclusionInput {
+    fn from(s: &str) -> Self {
+        match s {
+            "enable" => Self::Enable,
+            "disable" => Self::Disable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VpcPeeringExclusionInput> {
+    fn from(s: &str) -> Self {
+        Value::literal(VpcPeeringExclusionInput::from(s))
     }
 }
 

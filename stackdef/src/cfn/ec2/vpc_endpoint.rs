@@ -450,6 +450,25 @@ impl Check for DnsRecordIpType {
     }
 }
 
+impl From<&str> for DnsRecordIpType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            "dualstack" => Self::Dualstack,
+            "service-defined" => Self::ServiceDefined,
+            "not-specified" => Self::NotSpecified,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DnsRecordIpType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DnsRecordIpType::from(s))
+    }
+}
+
 crate::impl_literal!(DnsRecordIpType);
 
 /// Values of `PrivateDnsOnlyForInboundResolverEndpoint`.
@@ -492,6 +511,23 @@ impl Check for PrivateDnsOnlyForInboundResolverEndpoint {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PrivateDnsOnlyForInboundResolverEndpoint {
+    fn from(s: &str) -> Self {
+        match s {
+            "OnlyInboundResolver" => Self::OnlyInboundResolver,
+            "AllResolvers" => Self::AllResolvers,
+            "NotSpecified" => Self::NotSpecified,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PrivateDnsOnlyForInboundResolverEndpoint> {
+    fn from(s: &str) -> Self {
+        Value::literal(PrivateDnsOnlyForInboundResolverEndpoint::from(s))
     }
 }
 
@@ -547,6 +583,24 @@ impl Check for PrivateDnsPreference {
     }
 }
 
+impl From<&str> for PrivateDnsPreference {
+    fn from(s: &str) -> Self {
+        match s {
+            "VERIFIED_DOMAINS_ONLY" => Self::VerifiedDomainsOnly,
+            "ALL_DOMAINS" => Self::AllDomains,
+            "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS" => Self::VerifiedDomainsAndSpecifiedDomains,
+            "SPECIFIED_DOMAINS_ONLY" => Self::SpecifiedDomainsOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PrivateDnsPreference> {
+    fn from(s: &str) -> Self {
+        Value::literal(PrivateDnsPreference::from(s))
+    }
+}
+
 crate::impl_literal!(PrivateDnsPreference);
 
 /// Values of `IpAddressType`.
@@ -591,6 +645,24 @@ impl Check for IpAddressType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IpAddressType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            "dualstack" => Self::Dualstack,
+            "not-specified" => Self::NotSpecified,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpAddressType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpAddressType::from(s))
     }
 }
 
@@ -681,6 +753,25 @@ impl Check for VpcEndpointType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VpcEndpointType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Interface" => Self::Interface,
+            "Gateway" => Self::Gateway,
+            "GatewayLoadBalancer" => Self::GatewayLoadBalancer,
+            "ServiceNetwork" => Self::ServiceNetwork,
+            "Resource" => Self::Resource,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VpcEndpointType> {
+    fn from(s: &str) -> Self {
+        Value::literal(VpcEndpointType::from(s))
     }
 }
 

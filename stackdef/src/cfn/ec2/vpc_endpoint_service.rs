@@ -248,6 +248,22 @@ impl Check for IpAddressType {
     }
 }
 
+impl From<&str> for IpAddressType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpAddressType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpAddressType::from(s))
+    }
+}
+
 crate::impl_literal!(IpAddressType);
 
 /// Property type `Tag` of `AWS::EC2::VPCEndpointService`.

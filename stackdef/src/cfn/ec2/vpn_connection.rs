@@ -372,6 +372,22 @@ impl Check for PreSharedKeyStorage {
     }
 }
 
+impl From<&str> for PreSharedKeyStorage {
+    fn from(s: &str) -> Self {
+        match s {
+            "Standard" => Self::Standard,
+            "SecretsManager" => Self::SecretsManager,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PreSharedKeyStorage> {
+    fn from(s: &str) -> Self {
+        Value::literal(PreSharedKeyStorage::from(s))
+    }
+}
+
 crate::impl_literal!(PreSharedKeyStorage);
 
 /// Property type `Tag` of `AWS::EC2::VPNConnection`.
@@ -444,6 +460,22 @@ impl Check for TunnelBandwidth {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TunnelBandwidth {
+    fn from(s: &str) -> Self {
+        match s {
+            "standard" => Self::Standard,
+            "large" => Self::Large,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TunnelBandwidth> {
+    fn from(s: &str) -> Self {
+        Value::literal(TunnelBandwidth::from(s))
     }
 }
 
@@ -854,6 +886,23 @@ impl Check for DpdTimeoutAction {
     }
 }
 
+impl From<&str> for DpdTimeoutAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "clear" => Self::Clear,
+            "none" => Self::None,
+            "restart" => Self::Restart,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DpdTimeoutAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(DpdTimeoutAction::from(s))
+    }
+}
+
 crate::impl_literal!(DpdTimeoutAction);
 
 /// Property type `IkeVersionsRequestListValue` of `AWS::EC2::VPNConnection`.
@@ -929,6 +978,22 @@ impl Check for ValueProperty {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ValueProperty {
+    fn from(s: &str) -> Self {
+        match s {
+            "ikev1" => Self::Ikev1,
+            "ikev2" => Self::Ikev2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ValueProperty> {
+    fn from(s: &str) -> Self {
+        Value::literal(ValueProperty::from(s))
     }
 }
 
@@ -1113,6 +1178,22 @@ impl Check for BgpLogOutputFormat {
     }
 }
 
+impl From<&str> for BgpLogOutputFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "json" => Self::Json,
+            "text" => Self::Text,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BgpLogOutputFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(BgpLogOutputFormat::from(s))
+    }
+}
+
 crate::impl_literal!(BgpLogOutputFormat);
 
 /// Values of `LogOutputFormat`.
@@ -1151,6 +1232,22 @@ impl Check for LogOutputFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LogOutputFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "json" => Self::Json,
+            "text" => Self::Text,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogOutputFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogOutputFormat::from(s))
     }
 }
 
@@ -1287,6 +1384,24 @@ impl Check for Phase1EncryptionAlgorithmsRequestListValueValue {
     }
 }
 
+impl From<&str> for Phase1EncryptionAlgorithmsRequestListValueValue {
+    fn from(s: &str) -> Self {
+        match s {
+            "AES128" => Self::Aes128,
+            "AES256" => Self::Aes256,
+            "AES128-GCM-16" => Self::Aes128Gcm16,
+            "AES256-GCM-16" => Self::Aes256Gcm16,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Phase1EncryptionAlgorithmsRequestListValueValue> {
+    fn from(s: &str) -> Self {
+        Value::literal(Phase1EncryptionAlgorithmsRequestListValueValue::from(s))
+    }
+}
+
 crate::impl_literal!(Phase1EncryptionAlgorithmsRequestListValueValue);
 
 /// Property type `Phase1IntegrityAlgorithmsRequestListValue` of `AWS::EC2::VPNConnection`.
@@ -1371,6 +1486,24 @@ impl Check for Phase1IntegrityAlgorithmsRequestListValueValue {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Phase1IntegrityAlgorithmsRequestListValueValue {
+    fn from(s: &str) -> Self {
+        match s {
+            "SHA1" => Self::Sha1,
+            "SHA2-256" => Self::Sha2256,
+            "SHA2-384" => Self::Sha2384,
+            "SHA2-512" => Self::Sha2512,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Phase1IntegrityAlgorithmsRequestListValueValue> {
+    fn from(s: &str) -> Self {
+        Value::literal(Phase1IntegrityAlgorithmsRequestListValueValue::from(s))
     }
 }
 
@@ -1507,6 +1640,24 @@ impl Check for Phase2EncryptionAlgorithmsRequestListValueValue {
     }
 }
 
+impl From<&str> for Phase2EncryptionAlgorithmsRequestListValueValue {
+    fn from(s: &str) -> Self {
+        match s {
+            "AES128" => Self::Aes128,
+            "AES256" => Self::Aes256,
+            "AES128-GCM-16" => Self::Aes128Gcm16,
+            "AES256-GCM-16" => Self::Aes256Gcm16,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Phase2EncryptionAlgorithmsRequestListValueValue> {
+    fn from(s: &str) -> Self {
+        Value::literal(Phase2EncryptionAlgorithmsRequestListValueValue::from(s))
+    }
+}
+
 crate::impl_literal!(Phase2EncryptionAlgorithmsRequestListValueValue);
 
 /// Property type `Phase2IntegrityAlgorithmsRequestListValue` of `AWS::EC2::VPNConnection`.
@@ -1594,6 +1745,24 @@ impl Check for Phase2IntegrityAlgorithmsRequestListValueValue {
     }
 }
 
+impl From<&str> for Phase2IntegrityAlgorithmsRequestListValueValue {
+    fn from(s: &str) -> Self {
+        match s {
+            "SHA1" => Self::Sha1,
+            "SHA2-256" => Self::Sha2256,
+            "SHA2-384" => Self::Sha2384,
+            "SHA2-512" => Self::Sha2512,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Phase2IntegrityAlgorithmsRequestListValueValue> {
+    fn from(s: &str) -> Self {
+        Value::literal(Phase2IntegrityAlgorithmsRequestListValueValue::from(s))
+    }
+}
+
 crate::impl_literal!(Phase2IntegrityAlgorithmsRequestListValueValue);
 
 /// Values of `StartupAction`.
@@ -1632,6 +1801,22 @@ impl Check for StartupAction {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StartupAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "add" => Self::Add,
+            "start" => Self::Start,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StartupAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(StartupAction::from(s))
     }
 }
 

@@ -272,4 +272,27 @@ impl Check for UpstreamRegistry {
     }
 }
 
+impl From<&str> for UpstreamRegistry {
+    fn from(s: &str) -> Self {
+        match s {
+            "azure-container-registry" => Self::AzureContainerRegistry,
+            "chainguard" => Self::Chainguard,
+            "docker-hub" => Self::DockerHub,
+            "ecr" => Self::Ecr,
+            "ecr-public" => Self::EcrPublic,
+            "github-container-registry" => Self::GithubContainerRegistry,
+            "gitlab-container-registry" => Self::GitlabContainerRegistry,
+            "k8s" => Self::K8s,
+            "quay" => Self::Quay,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UpstreamRegistry> {
+    fn from(s: &str) -> Self {
+        Value::literal(UpstreamRegistry::from(s))
+    }
+}
+
 crate::impl_literal!(UpstreamRegistry);

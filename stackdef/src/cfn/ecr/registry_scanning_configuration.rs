@@ -282,6 +282,21 @@ impl Check for FilterType {
     }
 }
 
+impl From<&str> for FilterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "WILDCARD" => Self::Wildcard,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FilterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FilterType::from(s))
+    }
+}
+
 crate::impl_literal!(FilterType);
 
 /// Values of `ScanFrequency`.
@@ -323,6 +338,22 @@ impl Check for ScanFrequency {
     }
 }
 
+impl From<&str> for ScanFrequency {
+    fn from(s: &str) -> Self {
+        match s {
+            "SCAN_ON_PUSH" => Self::ScanOnPush,
+            "CONTINUOUS_SCAN" => Self::ContinuousScan,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ScanFrequency> {
+    fn from(s: &str) -> Self {
+        Value::literal(ScanFrequency::from(s))
+    }
+}
+
 crate::impl_literal!(ScanFrequency);
 
 /// Values of `ScanType`.
@@ -361,6 +392,22 @@ impl Check for ScanType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ScanType {
+    fn from(s: &str) -> Self {
+        match s {
+            "BASIC" => Self::Basic,
+            "ENHANCED" => Self::Enhanced,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ScanType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ScanType::from(s))
     }
 }
 

@@ -373,4 +373,19 @@ impl Check for FilterType {
     }
 }
 
+impl From<&str> for FilterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PREFIX_MATCH" => Self::PrefixMatch,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FilterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FilterType::from(s))
+    }
+}
+
 crate::impl_literal!(FilterType);

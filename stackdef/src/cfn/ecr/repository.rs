@@ -373,6 +373,23 @@ impl Check for EncryptionType {
     }
 }
 
+impl From<&str> for EncryptionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AES256" => Self::Aes256,
+            "KMS" => Self::Kms,
+            "KMS_DSSE" => Self::KmsDsse,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionType::from(s))
+    }
+}
+
 crate::impl_literal!(EncryptionType);
 
 /// Property type `ImageScanningConfiguration` of `AWS::ECR::Repository`.
@@ -457,6 +474,24 @@ impl Check for ImageTagMutability {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ImageTagMutability {
+    fn from(s: &str) -> Self {
+        match s {
+            "MUTABLE" => Self::Mutable,
+            "IMMUTABLE" => Self::Immutable,
+            "MUTABLE_WITH_EXCLUSION" => Self::MutableWithExclusion,
+            "IMMUTABLE_WITH_EXCLUSION" => Self::ImmutableWithExclusion,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ImageTagMutability> {
+    fn from(s: &str) -> Self {
+        Value::literal(ImageTagMutability::from(s))
     }
 }
 
@@ -562,6 +597,21 @@ impl Check for ImageTagMutabilityExclusionFilterType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ImageTagMutabilityExclusionFilterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "WILDCARD" => Self::Wildcard,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ImageTagMutabilityExclusionFilterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ImageTagMutabilityExclusionFilterType::from(s))
     }
 }
 

@@ -346,6 +346,23 @@ impl Check for AppliedForItem {
     }
 }
 
+impl From<&str> for AppliedForItem {
+    fn from(s: &str) -> Self {
+        match s {
+            "REPLICATION" => Self::Replication,
+            "PULL_THROUGH_CACHE" => Self::PullThroughCache,
+            "CREATE_ON_PUSH" => Self::CreateOnPush,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AppliedForItem> {
+    fn from(s: &str) -> Self {
+        Value::literal(AppliedForItem::from(s))
+    }
+}
+
 crate::impl_literal!(AppliedForItem);
 
 /// Property type `EncryptionConfiguration` of `AWS::ECR::RepositoryCreationTemplate`.
@@ -447,6 +464,23 @@ impl Check for EncryptionType {
     }
 }
 
+impl From<&str> for EncryptionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AES256" => Self::Aes256,
+            "KMS" => Self::Kms,
+            "KMS_DSSE" => Self::KmsDsse,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionType::from(s))
+    }
+}
+
 crate::impl_literal!(EncryptionType);
 
 /// Values of `ImageTagMutability`.
@@ -496,6 +530,24 @@ impl Check for ImageTagMutability {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ImageTagMutability {
+    fn from(s: &str) -> Self {
+        match s {
+            "MUTABLE" => Self::Mutable,
+            "IMMUTABLE" => Self::Immutable,
+            "IMMUTABLE_WITH_EXCLUSION" => Self::ImmutableWithExclusion,
+            "MUTABLE_WITH_EXCLUSION" => Self::MutableWithExclusion,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ImageTagMutability> {
+    fn from(s: &str) -> Self {
+        Value::literal(ImageTagMutability::from(s))
     }
 }
 
@@ -601,6 +653,21 @@ impl Check for ImageTagMutabilityExclusionFilterType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ImageTagMutabilityExclusionFilterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "WILDCARD" => Self::Wildcard,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ImageTagMutabilityExclusionFilterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ImageTagMutabilityExclusionFilterType::from(s))
     }
 }
 

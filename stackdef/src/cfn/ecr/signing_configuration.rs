@@ -273,4 +273,19 @@ impl Check for FilterType {
     }
 }
 
+impl From<&str> for FilterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "WILDCARD_MATCH" => Self::WildcardMatch,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FilterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FilterType::from(s))
+    }
+}
+
 crate::impl_literal!(FilterType);

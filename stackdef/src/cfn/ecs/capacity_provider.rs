@@ -307,6 +307,22 @@ impl Check for ManagedDraining {
     }
 }
 
+impl From<&str> for ManagedDraining {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ManagedDraining> {
+    fn from(s: &str) -> Self {
+        Value::literal(ManagedDraining::from(s))
+    }
+}
+
 crate::impl_literal!(ManagedDraining);
 
 /// Property type `ManagedScaling` of `AWS::ECS::CapacityProvider`.
@@ -471,6 +487,22 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Values of `ManagedTerminationProtection`.
@@ -509,6 +541,22 @@ impl Check for ManagedTerminationProtection {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ManagedTerminationProtection {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ManagedTerminationProtection> {
+    fn from(s: &str) -> Self {
+        Value::literal(ManagedTerminationProtection::from(s))
     }
 }
 
@@ -690,6 +738,22 @@ impl Check for ActionsStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ActionsStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ActionsStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(ActionsStatus::from(s))
     }
 }
 
@@ -952,6 +1016,23 @@ impl Check for CapacityOptionType {
     }
 }
 
+impl From<&str> for CapacityOptionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ON_DEMAND" => Self::OnDemand,
+            "SPOT" => Self::Spot,
+            "RESERVED" => Self::Reserved,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CapacityOptionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CapacityOptionType::from(s))
+    }
+}
+
 crate::impl_literal!(CapacityOptionType);
 
 /// Property type `CapacityReservationRequest` of `AWS::ECS::CapacityProvider`.
@@ -1051,6 +1132,23 @@ impl Check for ReservationPreference {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ReservationPreference {
+    fn from(s: &str) -> Self {
+        match s {
+            "RESERVATIONS_ONLY" => Self::ReservationsOnly,
+            "RESERVATIONS_FIRST" => Self::ReservationsFirst,
+            "RESERVATIONS_EXCLUDED" => Self::ReservationsExcluded,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReservationPreference> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReservationPreference::from(s))
     }
 }
 
@@ -1564,6 +1662,25 @@ impl Check for AcceleratorManufacturers {
     }
 }
 
+impl From<&str> for AcceleratorManufacturers {
+    fn from(s: &str) -> Self {
+        match s {
+            "amazon-web-services" => Self::AmazonWebServices,
+            "amd" => Self::Amd,
+            "habana" => Self::Habana,
+            "nvidia" => Self::Nvidia,
+            "xilinx" => Self::Xilinx,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AcceleratorManufacturers> {
+    fn from(s: &str) -> Self {
+        Value::literal(AcceleratorManufacturers::from(s))
+    }
+}
+
 crate::impl_literal!(AcceleratorManufacturers);
 
 /// Values of `AcceleratorNames`.
@@ -1649,6 +1766,33 @@ impl Check for AcceleratorNames {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AcceleratorNames {
+    fn from(s: &str) -> Self {
+        match s {
+            "a10g" => Self::A10g,
+            "a100" => Self::A100,
+            "h100" => Self::H100,
+            "inferentia" => Self::Inferentia,
+            "k520" => Self::K520,
+            "k80" => Self::K80,
+            "m60" => Self::M60,
+            "radeon-pro-v520" => Self::RadeonProV520,
+            "t4" => Self::T4,
+            "t4g" => Self::T4g,
+            "vu9p" => Self::Vu9p,
+            "v100" => Self::V100,
+            "l40s" => Self::L40s,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AcceleratorNames> {
+    fn from(s: &str) -> Self {
+        Value::literal(AcceleratorNames::from(s))
     }
 }
 
@@ -1744,6 +1888,23 @@ impl Check for AcceleratorTypes {
     }
 }
 
+impl From<&str> for AcceleratorTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "gpu" => Self::Gpu,
+            "fpga" => Self::Fpga,
+            "inference" => Self::Inference,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AcceleratorTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(AcceleratorTypes::from(s))
+    }
+}
+
 crate::impl_literal!(AcceleratorTypes);
 
 /// Values of `BareMetal`.
@@ -1785,6 +1946,23 @@ impl Check for BareMetal {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for BareMetal {
+    fn from(s: &str) -> Self {
+        match s {
+            "included" => Self::Included,
+            "required" => Self::Required,
+            "excluded" => Self::Excluded,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BareMetal> {
+    fn from(s: &str) -> Self {
+        Value::literal(BareMetal::from(s))
     }
 }
 
@@ -1880,6 +2058,23 @@ impl Check for BurstablePerformance {
     }
 }
 
+impl From<&str> for BurstablePerformance {
+    fn from(s: &str) -> Self {
+        match s {
+            "included" => Self::Included,
+            "required" => Self::Required,
+            "excluded" => Self::Excluded,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BurstablePerformance> {
+    fn from(s: &str) -> Self {
+        Value::literal(BurstablePerformance::from(s))
+    }
+}
+
 crate::impl_literal!(BurstablePerformance);
 
 /// Values of `CpuManufacturers`.
@@ -1924,6 +2119,23 @@ impl Check for CpuManufacturers {
     }
 }
 
+impl From<&str> for CpuManufacturers {
+    fn from(s: &str) -> Self {
+        match s {
+            "intel" => Self::Intel,
+            "amd" => Self::Amd,
+            "amazon-web-services" => Self::AmazonWebServices,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CpuManufacturers> {
+    fn from(s: &str) -> Self {
+        Value::literal(CpuManufacturers::from(s))
+    }
+}
+
 crate::impl_literal!(CpuManufacturers);
 
 /// Values of `InstanceGenerations`.
@@ -1962,6 +2174,22 @@ impl Check for InstanceGenerations {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InstanceGenerations {
+    fn from(s: &str) -> Self {
+        match s {
+            "current" => Self::Current,
+            "previous" => Self::Previous,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceGenerations> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceGenerations::from(s))
     }
 }
 
@@ -2009,6 +2237,23 @@ impl Check for LocalStorage {
     }
 }
 
+impl From<&str> for LocalStorage {
+    fn from(s: &str) -> Self {
+        match s {
+            "included" => Self::Included,
+            "required" => Self::Required,
+            "excluded" => Self::Excluded,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LocalStorage> {
+    fn from(s: &str) -> Self {
+        Value::literal(LocalStorage::from(s))
+    }
+}
+
 crate::impl_literal!(LocalStorage);
 
 /// Values of `LocalStorageTypes`.
@@ -2047,6 +2292,22 @@ impl Check for LocalStorageTypes {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LocalStorageTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "hdd" => Self::Hdd,
+            "ssd" => Self::Ssd,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LocalStorageTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(LocalStorageTypes::from(s))
     }
 }
 
@@ -2402,6 +2663,22 @@ impl Check for ManagedInstancesMonitoringOptions {
     }
 }
 
+impl From<&str> for ManagedInstancesMonitoringOptions {
+    fn from(s: &str) -> Self {
+        match s {
+            "BASIC" => Self::Basic,
+            "DETAILED" => Self::Detailed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ManagedInstancesMonitoringOptions> {
+    fn from(s: &str) -> Self {
+        Value::literal(ManagedInstancesMonitoringOptions::from(s))
+    }
+}
+
 crate::impl_literal!(ManagedInstancesMonitoringOptions);
 
 /// Property type `ManagedInstancesNetworkConfiguration` of `AWS::ECS::CapacityProvider`.
@@ -2523,6 +2800,22 @@ impl Check for PropagateTags {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PropagateTags {
+    fn from(s: &str) -> Self {
+        match s {
+            "CAPACITY_PROVIDER" => Self::CapacityProvider,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PropagateTags> {
+    fn from(s: &str) -> Self {
+        Value::literal(PropagateTags::from(s))
     }
 }
 

@@ -526,6 +526,23 @@ impl Check for Logging {
     }
 }
 
+impl From<&str> for Logging {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "NONE" => Self::None,
+            "OVERRIDE" => Self::Override,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Logging> {
+    fn from(s: &str) -> Self {
+        Value::literal(Logging::from(s))
+    }
+}
+
 crate::impl_literal!(Logging);
 
 /// Property type `ManagedStorageConfiguration` of `AWS::ECS::Cluster`.

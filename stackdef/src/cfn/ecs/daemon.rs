@@ -436,6 +436,22 @@ impl Check for PropagateTags {
     }
 }
 
+impl From<&str> for PropagateTags {
+    fn from(s: &str) -> Self {
+        match s {
+            "DAEMON" => Self::Daemon,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PropagateTags> {
+    fn from(s: &str) -> Self {
+        Value::literal(PropagateTags::from(s))
+    }
+}
+
 crate::impl_literal!(PropagateTags);
 
 /// Property type `Tag` of `AWS::ECS::Daemon`.

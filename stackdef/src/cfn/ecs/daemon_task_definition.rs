@@ -683,6 +683,24 @@ impl Check for Condition {
     }
 }
 
+impl From<&str> for Condition {
+    fn from(s: &str) -> Self {
+        match s {
+            "COMPLETE" => Self::Complete,
+            "HEALTHY" => Self::Healthy,
+            "START" => Self::Start,
+            "SUCCESS" => Self::Success,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Condition> {
+    fn from(s: &str) -> Self {
+        Value::literal(Condition::from(s))
+    }
+}
+
 crate::impl_literal!(Condition);
 
 /// Property type `KeyValuePair` of `AWS::ECS::DaemonTaskDefinition`.
@@ -819,6 +837,21 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "s3" => Self::S3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `FirelensConfiguration` of `AWS::ECS::DaemonTaskDefinition`.
@@ -907,6 +940,22 @@ impl Check for FirelensConfigurationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FirelensConfigurationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "fluentbit" => Self::Fluentbit,
+            "fluentd" => Self::Fluentd,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FirelensConfigurationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FirelensConfigurationType::from(s))
     }
 }
 
@@ -1218,6 +1267,23 @@ impl Check for Permissions {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Permissions {
+    fn from(s: &str) -> Self {
+        match s {
+            "mknod" => Self::Mknod,
+            "read" => Self::Read,
+            "write" => Self::Write,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Permissions> {
+    fn from(s: &str) -> Self {
+        Value::literal(Permissions::from(s))
     }
 }
 
@@ -1702,6 +1768,35 @@ impl Check for Name {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        match s {
+            "core" => Self::Core,
+            "cpu" => Self::Cpu,
+            "data" => Self::Data,
+            "fsize" => Self::Fsize,
+            "locks" => Self::Locks,
+            "memlock" => Self::Memlock,
+            "msgqueue" => Self::Msgqueue,
+            "nice" => Self::Nice,
+            "nofile" => Self::Nofile,
+            "nproc" => Self::Nproc,
+            "rss" => Self::Rss,
+            "rtprio" => Self::Rtprio,
+            "rttime" => Self::Rttime,
+            "sigpending" => Self::Sigpending,
+            "stack" => Self::Stack,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Name> {
+    fn from(s: &str) -> Self {
+        Value::literal(Name::from(s))
     }
 }
 

@@ -775,6 +775,23 @@ impl Check for ExpressGatewayServiceScalingMetric {
     }
 }
 
+impl From<&str> for ExpressGatewayServiceScalingMetric {
+    fn from(s: &str) -> Self {
+        match s {
+            "AVERAGE_CPU" => Self::AverageCpu,
+            "AVERAGE_MEMORY" => Self::AverageMemory,
+            "REQUEST_COUNT_PER_TARGET" => Self::RequestCountPerTarget,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ExpressGatewayServiceScalingMetric> {
+    fn from(s: &str) -> Self {
+        Value::literal(ExpressGatewayServiceScalingMetric::from(s))
+    }
+}
+
 crate::impl_literal!(ExpressGatewayServiceScalingMetric);
 
 /// Property type `Tag` of `AWS::ECS::ExpressGatewayService`.

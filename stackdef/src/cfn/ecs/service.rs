@@ -529,6 +529,22 @@ impl Check for AvailabilityZoneRebalancing {
     }
 }
 
+impl From<&str> for AvailabilityZoneRebalancing {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AvailabilityZoneRebalancing> {
+    fn from(s: &str) -> Self {
+        Value::literal(AvailabilityZoneRebalancing::from(s))
+    }
+}
+
 crate::impl_literal!(AvailabilityZoneRebalancing);
 
 /// Property type `CapacityProviderStrategyItem` of `AWS::ECS::Service`.
@@ -1043,6 +1059,27 @@ impl Check for LifecycleStages {
     }
 }
 
+impl From<&str> for LifecycleStages {
+    fn from(s: &str) -> Self {
+        match s {
+            "RECONCILE_SERVICE" => Self::ReconcileService,
+            "PRE_SCALE_UP" => Self::PreScaleUp,
+            "POST_SCALE_UP" => Self::PostScaleUp,
+            "TEST_TRAFFIC_SHIFT" => Self::TestTrafficShift,
+            "POST_TEST_TRAFFIC_SHIFT" => Self::PostTestTrafficShift,
+            "PRODUCTION_TRAFFIC_SHIFT" => Self::ProductionTrafficShift,
+            "POST_PRODUCTION_TRAFFIC_SHIFT" => Self::PostProductionTrafficShift,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LifecycleStages> {
+    fn from(s: &str) -> Self {
+        Value::literal(LifecycleStages::from(s))
+    }
+}
+
 crate::impl_literal!(LifecycleStages);
 
 /// Property type `LinearConfiguration` of `AWS::ECS::Service`.
@@ -1159,6 +1196,24 @@ impl Check for Strategy {
     }
 }
 
+impl From<&str> for Strategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "ROLLING" => Self::Rolling,
+            "BLUE_GREEN" => Self::BlueGreen,
+            "LINEAR" => Self::Linear,
+            "CANARY" => Self::Canary,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Strategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(Strategy::from(s))
+    }
+}
+
 crate::impl_literal!(Strategy);
 
 /// Property type `DeploymentController` of `AWS::ECS::Service`.
@@ -1237,6 +1292,23 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "CODE_DEPLOY" => Self::CodeDeploy,
+            "ECS" => Self::Ecs,
+            "EXTERNAL" => Self::External,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 
@@ -1336,6 +1408,23 @@ impl Check for LaunchType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LaunchType {
+    fn from(s: &str) -> Self {
+        match s {
+            "EC2" => Self::Ec2,
+            "FARGATE" => Self::Fargate,
+            "EXTERNAL" => Self::External,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LaunchType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LaunchType::from(s))
     }
 }
 
@@ -1635,6 +1724,22 @@ impl Check for AssignPublicIp {
     }
 }
 
+impl From<&str> for AssignPublicIp {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AssignPublicIp> {
+    fn from(s: &str) -> Self {
+        Value::literal(AssignPublicIp::from(s))
+    }
+}
+
 crate::impl_literal!(AssignPublicIp);
 
 /// Property type `PlacementConstraint` of `AWS::ECS::Service`.
@@ -1716,6 +1821,22 @@ impl Check for PlacementConstraintType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PlacementConstraintType {
+    fn from(s: &str) -> Self {
+        match s {
+            "distinctInstance" => Self::DistinctInstance,
+            "memberOf" => Self::MemberOf,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PlacementConstraintType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PlacementConstraintType::from(s))
     }
 }
 
@@ -1806,6 +1927,23 @@ impl Check for PlacementStrategyType {
     }
 }
 
+impl From<&str> for PlacementStrategyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "binpack" => Self::Binpack,
+            "random" => Self::Random,
+            "spread" => Self::Spread,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PlacementStrategyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PlacementStrategyType::from(s))
+    }
+}
+
 crate::impl_literal!(PlacementStrategyType);
 
 /// Values of `PropagateTags`.
@@ -1847,6 +1985,22 @@ impl Check for PropagateTags {
     }
 }
 
+impl From<&str> for PropagateTags {
+    fn from(s: &str) -> Self {
+        match s {
+            "SERVICE" => Self::Service,
+            "TASK_DEFINITION" => Self::TaskDefinition,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PropagateTags> {
+    fn from(s: &str) -> Self {
+        Value::literal(PropagateTags::from(s))
+    }
+}
+
 crate::impl_literal!(PropagateTags);
 
 /// Values of `SchedulingStrategy`.
@@ -1885,6 +2039,22 @@ impl Check for SchedulingStrategy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SchedulingStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "DAEMON" => Self::Daemon,
+            "REPLICA" => Self::Replica,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SchedulingStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(SchedulingStrategy::from(s))
     }
 }
 
@@ -2067,6 +2237,22 @@ impl Check for Format {
     }
 }
 
+impl From<&str> for Format {
+    fn from(s: &str) -> Self {
+        match s {
+            "TEXT" => Self::Text,
+            "JSON" => Self::Json,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Format> {
+    fn from(s: &str) -> Self {
+        Value::literal(Format::from(s))
+    }
+}
+
 crate::impl_literal!(Format);
 
 /// Values of `IncludeQueryParameters`.
@@ -2105,6 +2291,22 @@ impl Check for IncludeQueryParameters {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IncludeQueryParameters {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IncludeQueryParameters> {
+    fn from(s: &str) -> Self {
+        Value::literal(IncludeQueryParameters::from(s))
     }
 }
 
@@ -3038,6 +3240,24 @@ impl Check for FilesystemType {
     }
 }
 
+impl From<&str> for FilesystemType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ext3" => Self::Ext3,
+            "ext4" => Self::Ext4,
+            "ntfs" => Self::Ntfs,
+            "xfs" => Self::Xfs,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FilesystemType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FilesystemType::from(s))
+    }
+}
+
 crate::impl_literal!(FilesystemType);
 
 /// Property type `EbsTagSpecification` of `AWS::ECS::Service`.
@@ -3149,6 +3369,22 @@ impl Check for EbsTagSpecificationPropagateTags {
     }
 }
 
+impl From<&str> for EbsTagSpecificationPropagateTags {
+    fn from(s: &str) -> Self {
+        match s {
+            "SERVICE" => Self::Service,
+            "TASK_DEFINITION" => Self::TaskDefinition,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EbsTagSpecificationPropagateTags> {
+    fn from(s: &str) -> Self {
+        Value::literal(EbsTagSpecificationPropagateTags::from(s))
+    }
+}
+
 crate::impl_literal!(EbsTagSpecificationPropagateTags);
 
 /// Values of `ResourceType`.
@@ -3184,6 +3420,21 @@ impl Check for ResourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "volume" => Self::Volume,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceType::from(s))
     }
 }
 

@@ -989,6 +989,24 @@ impl Check for Condition {
     }
 }
 
+impl From<&str> for Condition {
+    fn from(s: &str) -> Self {
+        match s {
+            "COMPLETE" => Self::Complete,
+            "HEALTHY" => Self::Healthy,
+            "START" => Self::Start,
+            "SUCCESS" => Self::Success,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Condition> {
+    fn from(s: &str) -> Self {
+        Value::literal(Condition::from(s))
+    }
+}
+
 crate::impl_literal!(Condition);
 
 /// Property type `KeyValuePair` of `AWS::ECS::TaskDefinition`.
@@ -1122,6 +1140,21 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "s3" => Self::S3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 
@@ -1261,6 +1294,22 @@ impl Check for FirelensConfigurationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FirelensConfigurationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "fluentbit" => Self::Fluentbit,
+            "fluentd" => Self::Fluentd,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FirelensConfigurationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FirelensConfigurationType::from(s))
     }
 }
 
@@ -1608,6 +1657,23 @@ impl Check for Permissions {
     }
 }
 
+impl From<&str> for Permissions {
+    fn from(s: &str) -> Self {
+        match s {
+            "mknod" => Self::Mknod,
+            "read" => Self::Read,
+            "write" => Self::Write,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Permissions> {
+    fn from(s: &str) -> Self {
+        Value::literal(Permissions::from(s))
+    }
+}
+
 crate::impl_literal!(Permissions);
 
 /// Property type `Tmpfs` of `AWS::ECS::TaskDefinition`.
@@ -1949,6 +2015,23 @@ impl Check for AppProtocol {
     }
 }
 
+impl From<&str> for AppProtocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "http" => Self::Http,
+            "http2" => Self::Http2,
+            "grpc" => Self::Grpc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AppProtocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(AppProtocol::from(s))
+    }
+}
+
 crate::impl_literal!(AppProtocol);
 
 /// Values of `Protocol`.
@@ -1987,6 +2070,22 @@ impl Check for Protocol {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "tcp" => Self::Tcp,
+            "udp" => Self::Udp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
     }
 }
 
@@ -2104,6 +2203,22 @@ impl Check for ResourceRequirementType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ResourceRequirementType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GPU" => Self::Gpu,
+            "InferenceAccelerator" => Self::InferenceAccelerator,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceRequirementType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceRequirementType::from(s))
     }
 }
 
@@ -2354,6 +2469,35 @@ impl Check for Name {
     }
 }
 
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        match s {
+            "core" => Self::Core,
+            "cpu" => Self::Cpu,
+            "data" => Self::Data,
+            "fsize" => Self::Fsize,
+            "locks" => Self::Locks,
+            "memlock" => Self::Memlock,
+            "msgqueue" => Self::Msgqueue,
+            "nice" => Self::Nice,
+            "nofile" => Self::Nofile,
+            "nproc" => Self::Nproc,
+            "rss" => Self::Rss,
+            "rtprio" => Self::Rtprio,
+            "rttime" => Self::Rttime,
+            "sigpending" => Self::Sigpending,
+            "stack" => Self::Stack,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Name> {
+    fn from(s: &str) -> Self {
+        Value::literal(Name::from(s))
+    }
+}
+
 crate::impl_literal!(Name);
 
 /// Values of `VersionConsistency`.
@@ -2392,6 +2536,22 @@ impl Check for VersionConsistency {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VersionConsistency {
+    fn from(s: &str) -> Self {
+        match s {
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VersionConsistency> {
+    fn from(s: &str) -> Self {
+        Value::literal(VersionConsistency::from(s))
     }
 }
 
@@ -2570,6 +2730,23 @@ impl Check for IpcMode {
     }
 }
 
+impl From<&str> for IpcMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "host" => Self::Host,
+            "none" => Self::None,
+            "task" => Self::Task,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpcMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpcMode::from(s))
+    }
+}
+
 crate::impl_literal!(IpcMode);
 
 /// Values of `NetworkMode`.
@@ -2617,6 +2794,24 @@ impl Check for NetworkMode {
     }
 }
 
+impl From<&str> for NetworkMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "awsvpc" => Self::Awsvpc,
+            "bridge" => Self::Bridge,
+            "host" => Self::Host,
+            "none" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NetworkMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(NetworkMode::from(s))
+    }
+}
+
 crate::impl_literal!(NetworkMode);
 
 /// Values of `PidMode`.
@@ -2655,6 +2850,22 @@ impl Check for PidMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PidMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "host" => Self::Host,
+            "task" => Self::Task,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PidMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(PidMode::from(s))
     }
 }
 
@@ -2736,6 +2947,21 @@ impl Check for TaskDefinitionPlacementConstraintType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TaskDefinitionPlacementConstraintType {
+    fn from(s: &str) -> Self {
+        match s {
+            "memberOf" => Self::MemberOf,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TaskDefinitionPlacementConstraintType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TaskDefinitionPlacementConstraintType::from(s))
     }
 }
 
@@ -2842,6 +3068,21 @@ impl Check for ProxyConfigurationType {
     }
 }
 
+impl From<&str> for ProxyConfigurationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "APPMESH" => Self::Appmesh,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ProxyConfigurationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ProxyConfigurationType::from(s))
+    }
+}
+
 crate::impl_literal!(ProxyConfigurationType);
 
 /// Values of `RequiresCompatibilities`.
@@ -2887,6 +3128,24 @@ impl Check for RequiresCompatibilities {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RequiresCompatibilities {
+    fn from(s: &str) -> Self {
+        match s {
+            "EC2" => Self::Ec2,
+            "EXTERNAL" => Self::External,
+            "FARGATE" => Self::Fargate,
+            "MANAGED_INSTANCES" => Self::ManagedInstances,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RequiresCompatibilities> {
+    fn from(s: &str) -> Self {
+        Value::literal(RequiresCompatibilities::from(s))
     }
 }
 
@@ -2987,6 +3246,22 @@ impl Check for CpuArchitecture {
     }
 }
 
+impl From<&str> for CpuArchitecture {
+    fn from(s: &str) -> Self {
+        match s {
+            "ARM64" => Self::Arm64,
+            "X86_64" => Self::X8664,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CpuArchitecture> {
+    fn from(s: &str) -> Self {
+        Value::literal(CpuArchitecture::from(s))
+    }
+}
+
 crate::impl_literal!(CpuArchitecture);
 
 /// Values of `OperatingSystemFamily`.
@@ -3060,6 +3335,30 @@ impl Check for OperatingSystemFamily {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OperatingSystemFamily {
+    fn from(s: &str) -> Self {
+        match s {
+            "LINUX" => Self::Linux,
+            "WINDOWS_SERVER_2004_CORE" => Self::WindowsServer2004Core,
+            "WINDOWS_SERVER_2016_FULL" => Self::WindowsServer2016Full,
+            "WINDOWS_SERVER_2019_CORE" => Self::WindowsServer2019Core,
+            "WINDOWS_SERVER_2019_FULL" => Self::WindowsServer2019Full,
+            "WINDOWS_SERVER_2022_CORE" => Self::WindowsServer2022Core,
+            "WINDOWS_SERVER_2022_FULL" => Self::WindowsServer2022Full,
+            "WINDOWS_SERVER_2025_CORE" => Self::WindowsServer2025Core,
+            "WINDOWS_SERVER_2025_FULL" => Self::WindowsServer2025Full,
+            "WINDOWS_SERVER_20H2_CORE" => Self::WindowsServer20h2Core,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OperatingSystemFamily> {
+    fn from(s: &str) -> Self {
+        Value::literal(OperatingSystemFamily::from(s))
     }
 }
 
@@ -3401,6 +3700,22 @@ impl Check for Scope {
     }
 }
 
+impl From<&str> for Scope {
+    fn from(s: &str) -> Self {
+        match s {
+            "shared" => Self::Shared,
+            "task" => Self::Task,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Scope> {
+    fn from(s: &str) -> Self {
+        Value::literal(Scope::from(s))
+    }
+}
+
 crate::impl_literal!(Scope);
 
 /// Property type `EfsVolumeConfiguration` of `AWS::ECS::TaskDefinition`.
@@ -3571,6 +3886,22 @@ impl Check for Iam {
     }
 }
 
+impl From<&str> for Iam {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Iam> {
+    fn from(s: &str) -> Self {
+        Value::literal(Iam::from(s))
+    }
+}
+
 crate::impl_literal!(Iam);
 
 /// Values of `TransitEncryption`.
@@ -3609,6 +3940,22 @@ impl Check for TransitEncryption {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TransitEncryption {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TransitEncryption> {
+    fn from(s: &str) -> Self {
+        Value::literal(TransitEncryption::from(s))
     }
 }
 

@@ -380,6 +380,22 @@ impl Check for LaunchType {
     }
 }
 
+impl From<&str> for LaunchType {
+    fn from(s: &str) -> Self {
+        match s {
+            "EC2" => Self::Ec2,
+            "FARGATE" => Self::Fargate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LaunchType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LaunchType::from(s))
+    }
+}
+
 crate::impl_literal!(LaunchType);
 
 /// Property type `LoadBalancer` of `AWS::ECS::TaskSet`.
@@ -593,6 +609,22 @@ impl Check for AssignPublicIp {
     }
 }
 
+impl From<&str> for AssignPublicIp {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AssignPublicIp> {
+    fn from(s: &str) -> Self {
+        Value::literal(AssignPublicIp::from(s))
+    }
+}
+
 crate::impl_literal!(AssignPublicIp);
 
 /// Property type `Scale` of `AWS::ECS::TaskSet`.
@@ -688,6 +720,21 @@ impl Check for Unit {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Unit {
+    fn from(s: &str) -> Self {
+        match s {
+            "PERCENT" => Self::Percent,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Unit> {
+    fn from(s: &str) -> Self {
+        Value::literal(Unit::from(s))
     }
 }
 

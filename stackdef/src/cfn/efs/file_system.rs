@@ -387,6 +387,22 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Property type `FileSystemProtection` of `AWS::EFS::FileSystem`.
@@ -471,6 +487,22 @@ impl Check for ReplicationOverwriteProtection {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ReplicationOverwriteProtection {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReplicationOverwriteProtection> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReplicationOverwriteProtection::from(s))
     }
 }
 
@@ -655,6 +687,29 @@ impl Check for TransitionToArchive {
     }
 }
 
+impl From<&str> for TransitionToArchive {
+    fn from(s: &str) -> Self {
+        match s {
+            "AFTER_14_DAYS" => Self::After14Days,
+            "AFTER_180_DAYS" => Self::After180Days,
+            "AFTER_1_DAY" => Self::After1Day,
+            "AFTER_270_DAYS" => Self::After270Days,
+            "AFTER_30_DAYS" => Self::After30Days,
+            "AFTER_365_DAYS" => Self::After365Days,
+            "AFTER_60_DAYS" => Self::After60Days,
+            "AFTER_7_DAYS" => Self::After7Days,
+            "AFTER_90_DAYS" => Self::After90Days,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TransitionToArchive> {
+    fn from(s: &str) -> Self {
+        Value::literal(TransitionToArchive::from(s))
+    }
+}
+
 crate::impl_literal!(TransitionToArchive);
 
 /// Values of `TransitionToIa`.
@@ -727,6 +782,29 @@ impl Check for TransitionToIa {
     }
 }
 
+impl From<&str> for TransitionToIa {
+    fn from(s: &str) -> Self {
+        match s {
+            "AFTER_14_DAYS" => Self::After14Days,
+            "AFTER_180_DAYS" => Self::After180Days,
+            "AFTER_1_DAY" => Self::After1Day,
+            "AFTER_270_DAYS" => Self::After270Days,
+            "AFTER_30_DAYS" => Self::After30Days,
+            "AFTER_365_DAYS" => Self::After365Days,
+            "AFTER_60_DAYS" => Self::After60Days,
+            "AFTER_7_DAYS" => Self::After7Days,
+            "AFTER_90_DAYS" => Self::After90Days,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TransitionToIa> {
+    fn from(s: &str) -> Self {
+        Value::literal(TransitionToIa::from(s))
+    }
+}
+
 crate::impl_literal!(TransitionToIa);
 
 /// Values of `TransitionToPrimaryStorageClass`.
@@ -762,6 +840,21 @@ impl Check for TransitionToPrimaryStorageClass {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TransitionToPrimaryStorageClass {
+    fn from(s: &str) -> Self {
+        match s {
+            "AFTER_1_ACCESS" => Self::After1Access,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TransitionToPrimaryStorageClass> {
+    fn from(s: &str) -> Self {
+        Value::literal(TransitionToPrimaryStorageClass::from(s))
     }
 }
 
@@ -803,6 +896,22 @@ impl Check for PerformanceMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PerformanceMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "generalPurpose" => Self::GeneralPurpose,
+            "maxIO" => Self::MaxIo,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PerformanceMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(PerformanceMode::from(s))
     }
 }
 
@@ -999,6 +1108,23 @@ impl Check for ThroughputMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ThroughputMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "bursting" => Self::Bursting,
+            "elastic" => Self::Elastic,
+            "provisioned" => Self::Provisioned,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ThroughputMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ThroughputMode::from(s))
     }
 }
 

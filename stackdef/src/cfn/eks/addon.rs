@@ -410,6 +410,23 @@ impl Check for ResolveConflicts {
     }
 }
 
+impl From<&str> for ResolveConflicts {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "OVERWRITE" => Self::Overwrite,
+            "PRESERVE" => Self::Preserve,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResolveConflicts> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResolveConflicts::from(s))
+    }
+}
+
 crate::impl_literal!(ResolveConflicts);
 
 /// Property type `Tag` of `AWS::EKS::Addon`.

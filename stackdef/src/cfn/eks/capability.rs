@@ -560,6 +560,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "SSO_USER" => Self::SsoUser,
+            "SSO_GROUP" => Self::SsoGroup,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Values of `Role`.
@@ -604,6 +620,23 @@ impl Check for Role {
     }
 }
 
+impl From<&str> for Role {
+    fn from(s: &str) -> Self {
+        match s {
+            "ADMIN" => Self::Admin,
+            "EDITOR" => Self::Editor,
+            "VIEWER" => Self::Viewer,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Role> {
+    fn from(s: &str) -> Self {
+        Value::literal(Role::from(s))
+    }
+}
+
 crate::impl_literal!(Role);
 
 /// Values of `DeletePropagationPolicy`.
@@ -639,6 +672,21 @@ impl Check for DeletePropagationPolicy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DeletePropagationPolicy {
+    fn from(s: &str) -> Self {
+        match s {
+            "RETAIN" => Self::Retain,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeletePropagationPolicy> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeletePropagationPolicy::from(s))
     }
 }
 
@@ -738,6 +786,23 @@ impl Check for CapabilityPropsType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CapabilityPropsType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ARGOCD" => Self::Argocd,
+            "ACK" => Self::Ack,
+            "KRO" => Self::Kro,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CapabilityPropsType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CapabilityPropsType::from(s))
     }
 }
 

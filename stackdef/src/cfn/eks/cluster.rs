@@ -529,6 +529,23 @@ impl Check for AuthenticationMode {
     }
 }
 
+impl From<&str> for AuthenticationMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "CONFIG_MAP" => Self::ConfigMap,
+            "API_AND_CONFIG_MAP" => Self::ApiAndConfigMap,
+            "API" => Self::Api,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthenticationMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthenticationMode::from(s))
+    }
+}
+
 crate::impl_literal!(AuthenticationMode);
 
 /// Property type `ComputeConfig` of `AWS::EKS::Cluster`.
@@ -682,6 +699,26 @@ impl Check for Tier {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Tier {
+    fn from(s: &str) -> Self {
+        match s {
+            "standard" => Self::Standard,
+            "tier-xl" => Self::TierXl,
+            "tier-2xl" => Self::Tier2xl,
+            "tier-4xl" => Self::Tier4xl,
+            "tier-8xl" => Self::Tier8xl,
+            "tier-ultra" => Self::TierUltra,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Tier> {
+    fn from(s: &str) -> Self {
+        Value::literal(Tier::from(s))
     }
 }
 
@@ -922,6 +959,22 @@ impl Check for IpFamily {
     }
 }
 
+impl From<&str> for IpFamily {
+    fn from(s: &str) -> Self {
+        match s {
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpFamily> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpFamily::from(s))
+    }
+}
+
 crate::impl_literal!(IpFamily);
 
 /// Property type `Logging` of `AWS::EKS::Cluster`.
@@ -1092,6 +1145,25 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "api" => Self::Api,
+            "audit" => Self::Audit,
+            "authenticator" => Self::Authenticator,
+            "controllerManager" => Self::ControllerManager,
+            "scheduler" => Self::Scheduler,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 
@@ -1701,6 +1773,22 @@ impl Check for SupportType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SupportType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STANDARD" => Self::Standard,
+            "EXTENDED" => Self::Extended,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SupportType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SupportType::from(s))
     }
 }
 

@@ -490,6 +490,43 @@ impl Check for AmiType {
     }
 }
 
+impl From<&str> for AmiType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AL2023_ARM_64_NVIDIA" => Self::Al2023Arm64Nvidia,
+            "AL2023_ARM_64_STANDARD" => Self::Al2023Arm64Standard,
+            "AL2023_x86_64_NEURON" => Self::Al2023X8664Neuron,
+            "AL2023_x86_64_NVIDIA" => Self::Al2023X8664Nvidia,
+            "AL2023_x86_64_STANDARD" => Self::Al2023X8664Standard,
+            "AL2_ARM_64" => Self::Al2Arm64,
+            "AL2_x86_64" => Self::Al2X8664,
+            "AL2_x86_64_GPU" => Self::Al2X8664Gpu,
+            "BOTTLEROCKET_ARM_64" => Self::BottlerocketArm64,
+            "BOTTLEROCKET_ARM_64_FIPS" => Self::BottlerocketArm64Fips,
+            "BOTTLEROCKET_ARM_64_NVIDIA" => Self::BottlerocketArm64Nvidia,
+            "BOTTLEROCKET_ARM_64_NVIDIA_FIPS" => Self::BottlerocketArm64NvidiaFips,
+            "BOTTLEROCKET_x86_64" => Self::BottlerocketX8664,
+            "BOTTLEROCKET_x86_64_FIPS" => Self::BottlerocketX8664Fips,
+            "BOTTLEROCKET_x86_64_NVIDIA" => Self::BottlerocketX8664Nvidia,
+            "BOTTLEROCKET_x86_64_NVIDIA_FIPS" => Self::BottlerocketX8664NvidiaFips,
+            "CUSTOM" => Self::Custom,
+            "WINDOWS_CORE_2019_x86_64" => Self::WindowsCore2019X8664,
+            "WINDOWS_CORE_2022_x86_64" => Self::WindowsCore2022X8664,
+            "WINDOWS_CORE_2025_x86_64" => Self::WindowsCore2025X8664,
+            "WINDOWS_FULL_2019_x86_64" => Self::WindowsFull2019X8664,
+            "WINDOWS_FULL_2022_x86_64" => Self::WindowsFull2022X8664,
+            "WINDOWS_FULL_2025_x86_64" => Self::WindowsFull2025X8664,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AmiType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AmiType::from(s))
+    }
+}
+
 crate::impl_literal!(AmiType);
 
 /// Values of `CapacityType`.
@@ -531,6 +568,23 @@ impl Check for CapacityType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CapacityType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CAPACITY_BLOCK" => Self::CapacityBlock,
+            "ON_DEMAND" => Self::OnDemand,
+            "SPOT" => Self::Spot,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CapacityType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CapacityType::from(s))
     }
 }
 
@@ -892,6 +946,23 @@ impl Check for RepairAction {
     }
 }
 
+impl From<&str> for RepairAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "Replace" => Self::Replace,
+            "Reboot" => Self::Reboot,
+            "NoAction" => Self::NoAction,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RepairAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(RepairAction::from(s))
+    }
+}
+
 crate::impl_literal!(RepairAction);
 
 /// Property type `RemoteAccess` of `AWS::EKS::Nodegroup`.
@@ -1154,6 +1225,23 @@ impl Check for Effect {
     }
 }
 
+impl From<&str> for Effect {
+    fn from(s: &str) -> Self {
+        match s {
+            "NO_EXECUTE" => Self::NoExecute,
+            "NO_SCHEDULE" => Self::NoSchedule,
+            "PREFER_NO_SCHEDULE" => Self::PreferNoSchedule,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Effect> {
+    fn from(s: &str) -> Self {
+        Value::literal(Effect::from(s))
+    }
+}
+
 crate::impl_literal!(Effect);
 
 /// Property type `UpdateConfig` of `AWS::EKS::Nodegroup`.
@@ -1273,6 +1361,22 @@ impl Check for UpdateStrategy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for UpdateStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "MINIMAL" => Self::Minimal,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UpdateStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(UpdateStrategy::from(s))
     }
 }
 
@@ -1419,6 +1523,23 @@ impl Check for PoolState {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PoolState {
+    fn from(s: &str) -> Self {
+        match s {
+            "HIBERNATED" => Self::Hibernated,
+            "RUNNING" => Self::Running,
+            "STOPPED" => Self::Stopped,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PoolState> {
+    fn from(s: &str) -> Self {
+        Value::literal(PoolState::from(s))
     }
 }
 

@@ -457,6 +457,22 @@ impl Check for AzMode {
     }
 }
 
+impl From<&str> for AzMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "cross-az" => Self::CrossAz,
+            "single-az" => Self::SingleAz,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AzMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(AzMode::from(s))
+    }
+}
+
 crate::impl_literal!(AzMode);
 
 /// Values of `IpDiscovery`.
@@ -495,6 +511,22 @@ impl Check for IpDiscovery {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IpDiscovery {
+    fn from(s: &str) -> Self {
+        match s {
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpDiscovery> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpDiscovery::from(s))
     }
 }
 
@@ -729,6 +761,22 @@ impl Check for DestinationType {
     }
 }
 
+impl From<&str> for DestinationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "cloudwatch-logs" => Self::CloudwatchLogs,
+            "kinesis-firehose" => Self::KinesisFirehose,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DestinationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DestinationType::from(s))
+    }
+}
+
 crate::impl_literal!(DestinationType);
 
 /// Values of `LogFormat`.
@@ -767,6 +815,22 @@ impl Check for LogFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LogFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "json" => Self::Json,
+            "text" => Self::Text,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogFormat::from(s))
     }
 }
 
@@ -811,6 +875,22 @@ impl Check for LogType {
     }
 }
 
+impl From<&str> for LogType {
+    fn from(s: &str) -> Self {
+        match s {
+            "engine-log" => Self::EngineLog,
+            "slow-log" => Self::SlowLog,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogType::from(s))
+    }
+}
+
 crate::impl_literal!(LogType);
 
 /// Values of `NetworkType`.
@@ -852,6 +932,23 @@ impl Check for NetworkType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NetworkType {
+    fn from(s: &str) -> Self {
+        match s {
+            "dual_stack" => Self::DualStack,
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NetworkType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NetworkType::from(s))
     }
 }
 

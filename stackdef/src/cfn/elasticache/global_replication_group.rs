@@ -349,6 +349,22 @@ impl Check for Role {
     }
 }
 
+impl From<&str> for Role {
+    fn from(s: &str) -> Self {
+        match s {
+            "PRIMARY" => Self::Primary,
+            "SECONDARY" => Self::Secondary,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Role> {
+    fn from(s: &str) -> Self {
+        Value::literal(Role::from(s))
+    }
+}
+
 crate::impl_literal!(Role);
 
 /// Property type `RegionalConfiguration` of `AWS::ElastiCache::GlobalReplicationGroup`.

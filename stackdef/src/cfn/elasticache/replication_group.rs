@@ -722,6 +722,23 @@ impl Check for ClusterMode {
     }
 }
 
+impl From<&str> for ClusterMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "compatible" => Self::Compatible,
+            "disabled" => Self::Disabled,
+            "enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ClusterMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ClusterMode::from(s))
+    }
+}
+
 crate::impl_literal!(ClusterMode);
 
 /// Values of `IpDiscovery`.
@@ -760,6 +777,22 @@ impl Check for IpDiscovery {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IpDiscovery {
+    fn from(s: &str) -> Self {
+        match s {
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpDiscovery> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpDiscovery::from(s))
     }
 }
 
@@ -994,6 +1027,22 @@ impl Check for DestinationType {
     }
 }
 
+impl From<&str> for DestinationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "cloudwatch-logs" => Self::CloudwatchLogs,
+            "kinesis-firehose" => Self::KinesisFirehose,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DestinationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DestinationType::from(s))
+    }
+}
+
 crate::impl_literal!(DestinationType);
 
 /// Values of `LogFormat`.
@@ -1032,6 +1081,22 @@ impl Check for LogFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LogFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "json" => Self::Json,
+            "text" => Self::Text,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogFormat::from(s))
     }
 }
 
@@ -1076,6 +1141,22 @@ impl Check for LogType {
     }
 }
 
+impl From<&str> for LogType {
+    fn from(s: &str) -> Self {
+        match s {
+            "engine-log" => Self::EngineLog,
+            "slow-log" => Self::SlowLog,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogType::from(s))
+    }
+}
+
 crate::impl_literal!(LogType);
 
 /// Values of `NetworkType`.
@@ -1117,6 +1198,23 @@ impl Check for NetworkType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NetworkType {
+    fn from(s: &str) -> Self {
+        match s {
+            "dual_stack" => Self::DualStack,
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NetworkType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NetworkType::from(s))
     }
 }
 
@@ -1286,6 +1384,22 @@ impl Check for TransitEncryptionMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TransitEncryptionMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "preferred" => Self::Preferred,
+            "required" => Self::Required,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TransitEncryptionMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(TransitEncryptionMode::from(s))
     }
 }
 

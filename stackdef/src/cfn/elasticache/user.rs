@@ -337,6 +337,23 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "password" => Self::Password,
+            "no-password-required" => Self::NoPasswordRequired,
+            "iam" => Self::Iam,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Values of `Engine`.
@@ -375,6 +392,22 @@ impl Check for Engine {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Engine {
+    fn from(s: &str) -> Self {
+        match s {
+            "redis" => Self::Redis,
+            "valkey" => Self::Valkey,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Engine> {
+    fn from(s: &str) -> Self {
+        Value::literal(Engine::from(s))
     }
 }
 

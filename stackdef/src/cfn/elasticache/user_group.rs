@@ -222,6 +222,22 @@ impl Check for Engine {
     }
 }
 
+impl From<&str> for Engine {
+    fn from(s: &str) -> Self {
+        match s {
+            "redis" => Self::Redis,
+            "valkey" => Self::Valkey,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Engine> {
+    fn from(s: &str) -> Self {
+        Value::literal(Engine::from(s))
+    }
+}
+
 crate::impl_literal!(Engine);
 
 /// Property type `Tag` of `AWS::ElastiCache::UserGroup`.

@@ -754,6 +754,24 @@ impl Check for Protocol {
     }
 }
 
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "HTTP" => Self::Http,
+            "HTTPS" => Self::Https,
+            "TCP" => Self::Tcp,
+            "SSL" => Self::Ssl,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
+    }
+}
+
 crate::impl_literal!(Protocol);
 
 /// Property type `Policies` of `AWS::ElasticLoadBalancing::LoadBalancer`.

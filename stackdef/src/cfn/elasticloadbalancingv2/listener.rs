@@ -577,6 +577,23 @@ impl Check for OnUnauthenticatedRequest {
     }
 }
 
+impl From<&str> for OnUnauthenticatedRequest {
+    fn from(s: &str) -> Self {
+        match s {
+            "allow" => Self::Allow,
+            "authenticate" => Self::Authenticate,
+            "deny" => Self::Deny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OnUnauthenticatedRequest> {
+    fn from(s: &str) -> Self {
+        Value::literal(OnUnauthenticatedRequest::from(s))
+    }
+}
+
 crate::impl_literal!(OnUnauthenticatedRequest);
 
 /// Property type `AuthenticateOidcConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
@@ -771,6 +788,23 @@ impl Check for AuthenticateOidcConfigOnUnauthenticatedRequest {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AuthenticateOidcConfigOnUnauthenticatedRequest {
+    fn from(s: &str) -> Self {
+        match s {
+            "allow" => Self::Allow,
+            "authenticate" => Self::Authenticate,
+            "deny" => Self::Deny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthenticateOidcConfigOnUnauthenticatedRequest> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthenticateOidcConfigOnUnauthenticatedRequest::from(s))
     }
 }
 
@@ -1151,6 +1185,23 @@ impl Check for Format {
     }
 }
 
+impl From<&str> for Format {
+    fn from(s: &str) -> Self {
+        match s {
+            "single-string" => Self::SingleString,
+            "space-separated-values" => Self::SpaceSeparatedValues,
+            "string-array" => Self::StringArray,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Format> {
+    fn from(s: &str) -> Self {
+        Value::literal(Format::from(s))
+    }
+}
+
 crate::impl_literal!(Format);
 
 /// Property type `RedirectConfig` of `AWS::ElasticLoadBalancingV2::Listener`.
@@ -1319,6 +1370,22 @@ impl Check for StatusCode {
     }
 }
 
+impl From<&str> for StatusCode {
+    fn from(s: &str) -> Self {
+        match s {
+            "HTTP_301" => Self::Http301,
+            "HTTP_302" => Self::Http302,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StatusCode> {
+    fn from(s: &str) -> Self {
+        Value::literal(StatusCode::from(s))
+    }
+}
+
 crate::impl_literal!(StatusCode);
 
 /// Values of `Type`.
@@ -1376,6 +1443,26 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "authenticate-cognito" => Self::AuthenticateCognito,
+            "authenticate-oidc" => Self::AuthenticateOidc,
+            "fixed-response" => Self::FixedResponse,
+            "forward" => Self::Forward,
+            "jwt-validation" => Self::JwtValidation,
+            "redirect" => Self::Redirect,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 
@@ -1547,6 +1634,22 @@ impl Check for AdvertiseTrustStoreCaNames {
     }
 }
 
+impl From<&str> for AdvertiseTrustStoreCaNames {
+    fn from(s: &str) -> Self {
+        match s {
+            "off" => Self::Off,
+            "on" => Self::On,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AdvertiseTrustStoreCaNames> {
+    fn from(s: &str) -> Self {
+        Value::literal(AdvertiseTrustStoreCaNames::from(s))
+    }
+}
+
 crate::impl_literal!(AdvertiseTrustStoreCaNames);
 
 /// Values of `Protocol`.
@@ -1608,6 +1711,29 @@ impl Check for Protocol {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "GENEVE" => Self::Geneve,
+            "HTTP" => Self::Http,
+            "HTTPS" => Self::Https,
+            "QUIC" => Self::Quic,
+            "TCP" => Self::Tcp,
+            "TCP_QUIC" => Self::TcpQuic,
+            "TCP_UDP" => Self::TcpUdp,
+            "TLS" => Self::Tls,
+            "UDP" => Self::Udp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
     }
 }
 

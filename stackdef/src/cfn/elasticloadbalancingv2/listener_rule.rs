@@ -486,6 +486,23 @@ impl Check for OnUnauthenticatedRequest {
     }
 }
 
+impl From<&str> for OnUnauthenticatedRequest {
+    fn from(s: &str) -> Self {
+        match s {
+            "allow" => Self::Allow,
+            "authenticate" => Self::Authenticate,
+            "deny" => Self::Deny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OnUnauthenticatedRequest> {
+    fn from(s: &str) -> Self {
+        Value::literal(OnUnauthenticatedRequest::from(s))
+    }
+}
+
 crate::impl_literal!(OnUnauthenticatedRequest);
 
 /// Property type `AuthenticateOidcConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
@@ -680,6 +697,23 @@ impl Check for AuthenticateOidcConfigOnUnauthenticatedRequest {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AuthenticateOidcConfigOnUnauthenticatedRequest {
+    fn from(s: &str) -> Self {
+        match s {
+            "allow" => Self::Allow,
+            "authenticate" => Self::Authenticate,
+            "deny" => Self::Deny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthenticateOidcConfigOnUnauthenticatedRequest> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthenticateOidcConfigOnUnauthenticatedRequest::from(s))
     }
 }
 
@@ -1060,6 +1094,23 @@ impl Check for Format {
     }
 }
 
+impl From<&str> for Format {
+    fn from(s: &str) -> Self {
+        match s {
+            "single-string" => Self::SingleString,
+            "space-separated-values" => Self::SpaceSeparatedValues,
+            "string-array" => Self::StringArray,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Format> {
+    fn from(s: &str) -> Self {
+        Value::literal(Format::from(s))
+    }
+}
+
 crate::impl_literal!(Format);
 
 /// Property type `RedirectConfig` of `AWS::ElasticLoadBalancingV2::ListenerRule`.
@@ -1228,6 +1279,22 @@ impl Check for StatusCode {
     }
 }
 
+impl From<&str> for StatusCode {
+    fn from(s: &str) -> Self {
+        match s {
+            "HTTP_301" => Self::Http301,
+            "HTTP_302" => Self::Http302,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StatusCode> {
+    fn from(s: &str) -> Self {
+        Value::literal(StatusCode::from(s))
+    }
+}
+
 crate::impl_literal!(StatusCode);
 
 /// Values of `Type`.
@@ -1285,6 +1352,26 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "authenticate-cognito" => Self::AuthenticateCognito,
+            "authenticate-oidc" => Self::AuthenticateOidc,
+            "fixed-response" => Self::FixedResponse,
+            "forward" => Self::Forward,
+            "jwt-validation" => Self::JwtValidation,
+            "redirect" => Self::Redirect,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 
@@ -1931,6 +2018,22 @@ impl Check for TransformType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TransformType {
+    fn from(s: &str) -> Self {
+        match s {
+            "host-header-rewrite" => Self::HostHeaderRewrite,
+            "url-rewrite" => Self::UrlRewrite,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TransformType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TransformType::from(s))
     }
 }
 

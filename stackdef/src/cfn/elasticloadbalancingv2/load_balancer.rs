@@ -371,6 +371,22 @@ impl Check for EnablePrefixForIpv6SourceNat {
     }
 }
 
+impl From<&str> for EnablePrefixForIpv6SourceNat {
+    fn from(s: &str) -> Self {
+        match s {
+            "off" => Self::Off,
+            "on" => Self::On,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EnablePrefixForIpv6SourceNat> {
+    fn from(s: &str) -> Self {
+        Value::literal(EnablePrefixForIpv6SourceNat::from(s))
+    }
+}
+
 crate::impl_literal!(EnablePrefixForIpv6SourceNat);
 
 /// Values of `IpAddressType`.
@@ -413,6 +429,23 @@ impl Check for IpAddressType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IpAddressType {
+    fn from(s: &str) -> Self {
+        match s {
+            "dualstack" => Self::Dualstack,
+            "dualstack-without-public-ipv4" => Self::DualstackWithoutPublicIpv4,
+            "ipv4" => Self::Ipv4,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpAddressType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpAddressType::from(s))
     }
 }
 
@@ -535,6 +568,22 @@ impl Check for Scheme {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Scheme {
+    fn from(s: &str) -> Self {
+        match s {
+            "internal" => Self::Internal,
+            "internet-facing" => Self::InternetFacing,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Scheme> {
+    fn from(s: &str) -> Self {
+        Value::literal(Scheme::from(s))
     }
 }
 
@@ -719,6 +768,23 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "application" => Self::Application,
+            "gateway" => Self::Gateway,
+            "network" => Self::Network,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

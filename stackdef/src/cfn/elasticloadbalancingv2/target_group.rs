@@ -503,6 +503,29 @@ impl Check for HealthCheckProtocol {
     }
 }
 
+impl From<&str> for HealthCheckProtocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "GENEVE" => Self::Geneve,
+            "HTTP" => Self::Http,
+            "HTTPS" => Self::Https,
+            "QUIC" => Self::Quic,
+            "TCP" => Self::Tcp,
+            "TCP_QUIC" => Self::TcpQuic,
+            "TCP_UDP" => Self::TcpUdp,
+            "TLS" => Self::Tls,
+            "UDP" => Self::Udp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HealthCheckProtocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(HealthCheckProtocol::from(s))
+    }
+}
+
 crate::impl_literal!(HealthCheckProtocol);
 
 /// Values of `IpAddressType`.
@@ -541,6 +564,22 @@ impl Check for IpAddressType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IpAddressType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpAddressType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpAddressType::from(s))
     }
 }
 
@@ -653,6 +692,29 @@ impl Check for Protocol {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "GENEVE" => Self::Geneve,
+            "HTTP" => Self::Http,
+            "HTTPS" => Self::Https,
+            "QUIC" => Self::Quic,
+            "TCP" => Self::Tcp,
+            "TCP_QUIC" => Self::TcpQuic,
+            "TCP_UDP" => Self::TcpUdp,
+            "TLS" => Self::Tls,
+            "UDP" => Self::Udp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
     }
 }
 
@@ -807,6 +869,24 @@ impl Check for TargetType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TargetType {
+    fn from(s: &str) -> Self {
+        match s {
+            "alb" => Self::Alb,
+            "instance" => Self::Instance,
+            "ip" => Self::Ip,
+            "lambda" => Self::Lambda,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TargetType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TargetType::from(s))
     }
 }
 

@@ -247,4 +247,19 @@ impl Check for RevocationType {
     }
 }
 
+impl From<&str> for RevocationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CRL" => Self::Crl,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RevocationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RevocationType::from(s))
+    }
+}
+
 crate::impl_literal!(RevocationType);

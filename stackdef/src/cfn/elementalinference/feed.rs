@@ -281,4 +281,20 @@ impl Check for OutputStatus {
     }
 }
 
+impl From<&str> for OutputStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OutputStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(OutputStatus::from(s))
+    }
+}
+
 crate::impl_literal!(OutputStatus);

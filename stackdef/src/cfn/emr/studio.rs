@@ -142,6 +142,7 @@ pub struct StudioProps {
     pub service_role: Value<String>,
     /// `SubnetIds` (required).
     /// Items: 1..=.
+    /// Each item: Pattern: `^(subnet-[a-f0-9]{13})|(subnet-[a-f0-9]{8})\z`.
     pub subnet_ids: Value<List<String>>,
     /// `Tags` (optional).
     pub tags: Option<Value<List<Tag>>>,
@@ -377,6 +378,14 @@ impl Check for StudioProps {
             &path.field("SubnetIds"),
             &Rules {
                 min_items: Some(1),
+                items: Some(
+                    &const {
+                        Rules {
+                            pattern: Some("^(subnet-[a-f0-9]{13})|(subnet-[a-f0-9]{8})\\z"),
+                            ..Rules::NONE
+                        }
+                    },
+                ),
                 ..Rules::NONE
             },
             out,
@@ -447,6 +456,22 @@ impl Check for AuthMode {
     }
 }
 
+impl From<&str> for AuthMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "SSO" => Self::Sso,
+            "IAM" => Self::Iam,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthMode::from(s))
+    }
+}
+
 crate::impl_literal!(AuthMode);
 
 /// Values of `IdcUserAssignment`.
@@ -485,6 +510,22 @@ impl Check for IdcUserAssignment {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IdcUserAssignment {
+    fn from(s: &str) -> Self {
+        match s {
+            "REQUIRED" => Self::Required,
+            "OPTIONAL" => Self::Optional,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IdcUserAssignment> {
+    fn from(s: &str) -> Self {
+        Value::literal(IdcUserAssignment::from(s))
     }
 }
 

@@ -204,4 +204,20 @@ impl Check for IdentityType {
     }
 }
 
+impl From<&str> for IdentityType {
+    fn from(s: &str) -> Self {
+        match s {
+            "USER" => Self::User,
+            "GROUP" => Self::Group,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IdentityType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IdentityType::from(s))
+    }
+}
+
 crate::impl_literal!(IdentityType);

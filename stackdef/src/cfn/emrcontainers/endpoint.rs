@@ -699,6 +699,22 @@ impl Check for PersistentAppUi {
     }
 }
 
+impl From<&str> for PersistentAppUi {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PersistentAppUi> {
+    fn from(s: &str) -> Self {
+        Value::literal(PersistentAppUi::from(s))
+    }
+}
+
 crate::impl_literal!(PersistentAppUi);
 
 /// Property type `S3MonitoringConfiguration` of `AWS::EMRContainers::Endpoint`.

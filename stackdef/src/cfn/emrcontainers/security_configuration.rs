@@ -348,6 +348,21 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "EKS" => Self::Eks,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `SecurityConfigurationData` of `AWS::EMRContainers::SecurityConfiguration`.
@@ -1055,6 +1070,21 @@ impl Check for EncryptionKeyProviderType {
     }
 }
 
+impl From<&str> for EncryptionKeyProviderType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AwsKms" => Self::AwsKms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionKeyProviderType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionKeyProviderType::from(s))
+    }
+}
+
 crate::impl_literal!(EncryptionKeyProviderType);
 
 /// Property type `S3EncryptionConfiguration` of `AWS::EMRContainers::SecurityConfiguration`.
@@ -1147,6 +1177,23 @@ impl Check for EncryptionOption {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EncryptionOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "SSE-S3" => Self::SseS3,
+            "SSE-KMS" => Self::SseKms,
+            "CSE-KMS" => Self::CseKms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionOption::from(s))
     }
 }
 
@@ -1299,6 +1346,21 @@ impl Check for CertificateProviderType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CertificateProviderType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PEM" => Self::Pem,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CertificateProviderType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CertificateProviderType::from(s))
     }
 }
 

@@ -444,6 +444,22 @@ impl Check for Architecture {
     }
 }
 
+impl From<&str> for Architecture {
+    fn from(s: &str) -> Self {
+        match s {
+            "ARM64" => Self::Arm64,
+            "X86_64" => Self::X8664,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Architecture> {
+    fn from(s: &str) -> Self {
+        Value::literal(Architecture::from(s))
+    }
+}
+
 crate::impl_literal!(Architecture);
 
 /// Property type `AutoStartConfiguration` of `AWS::EMRServerless::Application`.

@@ -344,6 +344,21 @@ impl Check for IncrementalRunType {
     }
 }
 
+impl From<&str> for IncrementalRunType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ON_DEMAND" => Self::OnDemand,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IncrementalRunType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IncrementalRunType::from(s))
+    }
+}
+
 crate::impl_literal!(IncrementalRunType);
 
 /// Property type `IdMappingTechniques` of `AWS::EntityResolution::IdMappingWorkflow`.
@@ -462,6 +477,22 @@ impl Check for IdMappingType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IdMappingType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROVIDER" => Self::Provider,
+            "RULE_BASED" => Self::RuleBased,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IdMappingType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IdMappingType::from(s))
     }
 }
 
@@ -707,6 +738,22 @@ impl Check for AttributeMatchingModel {
     }
 }
 
+impl From<&str> for AttributeMatchingModel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ONE_TO_ONE" => Self::OneToOne,
+            "MANY_TO_MANY" => Self::ManyToMany,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AttributeMatchingModel> {
+    fn from(s: &str) -> Self {
+        Value::literal(AttributeMatchingModel::from(s))
+    }
+}
+
 crate::impl_literal!(AttributeMatchingModel);
 
 /// Values of `RecordMatchingModel`.
@@ -749,6 +796,22 @@ impl Check for RecordMatchingModel {
     }
 }
 
+impl From<&str> for RecordMatchingModel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ONE_SOURCE_TO_ONE_TARGET" => Self::OneSourceToOneTarget,
+            "MANY_SOURCE_TO_ONE_TARGET" => Self::ManySourceToOneTarget,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RecordMatchingModel> {
+    fn from(s: &str) -> Self {
+        Value::literal(RecordMatchingModel::from(s))
+    }
+}
+
 crate::impl_literal!(RecordMatchingModel);
 
 /// Values of `RuleDefinitionType`.
@@ -787,6 +850,22 @@ impl Check for RuleDefinitionType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RuleDefinitionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SOURCE" => Self::Source,
+            "TARGET" => Self::Target,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RuleDefinitionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RuleDefinitionType::from(s))
     }
 }
 
@@ -970,6 +1049,22 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "SOURCE" => Self::Source,
+            "TARGET" => Self::Target,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

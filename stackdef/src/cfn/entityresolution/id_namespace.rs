@@ -368,6 +368,22 @@ impl Check for IdMappingType {
     }
 }
 
+impl From<&str> for IdMappingType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROVIDER" => Self::Provider,
+            "RULE_BASED" => Self::RuleBased,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IdMappingType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IdMappingType::from(s))
+    }
+}
+
 crate::impl_literal!(IdMappingType);
 
 /// Property type `NamespaceProviderProperties` of `AWS::EntityResolution::IdNamespace`.
@@ -556,6 +572,22 @@ impl Check for AttributeMatchingModel {
     }
 }
 
+impl From<&str> for AttributeMatchingModel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ONE_TO_ONE" => Self::OneToOne,
+            "MANY_TO_MANY" => Self::ManyToMany,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AttributeMatchingModel> {
+    fn from(s: &str) -> Self {
+        Value::literal(AttributeMatchingModel::from(s))
+    }
+}
+
 crate::impl_literal!(AttributeMatchingModel);
 
 /// Values of `RecordMatchingModel`.
@@ -598,6 +630,22 @@ impl Check for RecordMatchingModel {
     }
 }
 
+impl From<&str> for RecordMatchingModel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ONE_SOURCE_TO_ONE_TARGET" => Self::OneSourceToOneTarget,
+            "MANY_SOURCE_TO_ONE_TARGET" => Self::ManySourceToOneTarget,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RecordMatchingModel> {
+    fn from(s: &str) -> Self {
+        Value::literal(RecordMatchingModel::from(s))
+    }
+}
+
 crate::impl_literal!(RecordMatchingModel);
 
 /// Values of `RuleDefinitionType`.
@@ -636,6 +684,22 @@ impl Check for RuleDefinitionType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RuleDefinitionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SOURCE" => Self::Source,
+            "TARGET" => Self::Target,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RuleDefinitionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RuleDefinitionType::from(s))
     }
 }
 
@@ -863,6 +927,22 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "SOURCE" => Self::Source,
+            "TARGET" => Self::Target,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

@@ -329,6 +329,21 @@ impl Check for IncrementalRunType {
     }
 }
 
+impl From<&str> for IncrementalRunType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IMMEDIATE" => Self::Immediate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IncrementalRunType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IncrementalRunType::from(s))
+    }
+}
+
 crate::impl_literal!(IncrementalRunType);
 
 /// Property type `InputSource` of `AWS::EntityResolution::MatchingWorkflow`.
@@ -862,6 +877,23 @@ impl Check for ResolutionType {
     }
 }
 
+impl From<&str> for ResolutionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "RULE_MATCHING" => Self::RuleMatching,
+            "ML_MATCHING" => Self::MlMatching,
+            "PROVIDER" => Self::Provider,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResolutionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResolutionType::from(s))
+    }
+}
+
 crate::impl_literal!(ResolutionType);
 
 /// Property type `RuleBasedProperties` of `AWS::EntityResolution::MatchingWorkflow`.
@@ -972,6 +1004,22 @@ impl Check for AttributeMatchingModel {
     }
 }
 
+impl From<&str> for AttributeMatchingModel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ONE_TO_ONE" => Self::OneToOne,
+            "MANY_TO_MANY" => Self::ManyToMany,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AttributeMatchingModel> {
+    fn from(s: &str) -> Self {
+        Value::literal(AttributeMatchingModel::from(s))
+    }
+}
+
 crate::impl_literal!(AttributeMatchingModel);
 
 /// Values of `MatchPurpose`.
@@ -1010,6 +1058,22 @@ impl Check for MatchPurpose {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MatchPurpose {
+    fn from(s: &str) -> Self {
+        match s {
+            "IDENTIFIER_GENERATION" => Self::IdentifierGeneration,
+            "INDEXING" => Self::Indexing,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MatchPurpose> {
+    fn from(s: &str) -> Self {
+        Value::literal(MatchPurpose::from(s))
     }
 }
 

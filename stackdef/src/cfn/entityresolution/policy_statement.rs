@@ -260,4 +260,20 @@ impl Check for StatementEffect {
     }
 }
 
+impl From<&str> for StatementEffect {
+    fn from(s: &str) -> Self {
+        match s {
+            "Allow" => Self::Allow,
+            "Deny" => Self::Deny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StatementEffect> {
+    fn from(s: &str) -> Self {
+        Value::literal(StatementEffect::from(s))
+    }
+}
+
 crate::impl_literal!(StatementEffect);

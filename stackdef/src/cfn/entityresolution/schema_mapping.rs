@@ -449,6 +449,40 @@ impl Check for SchemaAttributeType {
     }
 }
 
+impl From<&str> for SchemaAttributeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NAME" => Self::Name,
+            "NAME_FIRST" => Self::NameFirst,
+            "NAME_MIDDLE" => Self::NameMiddle,
+            "NAME_LAST" => Self::NameLast,
+            "ADDRESS" => Self::Address,
+            "ADDRESS_STREET1" => Self::AddressStreet1,
+            "ADDRESS_STREET2" => Self::AddressStreet2,
+            "ADDRESS_STREET3" => Self::AddressStreet3,
+            "ADDRESS_CITY" => Self::AddressCity,
+            "ADDRESS_STATE" => Self::AddressState,
+            "ADDRESS_COUNTRY" => Self::AddressCountry,
+            "ADDRESS_POSTALCODE" => Self::AddressPostalcode,
+            "PHONE" => Self::Phone,
+            "PHONE_NUMBER" => Self::PhoneNumber,
+            "PHONE_COUNTRYCODE" => Self::PhoneCountrycode,
+            "EMAIL_ADDRESS" => Self::EmailAddress,
+            "UNIQUE_ID" => Self::UniqueId,
+            "DATE" => Self::Date,
+            "STRING" => Self::String,
+            "PROVIDER_ID" => Self::ProviderId,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SchemaAttributeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SchemaAttributeType::from(s))
+    }
+}
+
 crate::impl_literal!(SchemaAttributeType);
 
 /// Property type `Tag` of `AWS::EntityResolution::SchemaMapping`.

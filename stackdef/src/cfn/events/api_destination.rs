@@ -277,4 +277,25 @@ impl Check for HttpMethod {
     }
 }
 
+impl From<&str> for HttpMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "GET" => Self::Get,
+            "HEAD" => Self::Head,
+            "POST" => Self::Post,
+            "OPTIONS" => Self::Options,
+            "PUT" => Self::Put,
+            "DELETE" => Self::Delete,
+            "PATCH" => Self::Patch,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HttpMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(HttpMethod::from(s))
+    }
+}
+
 crate::impl_literal!(HttpMethod);

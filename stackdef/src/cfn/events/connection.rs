@@ -915,6 +915,23 @@ impl Check for HttpMethod {
     }
 }
 
+impl From<&str> for HttpMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            "PUT" => Self::Put,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HttpMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(HttpMethod::from(s))
+    }
+}
+
 crate::impl_literal!(HttpMethod);
 
 /// Values of `AuthorizationType`.
@@ -956,6 +973,23 @@ impl Check for AuthorizationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AuthorizationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "API_KEY" => Self::ApiKey,
+            "BASIC" => Self::Basic,
+            "OAUTH_CLIENT_CREDENTIALS" => Self::OauthClientCredentials,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthorizationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthorizationType::from(s))
     }
 }
 

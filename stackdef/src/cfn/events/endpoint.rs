@@ -355,6 +355,22 @@ impl Check for ReplicationState {
     }
 }
 
+impl From<&str> for ReplicationState {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReplicationState> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReplicationState::from(s))
+    }
+}
+
 crate::impl_literal!(ReplicationState);
 
 /// Property type `RoutingConfig` of `AWS::Events::Endpoint`.

@@ -349,6 +349,22 @@ impl Check for IncludeDetail {
     }
 }
 
+impl From<&str> for IncludeDetail {
+    fn from(s: &str) -> Self {
+        match s {
+            "FULL" => Self::Full,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IncludeDetail> {
+    fn from(s: &str) -> Self {
+        Value::literal(IncludeDetail::from(s))
+    }
+}
+
 crate::impl_literal!(IncludeDetail);
 
 /// Values of `Level`.
@@ -393,6 +409,24 @@ impl Check for Level {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Level {
+    fn from(s: &str) -> Self {
+        match s {
+            "INFO" => Self::Info,
+            "ERROR" => Self::Error,
+            "TRACE" => Self::Trace,
+            "OFF" => Self::Off,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Level> {
+    fn from(s: &str) -> Self {
+        Value::literal(Level::from(s))
     }
 }
 

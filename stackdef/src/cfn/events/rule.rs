@@ -316,6 +316,25 @@ impl Check for State {
     }
 }
 
+impl From<&str> for State {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" => {
+                Self::EnabledWithAllCloudtrailManagementEvents
+            }
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<State> {
+    fn from(s: &str) -> Self {
+        Value::literal(State::from(s))
+    }
+}
+
 crate::impl_literal!(State);
 
 /// Property type `Tag` of `AWS::Events::Rule`.
@@ -1264,6 +1283,23 @@ impl Check for LaunchType {
     }
 }
 
+impl From<&str> for LaunchType {
+    fn from(s: &str) -> Self {
+        match s {
+            "EC2" => Self::Ec2,
+            "EXTERNAL" => Self::External,
+            "FARGATE" => Self::Fargate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LaunchType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LaunchType::from(s))
+    }
+}
+
 crate::impl_literal!(LaunchType);
 
 /// Property type `NetworkConfiguration` of `AWS::Events::Rule`.
@@ -1400,6 +1436,22 @@ impl Check for AssignPublicIp {
     }
 }
 
+impl From<&str> for AssignPublicIp {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AssignPublicIp> {
+    fn from(s: &str) -> Self {
+        Value::literal(AssignPublicIp::from(s))
+    }
+}
+
 crate::impl_literal!(AssignPublicIp);
 
 /// Property type `PlacementConstraint` of `AWS::Events::Rule`.
@@ -1501,6 +1553,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "distinctInstance" => Self::DistinctInstance,
+            "memberOf" => Self::MemberOf,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `PlacementStrategy` of `AWS::Events::Rule`.
@@ -1584,6 +1652,21 @@ impl Check for PropagateTags {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PropagateTags {
+    fn from(s: &str) -> Self {
+        match s {
+            "TASK_DEFINITION" => Self::TaskDefinition,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PropagateTags> {
+    fn from(s: &str) -> Self {
+        Value::literal(PropagateTags::from(s))
     }
 }
 

@@ -454,6 +454,22 @@ impl Check for DesiredChange {
     }
 }
 
+impl From<&str> for DesiredChange {
+    fn from(s: &str) -> Self {
+        match s {
+            "INCREASE" => Self::Increase,
+            "DECREASE" => Self::Decrease,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DesiredChange> {
+    fn from(s: &str) -> Self {
+        Value::literal(DesiredChange::from(s))
+    }
+}
+
 crate::impl_literal!(DesiredChange);
 
 /// Property type `OnlineAbConfigObject` of `AWS::Evidently::Experiment`.

@@ -355,6 +355,22 @@ impl Check for EvaluationStrategy {
     }
 }
 
+impl From<&str> for EvaluationStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL_RULES" => Self::AllRules,
+            "DEFAULT_VARIATION" => Self::DefaultVariation,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EvaluationStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(EvaluationStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(EvaluationStrategy);
 
 /// Property type `Tag` of `AWS::Evidently::Feature`.

@@ -550,6 +550,22 @@ impl Check for InstanceType {
     }
 }
 
+impl From<&str> for InstanceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "i4i.metal" => Self::I4iMetal,
+            "i7i.metal-24xl" => Self::I7iMetal24xl,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceType::from(s))
+    }
+}
+
 crate::impl_literal!(InstanceType);
 
 /// Property type `InitialVlans` of `AWS::EVS::Environment`.
@@ -1082,6 +1098,22 @@ impl Check for VcfVersion {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VcfVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "VCF-5.2.1" => Self::Vcf521,
+            "VCF-5.2.2" => Self::Vcf522,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VcfVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(VcfVersion::from(s))
     }
 }
 

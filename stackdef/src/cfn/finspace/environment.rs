@@ -304,6 +304,22 @@ impl Check for FederationMode {
     }
 }
 
+impl From<&str> for FederationMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "LOCAL" => Self::Local,
+            "FEDERATED" => Self::Federated,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FederationMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(FederationMode::from(s))
+    }
+}
+
 crate::impl_literal!(FederationMode);
 
 /// Property type `FederationParameters` of `AWS::FinSpace::Environment`.

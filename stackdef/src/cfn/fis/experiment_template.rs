@@ -494,6 +494,22 @@ impl Check for AccountTargeting {
     }
 }
 
+impl From<&str> for AccountTargeting {
+    fn from(s: &str) -> Self {
+        match s {
+            "multi-account" => Self::MultiAccount,
+            "single-account" => Self::SingleAccount,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccountTargeting> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccountTargeting::from(s))
+    }
+}
+
 crate::impl_literal!(AccountTargeting);
 
 /// Values of `EmptyTargetResolutionMode`.
@@ -532,6 +548,22 @@ impl Check for EmptyTargetResolutionMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EmptyTargetResolutionMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "fail" => Self::Fail,
+            "skip" => Self::Skip,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EmptyTargetResolutionMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(EmptyTargetResolutionMode::from(s))
     }
 }
 

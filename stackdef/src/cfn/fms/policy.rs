@@ -494,6 +494,22 @@ impl Check for ResourceTagLogicalOperator {
     }
 }
 
+impl From<&str> for ResourceTagLogicalOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "AND" => Self::And,
+            "OR" => Self::Or,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceTagLogicalOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceTagLogicalOperator::from(s))
+    }
+}
+
 crate::impl_literal!(ResourceTagLogicalOperator);
 
 /// Property type `ResourceTag` of `AWS::FMS::Policy`.
@@ -1067,6 +1083,22 @@ impl Check for RuleAction {
     }
 }
 
+impl From<&str> for RuleAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "allow" => Self::Allow,
+            "deny" => Self::Deny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RuleAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(RuleAction::from(s))
+    }
+}
+
 crate::impl_literal!(RuleAction);
 
 /// Property type `NetworkFirewallPolicy` of `AWS::FMS::Policy`.
@@ -1144,6 +1176,22 @@ impl Check for FirewallDeploymentModel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FirewallDeploymentModel {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISTRIBUTED" => Self::Distributed,
+            "CENTRALIZED" => Self::Centralized,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FirewallDeploymentModel> {
+    fn from(s: &str) -> Self {
+        Value::literal(FirewallDeploymentModel::from(s))
     }
 }
 
@@ -1263,6 +1311,31 @@ impl Check for PolicyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PolicyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "WAF" => Self::Waf,
+            "WAFV2" => Self::Wafv2,
+            "SHIELD_ADVANCED" => Self::ShieldAdvanced,
+            "SECURITY_GROUPS_COMMON" => Self::SecurityGroupsCommon,
+            "SECURITY_GROUPS_CONTENT_AUDIT" => Self::SecurityGroupsContentAudit,
+            "SECURITY_GROUPS_USAGE_AUDIT" => Self::SecurityGroupsUsageAudit,
+            "NETWORK_FIREWALL" => Self::NetworkFirewall,
+            "THIRD_PARTY_FIREWALL" => Self::ThirdPartyFirewall,
+            "DNS_FIREWALL" => Self::DnsFirewall,
+            "IMPORT_NETWORK_FIREWALL" => Self::ImportNetworkFirewall,
+            "NETWORK_ACL_COMMON" => Self::NetworkAclCommon,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PolicyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PolicyType::from(s))
     }
 }
 

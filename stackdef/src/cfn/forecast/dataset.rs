@@ -249,6 +249,23 @@ impl Check for DatasetType {
     }
 }
 
+impl From<&str> for DatasetType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TARGET_TIME_SERIES" => Self::TargetTimeSeries,
+            "RELATED_TIME_SERIES" => Self::RelatedTimeSeries,
+            "ITEM_METADATA" => Self::ItemMetadata,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DatasetType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DatasetType::from(s))
+    }
+}
+
 crate::impl_literal!(DatasetType);
 
 /// Values of `Domain`.
@@ -310,6 +327,27 @@ impl Check for Domain {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Domain {
+    fn from(s: &str) -> Self {
+        match s {
+            "RETAIL" => Self::Retail,
+            "CUSTOM" => Self::Custom,
+            "INVENTORY_PLANNING" => Self::InventoryPlanning,
+            "EC2_CAPACITY" => Self::Ec2Capacity,
+            "WORK_FORCE" => Self::WorkForce,
+            "WEB_TRAFFIC" => Self::WebTraffic,
+            "METRICS" => Self::Metrics,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Domain> {
+    fn from(s: &str) -> Self {
+        Value::literal(Domain::from(s))
     }
 }
 
@@ -543,6 +581,25 @@ impl Check for AttributeType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AttributeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "string" => Self::String,
+            "integer" => Self::Integer,
+            "float" => Self::Float,
+            "timestamp" => Self::Timestamp,
+            "geolocation" => Self::Geolocation,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AttributeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AttributeType::from(s))
     }
 }
 

@@ -252,6 +252,27 @@ impl Check for Domain {
     }
 }
 
+impl From<&str> for Domain {
+    fn from(s: &str) -> Self {
+        match s {
+            "RETAIL" => Self::Retail,
+            "CUSTOM" => Self::Custom,
+            "INVENTORY_PLANNING" => Self::InventoryPlanning,
+            "EC2_CAPACITY" => Self::Ec2Capacity,
+            "WORK_FORCE" => Self::WorkForce,
+            "WEB_TRAFFIC" => Self::WebTraffic,
+            "METRICS" => Self::Metrics,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Domain> {
+    fn from(s: &str) -> Self {
+        Value::literal(Domain::from(s))
+    }
+}
+
 crate::impl_literal!(Domain);
 
 /// Property type `Tag` of `AWS::Forecast::DatasetGroup`.

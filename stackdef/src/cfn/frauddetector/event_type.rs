@@ -616,6 +616,21 @@ impl Check for DataSource {
     }
 }
 
+impl From<&str> for DataSource {
+    fn from(s: &str) -> Self {
+        match s {
+            "EVENT" => Self::Event,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataSource> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataSource::from(s))
+    }
+}
+
 crate::impl_literal!(DataSource);
 
 /// Values of `DataType`.
@@ -660,6 +675,24 @@ impl Check for DataType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DataType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STRING" => Self::String,
+            "INTEGER" => Self::Integer,
+            "FLOAT" => Self::Float,
+            "BOOLEAN" => Self::Boolean,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataType::from(s))
     }
 }
 
@@ -828,6 +861,53 @@ impl Check for VariableType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VariableType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTH_CODE" => Self::AuthCode,
+            "AVS" => Self::Avs,
+            "BILLING_ADDRESS_L1" => Self::BillingAddressL1,
+            "BILLING_ADDRESS_L2" => Self::BillingAddressL2,
+            "BILLING_CITY" => Self::BillingCity,
+            "BILLING_COUNTRY" => Self::BillingCountry,
+            "BILLING_NAME" => Self::BillingName,
+            "BILLING_PHONE" => Self::BillingPhone,
+            "BILLING_STATE" => Self::BillingState,
+            "BILLING_ZIP" => Self::BillingZip,
+            "CARD_BIN" => Self::CardBin,
+            "CATEGORICAL" => Self::Categorical,
+            "CURRENCY_CODE" => Self::CurrencyCode,
+            "EMAIL_ADDRESS" => Self::EmailAddress,
+            "FINGERPRINT" => Self::Fingerprint,
+            "FRAUD_LABEL" => Self::FraudLabel,
+            "FREE_FORM_TEXT" => Self::FreeFormText,
+            "IP_ADDRESS" => Self::IpAddress,
+            "NUMERIC" => Self::Numeric,
+            "ORDER_ID" => Self::OrderId,
+            "PAYMENT_TYPE" => Self::PaymentType,
+            "PHONE_NUMBER" => Self::PhoneNumber,
+            "PRICE" => Self::Price,
+            "PRODUCT_CATEGORY" => Self::ProductCategory,
+            "SHIPPING_ADDRESS_L1" => Self::ShippingAddressL1,
+            "SHIPPING_ADDRESS_L2" => Self::ShippingAddressL2,
+            "SHIPPING_CITY" => Self::ShippingCity,
+            "SHIPPING_COUNTRY" => Self::ShippingCountry,
+            "SHIPPING_NAME" => Self::ShippingName,
+            "SHIPPING_PHONE" => Self::ShippingPhone,
+            "SHIPPING_STATE" => Self::ShippingState,
+            "SHIPPING_ZIP" => Self::ShippingZip,
+            "USERAGENT" => Self::Useragent,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VariableType> {
+    fn from(s: &str) -> Self {
+        Value::literal(VariableType::from(s))
     }
 }
 

@@ -102,7 +102,6 @@ pub struct DataRepositoryAssociationProps {
     /// `DataRepositoryPath` (required).
     /// Create-only: changing it replaces the resource.
     /// Length: 3..=4357 characters.
-    /// Pattern: `^[^\u0000\u0085\u2028\u2029\r\n]{3,4357}$`.
     pub data_repository_path: Value<String>,
     /// `FileSystemId` (required).
     /// Create-only: changing it replaces the resource.
@@ -112,7 +111,6 @@ pub struct DataRepositoryAssociationProps {
     /// `FileSystemPath` (required).
     /// Create-only: changing it replaces the resource.
     /// Length: 1..=4096 characters.
-    /// Pattern: `^[^\u0000\u0085\u2028\u2029\r\n]{1,4096}$`.
     pub file_system_path: Value<String>,
     /// `ImportedFileChunkSize` (optional).
     /// Range: 1..=512000.
@@ -198,7 +196,6 @@ impl Check for DataRepositoryAssociationProps {
             &Rules {
                 min_length: Some(3),
                 max_length: Some(4357),
-                pattern: Some("^[^\\u0000\\u0085\\u2028\\u2029\\r\\n]{3,4357}$"),
                 ..Rules::NONE
             },
             out,
@@ -218,7 +215,6 @@ impl Check for DataRepositoryAssociationProps {
             &Rules {
                 min_length: Some(1),
                 max_length: Some(4096),
-                pattern: Some("^[^\\u0000\\u0085\\u2028\\u2029\\r\\n]{1,4096}$"),
                 ..Rules::NONE
             },
             out,
@@ -380,6 +376,23 @@ impl Check for EventType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NEW" => Self::New,
+            "CHANGED" => Self::Changed,
+            "DELETED" => Self::Deleted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EventType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EventType::from(s))
     }
 }
 

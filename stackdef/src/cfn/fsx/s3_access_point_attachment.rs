@@ -349,6 +349,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "UNIX" => Self::Unix,
+            "WINDOWS" => Self::Windows,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `OntapUnixFileSystemUser` of `AWS::FSx::S3AccessPointAttachment`.
@@ -680,6 +696,21 @@ impl Check for OpenZfsFileSystemIdentityType {
     }
 }
 
+impl From<&str> for OpenZfsFileSystemIdentityType {
+    fn from(s: &str) -> Self {
+        match s {
+            "POSIX" => Self::Posix,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OpenZfsFileSystemIdentityType> {
+    fn from(s: &str) -> Self {
+        Value::literal(OpenZfsFileSystemIdentityType::from(s))
+    }
+}
+
 crate::impl_literal!(OpenZfsFileSystemIdentityType);
 
 /// Property type `S3AccessPoint` of `AWS::FSx::S3AccessPointAttachment`.
@@ -693,7 +724,6 @@ pub struct S3AccessPoint {
     pub policy: Option<Value<serde_json::Value>>,
     /// `ResourceARN` (optional).
     /// Length: 8..=1024 characters.
-    /// Pattern: `^arn:[^:]{1,63}:[^:]{0,63}:[^:]{0,63}:(?:|\d{12}):[^/].{0,1023}$`.
     pub resource_arn: Option<Value<String>>,
     /// `VpcConfiguration` (optional).
     pub vpc_configuration: Option<Value<S3AccessPointVpcConfiguration>>,
@@ -770,7 +800,6 @@ impl Check for S3AccessPoint {
             &Rules {
                 min_length: Some(8),
                 max_length: Some(1024),
-                pattern: Some("^arn:[^:]{1,63}:[^:]{0,63}:[^:]{0,63}:(?:|\\d{12}):[^/].{0,1023}$"),
                 ..Rules::NONE
             },
             out,
@@ -861,6 +890,22 @@ impl Check for S3AccessPointAttachmentPropsType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for S3AccessPointAttachmentPropsType {
+    fn from(s: &str) -> Self {
+        match s {
+            "OPENZFS" => Self::Openzfs,
+            "ONTAP" => Self::Ontap,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3AccessPointAttachmentPropsType> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3AccessPointAttachmentPropsType::from(s))
     }
 }
 

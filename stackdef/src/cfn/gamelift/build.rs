@@ -290,6 +290,26 @@ impl Check for OperatingSystem {
     }
 }
 
+impl From<&str> for OperatingSystem {
+    fn from(s: &str) -> Self {
+        match s {
+            "AMAZON_LINUX" => Self::AmazonLinux,
+            "AMAZON_LINUX_2" => Self::AmazonLinux2,
+            "AMAZON_LINUX_2023" => Self::AmazonLinux2023,
+            "WINDOWS_2012" => Self::Windows2012,
+            "WINDOWS_2016" => Self::Windows2016,
+            "WINDOWS_2022" => Self::Windows2022,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OperatingSystem> {
+    fn from(s: &str) -> Self {
+        Value::literal(OperatingSystem::from(s))
+    }
+}
+
 crate::impl_literal!(OperatingSystem);
 
 /// Property type `StorageLocation` of `AWS::GameLift::Build`.

@@ -546,6 +546,22 @@ impl Check for BillingType {
     }
 }
 
+impl From<&str> for BillingType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ON_DEMAND" => Self::OnDemand,
+            "SPOT" => Self::Spot,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BillingType> {
+    fn from(s: &str) -> Self {
+        Value::literal(BillingType::from(s))
+    }
+}
+
 crate::impl_literal!(BillingType);
 
 /// Property type `DeploymentConfiguration` of `AWS::GameLift::ContainerFleet`.
@@ -661,6 +677,22 @@ impl Check for ImpairmentStrategy {
     }
 }
 
+impl From<&str> for ImpairmentStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "MAINTAIN" => Self::Maintain,
+            "ROLLBACK" => Self::Rollback,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ImpairmentStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(ImpairmentStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(ImpairmentStrategy);
 
 /// Values of `ProtectionStrategy`.
@@ -699,6 +731,22 @@ impl Check for ProtectionStrategy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ProtectionStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "WITH_PROTECTION" => Self::WithProtection,
+            "IGNORE_PROTECTION" => Self::IgnoreProtection,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ProtectionStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(ProtectionStrategy::from(s))
     }
 }
 
@@ -934,6 +982,22 @@ impl Check for Protocol {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "TCP" => Self::Tcp,
+            "UDP" => Self::Udp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
     }
 }
 
@@ -1223,6 +1287,22 @@ impl Check for ZeroCapacityStrategy {
     }
 }
 
+impl From<&str> for ZeroCapacityStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "SCALE_TO_AND_FROM_ZERO" => Self::ScaleToAndFromZero,
+            "MANUAL" => Self::Manual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ZeroCapacityStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(ZeroCapacityStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(ZeroCapacityStrategy);
 
 /// Values of `PlayerGatewayStatus`.
@@ -1264,6 +1344,22 @@ impl Check for PlayerGatewayStatus {
     }
 }
 
+impl From<&str> for PlayerGatewayStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PlayerGatewayStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(PlayerGatewayStatus::from(s))
+    }
+}
+
 crate::impl_literal!(PlayerGatewayStatus);
 
 /// Values of `StoppedActions`.
@@ -1299,6 +1395,21 @@ impl Check for StoppedActions {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StoppedActions {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTO_SCALING" => Self::AutoScaling,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StoppedActions> {
+    fn from(s: &str) -> Self {
+        Value::literal(StoppedActions::from(s))
     }
 }
 
@@ -1430,6 +1541,23 @@ impl Check for LogDestination {
     }
 }
 
+impl From<&str> for LogDestination {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "CLOUDWATCH" => Self::Cloudwatch,
+            "S3" => Self::S3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogDestination> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogDestination::from(s))
+    }
+}
+
 crate::impl_literal!(LogDestination);
 
 /// Values of `NewGameSessionProtectionPolicy`.
@@ -1468,6 +1596,22 @@ impl Check for NewGameSessionProtectionPolicy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NewGameSessionProtectionPolicy {
+    fn from(s: &str) -> Self {
+        match s {
+            "FullProtection" => Self::FullProtection,
+            "NoProtection" => Self::NoProtection,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NewGameSessionProtectionPolicy> {
+    fn from(s: &str) -> Self {
+        Value::literal(NewGameSessionProtectionPolicy::from(s))
     }
 }
 
@@ -1512,6 +1656,23 @@ impl Check for PlayerGatewayMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PlayerGatewayMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            "REQUIRED" => Self::Required,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PlayerGatewayMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(PlayerGatewayMode::from(s))
     }
 }
 
@@ -1711,6 +1872,24 @@ impl Check for ComparisonOperator {
     }
 }
 
+impl From<&str> for ComparisonOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "GreaterThanOrEqualToThreshold" => Self::GreaterThanOrEqualToThreshold,
+            "GreaterThanThreshold" => Self::GreaterThanThreshold,
+            "LessThanThreshold" => Self::LessThanThreshold,
+            "LessThanOrEqualToThreshold" => Self::LessThanOrEqualToThreshold,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComparisonOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComparisonOperator::from(s))
+    }
+}
+
 crate::impl_literal!(ComparisonOperator);
 
 /// Values of `MetricName`.
@@ -1795,6 +1974,32 @@ impl Check for MetricName {
     }
 }
 
+impl From<&str> for MetricName {
+    fn from(s: &str) -> Self {
+        match s {
+            "ActivatingGameSessions" => Self::ActivatingGameSessions,
+            "ActiveGameSessions" => Self::ActiveGameSessions,
+            "ActiveInstances" => Self::ActiveInstances,
+            "AvailableGameSessions" => Self::AvailableGameSessions,
+            "AvailablePlayerSessions" => Self::AvailablePlayerSessions,
+            "CurrentPlayerSessions" => Self::CurrentPlayerSessions,
+            "IdleInstances" => Self::IdleInstances,
+            "PercentAvailableGameSessions" => Self::PercentAvailableGameSessions,
+            "PercentIdleInstances" => Self::PercentIdleInstances,
+            "QueueDepth" => Self::QueueDepth,
+            "WaitTime" => Self::WaitTime,
+            "ConcurrentActivatableGameSessions" => Self::ConcurrentActivatableGameSessions,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MetricName> {
+    fn from(s: &str) -> Self {
+        Value::literal(MetricName::from(s))
+    }
+}
+
 crate::impl_literal!(MetricName);
 
 /// Values of `PolicyType`.
@@ -1833,6 +2038,22 @@ impl Check for PolicyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PolicyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "RuleBased" => Self::RuleBased,
+            "TargetBased" => Self::TargetBased,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PolicyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PolicyType::from(s))
     }
 }
 
@@ -1881,6 +2102,23 @@ impl Check for ScalingAdjustmentType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ScalingAdjustmentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ChangeInCapacity" => Self::ChangeInCapacity,
+            "ExactCapacity" => Self::ExactCapacity,
+            "PercentChangeInCapacity" => Self::PercentChangeInCapacity,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ScalingAdjustmentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ScalingAdjustmentType::from(s))
     }
 }
 

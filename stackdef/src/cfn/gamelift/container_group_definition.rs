@@ -359,6 +359,22 @@ impl Check for ContainerGroupType {
     }
 }
 
+impl From<&str> for ContainerGroupType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GAME_SERVER" => Self::GameServer,
+            "PER_INSTANCE" => Self::PerInstance,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContainerGroupType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContainerGroupType::from(s))
+    }
+}
+
 crate::impl_literal!(ContainerGroupType);
 
 /// Property type `GameServerContainerDefinition` of `AWS::GameLift::ContainerGroupDefinition`.
@@ -645,6 +661,24 @@ impl Check for Condition {
     }
 }
 
+impl From<&str> for Condition {
+    fn from(s: &str) -> Self {
+        match s {
+            "START" => Self::Start,
+            "COMPLETE" => Self::Complete,
+            "SUCCESS" => Self::Success,
+            "HEALTHY" => Self::Healthy,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Condition> {
+    fn from(s: &str) -> Self {
+        Value::literal(Condition::from(s))
+    }
+}
+
 crate::impl_literal!(Condition);
 
 /// Property type `ContainerEnvironment` of `AWS::GameLift::ContainerGroupDefinition`.
@@ -824,6 +858,22 @@ impl Check for AccessLevel {
     }
 }
 
+impl From<&str> for AccessLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "READ_ONLY" => Self::ReadOnly,
+            "READ_AND_WRITE" => Self::ReadAndWrite,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccessLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccessLevel::from(s))
+    }
+}
+
 crate::impl_literal!(AccessLevel);
 
 /// Property type `PortConfiguration` of `AWS::GameLift::ContainerGroupDefinition`.
@@ -974,6 +1024,22 @@ impl Check for Protocol {
     }
 }
 
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "TCP" => Self::Tcp,
+            "UDP" => Self::Udp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
+    }
+}
+
 crate::impl_literal!(Protocol);
 
 /// Values of `OperatingSystem`.
@@ -1009,6 +1075,21 @@ impl Check for OperatingSystem {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OperatingSystem {
+    fn from(s: &str) -> Self {
+        match s {
+            "AMAZON_LINUX_2023" => Self::AmazonLinux2023,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OperatingSystem> {
+    fn from(s: &str) -> Self {
+        Value::literal(OperatingSystem::from(s))
     }
 }
 

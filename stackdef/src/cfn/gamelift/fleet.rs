@@ -809,6 +809,23 @@ impl Check for ApplyCapacity {
     }
 }
 
+impl From<&str> for ApplyCapacity {
+    fn from(s: &str) -> Self {
+        match s {
+            "ON_UPDATE" => Self::OnUpdate,
+            "ON_CREATE_AND_UPDATE" => Self::OnCreateAndUpdate,
+            "ON_CREATE_AND_UPDATE_WITH_AUTOSCALING" => Self::OnCreateAndUpdateWithAutoscaling,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApplyCapacity> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApplyCapacity::from(s))
+    }
+}
+
 crate::impl_literal!(ApplyCapacity);
 
 /// Property type `CertificateConfiguration` of `AWS::GameLift::Fleet`.
@@ -886,6 +903,22 @@ impl Check for CertificateType {
     }
 }
 
+impl From<&str> for CertificateType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "GENERATED" => Self::Generated,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CertificateType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CertificateType::from(s))
+    }
+}
+
 crate::impl_literal!(CertificateType);
 
 /// Values of `ComputeType`.
@@ -924,6 +957,22 @@ impl Check for ComputeType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ComputeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "EC2" => Self::Ec2,
+            "ANYWHERE" => Self::Anywhere,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComputeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComputeType::from(s))
     }
 }
 
@@ -1040,6 +1089,22 @@ impl Check for Protocol {
     }
 }
 
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "TCP" => Self::Tcp,
+            "UDP" => Self::Udp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
+    }
+}
+
 crate::impl_literal!(Protocol);
 
 /// Values of `FleetType`.
@@ -1081,6 +1146,22 @@ impl Check for FleetType {
     }
 }
 
+impl From<&str> for FleetType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ON_DEMAND" => Self::OnDemand,
+            "SPOT" => Self::Spot,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FleetType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FleetType::from(s))
+    }
+}
+
 crate::impl_literal!(FleetType);
 
 /// Values of `InstanceRoleCredentialsProvider`.
@@ -1116,6 +1197,21 @@ impl Check for InstanceRoleCredentialsProvider {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InstanceRoleCredentialsProvider {
+    fn from(s: &str) -> Self {
+        match s {
+            "SHARED_CREDENTIAL_FILE" => Self::SharedCredentialFile,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceRoleCredentialsProvider> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceRoleCredentialsProvider::from(s))
     }
 }
 
@@ -1385,6 +1481,22 @@ impl Check for ZeroCapacityStrategy {
     }
 }
 
+impl From<&str> for ZeroCapacityStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "SCALE_TO_AND_FROM_ZERO" => Self::ScaleToAndFromZero,
+            "MANUAL" => Self::Manual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ZeroCapacityStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(ZeroCapacityStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(ZeroCapacityStrategy);
 
 /// Values of `PlayerGatewayStatus`.
@@ -1426,6 +1538,22 @@ impl Check for PlayerGatewayStatus {
     }
 }
 
+impl From<&str> for PlayerGatewayStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PlayerGatewayStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(PlayerGatewayStatus::from(s))
+    }
+}
+
 crate::impl_literal!(PlayerGatewayStatus);
 
 /// Values of `NewGameSessionProtectionPolicy`.
@@ -1464,6 +1592,22 @@ impl Check for NewGameSessionProtectionPolicy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NewGameSessionProtectionPolicy {
+    fn from(s: &str) -> Self {
+        match s {
+            "FullProtection" => Self::FullProtection,
+            "NoProtection" => Self::NoProtection,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NewGameSessionProtectionPolicy> {
+    fn from(s: &str) -> Self {
+        Value::literal(NewGameSessionProtectionPolicy::from(s))
     }
 }
 
@@ -1554,6 +1698,22 @@ impl Check for GameServerIpProtocolSupported {
     }
 }
 
+impl From<&str> for GameServerIpProtocolSupported {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPv4" => Self::IPv4,
+            "DUAL_STACK" => Self::DualStack,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GameServerIpProtocolSupported> {
+    fn from(s: &str) -> Self {
+        Value::literal(GameServerIpProtocolSupported::from(s))
+    }
+}
+
 crate::impl_literal!(GameServerIpProtocolSupported);
 
 /// Values of `PlayerGatewayMode`.
@@ -1595,6 +1755,23 @@ impl Check for PlayerGatewayMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PlayerGatewayMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            "REQUIRED" => Self::Required,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PlayerGatewayMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(PlayerGatewayMode::from(s))
     }
 }
 
@@ -2090,6 +2267,24 @@ impl Check for ComparisonOperator {
     }
 }
 
+impl From<&str> for ComparisonOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "GreaterThanOrEqualToThreshold" => Self::GreaterThanOrEqualToThreshold,
+            "GreaterThanThreshold" => Self::GreaterThanThreshold,
+            "LessThanThreshold" => Self::LessThanThreshold,
+            "LessThanOrEqualToThreshold" => Self::LessThanOrEqualToThreshold,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComparisonOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComparisonOperator::from(s))
+    }
+}
+
 crate::impl_literal!(ComparisonOperator);
 
 /// Values of `MetricName`.
@@ -2174,6 +2369,32 @@ impl Check for MetricName {
     }
 }
 
+impl From<&str> for MetricName {
+    fn from(s: &str) -> Self {
+        match s {
+            "ActivatingGameSessions" => Self::ActivatingGameSessions,
+            "ActiveGameSessions" => Self::ActiveGameSessions,
+            "ActiveInstances" => Self::ActiveInstances,
+            "AvailableGameSessions" => Self::AvailableGameSessions,
+            "AvailablePlayerSessions" => Self::AvailablePlayerSessions,
+            "CurrentPlayerSessions" => Self::CurrentPlayerSessions,
+            "IdleInstances" => Self::IdleInstances,
+            "PercentAvailableGameSessions" => Self::PercentAvailableGameSessions,
+            "PercentIdleInstances" => Self::PercentIdleInstances,
+            "QueueDepth" => Self::QueueDepth,
+            "WaitTime" => Self::WaitTime,
+            "ConcurrentActivatableGameSessions" => Self::ConcurrentActivatableGameSessions,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MetricName> {
+    fn from(s: &str) -> Self {
+        Value::literal(MetricName::from(s))
+    }
+}
+
 crate::impl_literal!(MetricName);
 
 /// Values of `PolicyType`.
@@ -2212,6 +2433,22 @@ impl Check for PolicyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PolicyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "RuleBased" => Self::RuleBased,
+            "TargetBased" => Self::TargetBased,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PolicyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PolicyType::from(s))
     }
 }
 
@@ -2260,6 +2497,23 @@ impl Check for ScalingAdjustmentType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ScalingAdjustmentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ChangeInCapacity" => Self::ChangeInCapacity,
+            "ExactCapacity" => Self::ExactCapacity,
+            "PercentChangeInCapacity" => Self::PercentChangeInCapacity,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ScalingAdjustmentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ScalingAdjustmentType::from(s))
     }
 }
 
@@ -2324,6 +2578,27 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACTIVE" => Self::Active,
+            "UPDATE_REQUESTED" => Self::UpdateRequested,
+            "UPDATING" => Self::Updating,
+            "DELETE_REQUESTED" => Self::DeleteRequested,
+            "DELETING" => Self::Deleting,
+            "DELETED" => Self::Deleted,
+            "ERROR" => Self::Error,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 
@@ -2392,6 +2667,21 @@ impl Check for UpdateStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for UpdateStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "PENDING_UPDATE" => Self::PendingUpdate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UpdateStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(UpdateStatus::from(s))
     }
 }
 

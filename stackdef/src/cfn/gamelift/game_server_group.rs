@@ -486,6 +486,23 @@ impl Check for BalancingStrategy {
     }
 }
 
+impl From<&str> for BalancingStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "SPOT_ONLY" => Self::SpotOnly,
+            "SPOT_PREFERRED" => Self::SpotPreferred,
+            "ON_DEMAND_ONLY" => Self::OnDemandOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BalancingStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(BalancingStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(BalancingStrategy);
 
 /// Values of `DeleteOption`.
@@ -530,6 +547,23 @@ impl Check for DeleteOption {
     }
 }
 
+impl From<&str> for DeleteOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "SAFE_DELETE" => Self::SafeDelete,
+            "FORCE_DELETE" => Self::ForceDelete,
+            "RETAIN" => Self::Retain,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeleteOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeleteOption::from(s))
+    }
+}
+
 crate::impl_literal!(DeleteOption);
 
 /// Values of `GameServerProtectionPolicy`.
@@ -568,6 +602,22 @@ impl Check for GameServerProtectionPolicy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for GameServerProtectionPolicy {
+    fn from(s: &str) -> Self {
+        match s {
+            "NO_PROTECTION" => Self::NoProtection,
+            "FULL_PROTECTION" => Self::FullProtection,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GameServerProtectionPolicy> {
+    fn from(s: &str) -> Self {
+        Value::literal(GameServerProtectionPolicy::from(s))
     }
 }
 
@@ -1009,6 +1059,108 @@ impl Check for InstanceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InstanceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "c4.2xlarge" => Self::C42xlarge,
+            "c4.4xlarge" => Self::C44xlarge,
+            "c4.8xlarge" => Self::C48xlarge,
+            "c4.large" => Self::C4Large,
+            "c4.xlarge" => Self::C4Xlarge,
+            "c5.12xlarge" => Self::C512xlarge,
+            "c5.18xlarge" => Self::C518xlarge,
+            "c5.24xlarge" => Self::C524xlarge,
+            "c5.2xlarge" => Self::C52xlarge,
+            "c5.4xlarge" => Self::C54xlarge,
+            "c5.9xlarge" => Self::C59xlarge,
+            "c5.large" => Self::C5Large,
+            "c5.xlarge" => Self::C5Xlarge,
+            "c5a.12xlarge" => Self::C5a12xlarge,
+            "c5a.16xlarge" => Self::C5a16xlarge,
+            "c5a.24xlarge" => Self::C5a24xlarge,
+            "c5a.2xlarge" => Self::C5a2xlarge,
+            "c5a.4xlarge" => Self::C5a4xlarge,
+            "c5a.8xlarge" => Self::C5a8xlarge,
+            "c5a.large" => Self::C5aLarge,
+            "c5a.xlarge" => Self::C5aXlarge,
+            "c6g.12xlarge" => Self::C6g12xlarge,
+            "c6g.16xlarge" => Self::C6g16xlarge,
+            "c6g.2xlarge" => Self::C6g2xlarge,
+            "c6g.4xlarge" => Self::C6g4xlarge,
+            "c6g.8xlarge" => Self::C6g8xlarge,
+            "c6g.large" => Self::C6gLarge,
+            "c6g.medium" => Self::C6gMedium,
+            "c6g.xlarge" => Self::C6gXlarge,
+            "m4.10xlarge" => Self::M410xlarge,
+            "m4.2xlarge" => Self::M42xlarge,
+            "m4.4xlarge" => Self::M44xlarge,
+            "m4.large" => Self::M4Large,
+            "m4.xlarge" => Self::M4Xlarge,
+            "m5.12xlarge" => Self::M512xlarge,
+            "m5.16xlarge" => Self::M516xlarge,
+            "m5.24xlarge" => Self::M524xlarge,
+            "m5.2xlarge" => Self::M52xlarge,
+            "m5.4xlarge" => Self::M54xlarge,
+            "m5.8xlarge" => Self::M58xlarge,
+            "m5.large" => Self::M5Large,
+            "m5.xlarge" => Self::M5Xlarge,
+            "m5a.12xlarge" => Self::M5a12xlarge,
+            "m5a.16xlarge" => Self::M5a16xlarge,
+            "m5a.24xlarge" => Self::M5a24xlarge,
+            "m5a.2xlarge" => Self::M5a2xlarge,
+            "m5a.4xlarge" => Self::M5a4xlarge,
+            "m5a.8xlarge" => Self::M5a8xlarge,
+            "m5a.large" => Self::M5aLarge,
+            "m5a.xlarge" => Self::M5aXlarge,
+            "m6g.12xlarge" => Self::M6g12xlarge,
+            "m6g.16xlarge" => Self::M6g16xlarge,
+            "m6g.2xlarge" => Self::M6g2xlarge,
+            "m6g.4xlarge" => Self::M6g4xlarge,
+            "m6g.8xlarge" => Self::M6g8xlarge,
+            "m6g.large" => Self::M6gLarge,
+            "m6g.medium" => Self::M6gMedium,
+            "m6g.xlarge" => Self::M6gXlarge,
+            "r4.16xlarge" => Self::R416xlarge,
+            "r4.2xlarge" => Self::R42xlarge,
+            "r4.4xlarge" => Self::R44xlarge,
+            "r4.8xlarge" => Self::R48xlarge,
+            "r4.large" => Self::R4Large,
+            "r4.xlarge" => Self::R4Xlarge,
+            "r5.12xlarge" => Self::R512xlarge,
+            "r5.16xlarge" => Self::R516xlarge,
+            "r5.24xlarge" => Self::R524xlarge,
+            "r5.2xlarge" => Self::R52xlarge,
+            "r5.4xlarge" => Self::R54xlarge,
+            "r5.8xlarge" => Self::R58xlarge,
+            "r5.large" => Self::R5Large,
+            "r5.xlarge" => Self::R5Xlarge,
+            "r5a.12xlarge" => Self::R5a12xlarge,
+            "r5a.16xlarge" => Self::R5a16xlarge,
+            "r5a.24xlarge" => Self::R5a24xlarge,
+            "r5a.2xlarge" => Self::R5a2xlarge,
+            "r5a.4xlarge" => Self::R5a4xlarge,
+            "r5a.8xlarge" => Self::R5a8xlarge,
+            "r5a.large" => Self::R5aLarge,
+            "r5a.xlarge" => Self::R5aXlarge,
+            "r6g.12xlarge" => Self::R6g12xlarge,
+            "r6g.16xlarge" => Self::R6g16xlarge,
+            "r6g.2xlarge" => Self::R6g2xlarge,
+            "r6g.4xlarge" => Self::R6g4xlarge,
+            "r6g.8xlarge" => Self::R6g8xlarge,
+            "r6g.large" => Self::R6gLarge,
+            "r6g.medium" => Self::R6gMedium,
+            "r6g.xlarge" => Self::R6gXlarge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceType::from(s))
     }
 }
 

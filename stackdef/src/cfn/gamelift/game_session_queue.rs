@@ -585,6 +585,24 @@ impl Check for PriorityOrder {
     }
 }
 
+impl From<&str> for PriorityOrder {
+    fn from(s: &str) -> Self {
+        match s {
+            "LATENCY" => Self::Latency,
+            "COST" => Self::Cost,
+            "DESTINATION" => Self::Destination,
+            "LOCATION" => Self::Location,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PriorityOrder> {
+    fn from(s: &str) -> Self {
+        Value::literal(PriorityOrder::from(s))
+    }
+}
+
 crate::impl_literal!(PriorityOrder);
 
 /// Property type `Tag` of `AWS::GameLift::GameSessionQueue`.

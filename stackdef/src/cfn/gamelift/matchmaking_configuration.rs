@@ -472,6 +472,22 @@ impl Check for BackfillMode {
     }
 }
 
+impl From<&str> for BackfillMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTOMATIC" => Self::Automatic,
+            "MANUAL" => Self::Manual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BackfillMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(BackfillMode::from(s))
+    }
+}
+
 crate::impl_literal!(BackfillMode);
 
 /// Values of `FlexMatchMode`.
@@ -510,6 +526,22 @@ impl Check for FlexMatchMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FlexMatchMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "STANDALONE" => Self::Standalone,
+            "WITH_QUEUE" => Self::WithQueue,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FlexMatchMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(FlexMatchMode::from(s))
     }
 }
 

@@ -252,6 +252,22 @@ impl Check for IpAddressType {
     }
 }
 
+impl From<&str> for IpAddressType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPV4" => Self::Ipv4,
+            "DUAL_STACK" => Self::DualStack,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpAddressType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpAddressType::from(s))
+    }
+}
+
 crate::impl_literal!(IpAddressType);
 
 /// Property type `Tag` of `AWS::GlobalAccelerator::Accelerator`.

@@ -448,6 +448,23 @@ impl Check for HealthCheckProtocol {
     }
 }
 
+impl From<&str> for HealthCheckProtocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "TCP" => Self::Tcp,
+            "HTTP" => Self::Http,
+            "HTTPS" => Self::Https,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HealthCheckProtocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(HealthCheckProtocol::from(s))
+    }
+}
+
 crate::impl_literal!(HealthCheckProtocol);
 
 /// Property type `PortOverride` of `AWS::GlobalAccelerator::EndpointGroup`.

@@ -205,6 +205,22 @@ impl Check for ClientAffinity {
     }
 }
 
+impl From<&str> for ClientAffinity {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "SOURCE_IP" => Self::SourceIp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ClientAffinity> {
+    fn from(s: &str) -> Self {
+        Value::literal(ClientAffinity::from(s))
+    }
+}
+
 crate::impl_literal!(ClientAffinity);
 
 /// Property type `PortRange` of `AWS::GlobalAccelerator::Listener`.
@@ -298,6 +314,22 @@ impl Check for Protocol {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "TCP" => Self::Tcp,
+            "UDP" => Self::Udp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
     }
 }
 

@@ -382,6 +382,22 @@ impl Check for AllowFullTableExternalDataAccess {
     }
 }
 
+impl From<&str> for AllowFullTableExternalDataAccess {
+    fn from(s: &str) -> Self {
+        match s {
+            "True" => Self::True,
+            "False" => Self::False,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AllowFullTableExternalDataAccess> {
+    fn from(s: &str) -> Self {
+        Value::literal(AllowFullTableExternalDataAccess::from(s))
+    }
+}
+
 crate::impl_literal!(AllowFullTableExternalDataAccess);
 
 /// Property type `CatalogProperties` of `AWS::Glue::Catalog`.
@@ -607,6 +623,22 @@ impl Check for DataLakeAccessPropertiesAllowFullTableExternalDataAccess {
     }
 }
 
+impl From<&str> for DataLakeAccessPropertiesAllowFullTableExternalDataAccess {
+    fn from(s: &str) -> Self {
+        match s {
+            "True" => Self::True,
+            "False" => Self::False,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataLakeAccessPropertiesAllowFullTableExternalDataAccess> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataLakeAccessPropertiesAllowFullTableExternalDataAccess::from(s))
+    }
+}
+
 crate::impl_literal!(DataLakeAccessPropertiesAllowFullTableExternalDataAccess);
 
 /// Property type `PrincipalPermissions` of `AWS::Glue::Catalog`.
@@ -729,6 +761,29 @@ impl Check for Permissions {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Permissions {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "SELECT" => Self::Select,
+            "ALTER" => Self::Alter,
+            "DROP" => Self::Drop,
+            "DELETE" => Self::Delete,
+            "INSERT" => Self::Insert,
+            "CREATE_DATABASE" => Self::CreateDatabase,
+            "CREATE_TABLE" => Self::CreateTable,
+            "DATA_LOCATION_ACCESS" => Self::DataLocationAccess,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Permissions> {
+    fn from(s: &str) -> Self {
+        Value::literal(Permissions::from(s))
     }
 }
 
@@ -866,6 +921,22 @@ impl Check for OverwriteChildResourcePermissionsWithDefault {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OverwriteChildResourcePermissionsWithDefault {
+    fn from(s: &str) -> Self {
+        match s {
+            "Accept" => Self::Accept,
+            "Deny" => Self::Deny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OverwriteChildResourcePermissionsWithDefault> {
+    fn from(s: &str) -> Self {
+        Value::literal(OverwriteChildResourcePermissionsWithDefault::from(s))
     }
 }
 

@@ -465,6 +465,23 @@ impl Check for RecrawlBehavior {
     }
 }
 
+impl From<&str> for RecrawlBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "CRAWL_EVENT_MODE" => Self::CrawlEventMode,
+            "CRAWL_EVERYTHING" => Self::CrawlEverything,
+            "CRAWL_NEW_FOLDERS_ONLY" => Self::CrawlNewFoldersOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RecrawlBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(RecrawlBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(RecrawlBehavior);
 
 /// Property type `Schedule` of `AWS::Glue::Crawler`.
@@ -600,6 +617,23 @@ impl Check for DeleteBehavior {
     }
 }
 
+impl From<&str> for DeleteBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "DELETE_FROM_DATABASE" => Self::DeleteFromDatabase,
+            "DEPRECATE_IN_DATABASE" => Self::DeprecateInDatabase,
+            "LOG" => Self::Log,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeleteBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeleteBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(DeleteBehavior);
 
 /// Values of `UpdateBehavior`.
@@ -638,6 +672,22 @@ impl Check for UpdateBehavior {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for UpdateBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "LOG" => Self::Log,
+            "UPDATE_IN_DATABASE" => Self::UpdateInDatabase,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UpdateBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(UpdateBehavior::from(s))
     }
 }
 
@@ -1269,6 +1319,22 @@ impl Check for EnableAdditionalMetadata {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EnableAdditionalMetadata {
+    fn from(s: &str) -> Self {
+        match s {
+            "COMMENTS" => Self::Comments,
+            "RAWTYPES" => Self::Rawtypes,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EnableAdditionalMetadata> {
+    fn from(s: &str) -> Self {
+        Value::literal(EnableAdditionalMetadata::from(s))
     }
 }
 

@@ -413,6 +413,29 @@ impl Check for Permissions {
     }
 }
 
+impl From<&str> for Permissions {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "ALTER" => Self::Alter,
+            "CREATE_DATABASE" => Self::CreateDatabase,
+            "CREATE_TABLE" => Self::CreateTable,
+            "DATA_LOCATION_ACCESS" => Self::DataLocationAccess,
+            "DELETE" => Self::Delete,
+            "DROP" => Self::Drop,
+            "INSERT" => Self::Insert,
+            "SELECT" => Self::Select,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Permissions> {
+    fn from(s: &str) -> Self {
+        Value::literal(Permissions::from(s))
+    }
+}
+
 crate::impl_literal!(Permissions);
 
 /// Property type `DataLakePrincipal` of `AWS::Glue::Database`.

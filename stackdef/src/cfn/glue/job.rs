@@ -624,6 +624,22 @@ impl Check for ExecutionClass {
     }
 }
 
+impl From<&str> for ExecutionClass {
+    fn from(s: &str) -> Self {
+        match s {
+            "FLEX" => Self::Flex,
+            "STANDARD" => Self::Standard,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ExecutionClass> {
+    fn from(s: &str) -> Self {
+        Value::literal(ExecutionClass::from(s))
+    }
+}
+
 crate::impl_literal!(ExecutionClass);
 
 /// Property type `ExecutionProperty` of `AWS::Glue::Job`.
@@ -702,6 +718,23 @@ impl Check for JobMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for JobMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "NOTEBOOK" => Self::Notebook,
+            "SCRIPT" => Self::Script,
+            "VISUAL" => Self::Visual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<JobMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(JobMode::from(s))
     }
 }
 
@@ -826,6 +859,33 @@ impl Check for WorkerType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WorkerType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Standard" => Self::Standard,
+            "G.1X" => Self::G1x,
+            "G.2X" => Self::G2x,
+            "G.025X" => Self::G025x,
+            "G.4X" => Self::G4x,
+            "G.8X" => Self::G8x,
+            "Z.2X" => Self::Z2x,
+            "G.12X" => Self::G12x,
+            "G.16X" => Self::G16x,
+            "R.1X" => Self::R1x,
+            "R.2X" => Self::R2x,
+            "R.4X" => Self::R4x,
+            "R.8X" => Self::R8x,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WorkerType> {
+    fn from(s: &str) -> Self {
+        Value::literal(WorkerType::from(s))
     }
 }
 

@@ -367,6 +367,28 @@ impl Check for Compatibility {
     }
 }
 
+impl From<&str> for Compatibility {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "DISABLED" => Self::Disabled,
+            "BACKWARD" => Self::Backward,
+            "BACKWARD_ALL" => Self::BackwardAll,
+            "FORWARD" => Self::Forward,
+            "FORWARD_ALL" => Self::ForwardAll,
+            "FULL" => Self::Full,
+            "FULL_ALL" => Self::FullAll,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Compatibility> {
+    fn from(s: &str) -> Self {
+        Value::literal(Compatibility::from(s))
+    }
+}
+
 crate::impl_literal!(Compatibility);
 
 /// Values of `DataFormat`.
@@ -408,6 +430,23 @@ impl Check for DataFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DataFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "AVRO" => Self::Avro,
+            "JSON" => Self::Json,
+            "PROTOBUF" => Self::Protobuf,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataFormat::from(s))
     }
 }
 

@@ -1364,6 +1364,22 @@ impl Check for TableType {
     }
 }
 
+impl From<&str> for TableType {
+    fn from(s: &str) -> Self {
+        match s {
+            "EXTERNAL_TABLE" => Self::ExternalTable,
+            "VIRTUAL_VIEW" => Self::VirtualView,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TableType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TableType::from(s))
+    }
+}
+
 crate::impl_literal!(TableType);
 
 /// Property type `TableIdentifier` of `AWS::Glue::Table`.

@@ -718,6 +718,26 @@ impl Check for CrawlState {
     }
 }
 
+impl From<&str> for CrawlState {
+    fn from(s: &str) -> Self {
+        match s {
+            "CANCELLED" => Self::Cancelled,
+            "CANCELLING" => Self::Cancelling,
+            "ERROR" => Self::Error,
+            "FAILED" => Self::Failed,
+            "RUNNING" => Self::Running,
+            "SUCCEEDED" => Self::Succeeded,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CrawlState> {
+    fn from(s: &str) -> Self {
+        Value::literal(CrawlState::from(s))
+    }
+}
+
 crate::impl_literal!(CrawlState);
 
 /// Values of `LogicalOperator`.
@@ -753,6 +773,21 @@ impl Check for LogicalOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LogicalOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "EQUALS" => Self::Equals,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogicalOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogicalOperator::from(s))
     }
 }
 
@@ -803,6 +838,24 @@ impl Check for State {
     }
 }
 
+impl From<&str> for State {
+    fn from(s: &str) -> Self {
+        match s {
+            "SUCCEEDED" => Self::Succeeded,
+            "STOPPED" => Self::Stopped,
+            "TIMEOUT" => Self::Timeout,
+            "FAILED" => Self::Failed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<State> {
+    fn from(s: &str) -> Self {
+        Value::literal(State::from(s))
+    }
+}
+
 crate::impl_literal!(State);
 
 /// Values of `Logical`.
@@ -841,6 +894,22 @@ impl Check for Logical {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Logical {
+    fn from(s: &str) -> Self {
+        match s {
+            "AND" => Self::And,
+            "ANY" => Self::Any,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Logical> {
+    fn from(s: &str) -> Self {
+        Value::literal(Logical::from(s))
     }
 }
 
@@ -888,6 +957,24 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "CONDITIONAL" => Self::Conditional,
+            "EVENT" => Self::Event,
+            "ON_DEMAND" => Self::OnDemand,
+            "SCHEDULED" => Self::Scheduled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

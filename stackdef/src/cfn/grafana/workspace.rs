@@ -448,6 +448,22 @@ impl Check for AccountAccessType {
     }
 }
 
+impl From<&str> for AccountAccessType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CURRENT_ACCOUNT" => Self::CurrentAccount,
+            "ORGANIZATION" => Self::Organization,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccountAccessType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccountAccessType::from(s))
+    }
+}
+
 crate::impl_literal!(AccountAccessType);
 
 /// Values of `AuthenticationProviderTypes`.
@@ -486,6 +502,22 @@ impl Check for AuthenticationProviderTypes {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AuthenticationProviderTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS_SSO" => Self::AwsSso,
+            "SAML" => Self::Saml,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthenticationProviderTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthenticationProviderTypes::from(s))
     }
 }
 
@@ -554,6 +586,28 @@ impl Check for DataSourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DataSourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AMAZON_OPENSEARCH_SERVICE" => Self::AmazonOpensearchService,
+            "CLOUDWATCH" => Self::Cloudwatch,
+            "PROMETHEUS" => Self::Prometheus,
+            "XRAY" => Self::Xray,
+            "TIMESTREAM" => Self::Timestream,
+            "SITEWISE" => Self::Sitewise,
+            "ATHENA" => Self::Athena,
+            "REDSHIFT" => Self::Redshift,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataSourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataSourceType::from(s))
     }
 }
 
@@ -684,6 +738,21 @@ impl Check for NotificationDestinationType {
     }
 }
 
+impl From<&str> for NotificationDestinationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SNS" => Self::Sns,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NotificationDestinationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NotificationDestinationType::from(s))
+    }
+}
+
 crate::impl_literal!(NotificationDestinationType);
 
 /// Values of `PermissionType`.
@@ -722,6 +791,22 @@ impl Check for PermissionType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PermissionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CUSTOMER_MANAGED" => Self::CustomerManaged,
+            "SERVICE_MANAGED" => Self::ServiceManaged,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PermissionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PermissionType::from(s))
     }
 }
 

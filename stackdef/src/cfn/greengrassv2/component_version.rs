@@ -405,6 +405,22 @@ impl Check for DependencyType {
     }
 }
 
+impl From<&str> for DependencyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SOFT" => Self::Soft,
+            "HARD" => Self::Hard,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DependencyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DependencyType::from(s))
+    }
+}
+
 crate::impl_literal!(DependencyType);
 
 /// Property type `LambdaExecutionParameters` of `AWS::GreengrassV2::ComponentVersion`.
@@ -659,6 +675,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "PUB_SUB" => Self::PubSub,
+            "IOT_CORE" => Self::IotCore,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Values of `InputPayloadEncodingType`.
@@ -697,6 +729,22 @@ impl Check for InputPayloadEncodingType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InputPayloadEncodingType {
+    fn from(s: &str) -> Self {
+        match s {
+            "json" => Self::Json,
+            "binary" => Self::Binary,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InputPayloadEncodingType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InputPayloadEncodingType::from(s))
     }
 }
 
@@ -931,6 +979,22 @@ impl Check for LambdaFilesystemPermission {
     }
 }
 
+impl From<&str> for LambdaFilesystemPermission {
+    fn from(s: &str) -> Self {
+        match s {
+            "ro" => Self::Ro,
+            "rw" => Self::Rw,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LambdaFilesystemPermission> {
+    fn from(s: &str) -> Self {
+        Value::literal(LambdaFilesystemPermission::from(s))
+    }
+}
+
 crate::impl_literal!(LambdaFilesystemPermission);
 
 /// Property type `LambdaVolumeMount` of `AWS::GreengrassV2::ComponentVersion`.
@@ -1042,6 +1106,22 @@ impl Check for IsolationMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IsolationMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "GreengrassContainer" => Self::GreengrassContainer,
+            "NoContainer" => Self::NoContainer,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IsolationMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(IsolationMode::from(s))
     }
 }
 

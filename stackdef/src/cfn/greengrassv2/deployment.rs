@@ -721,6 +721,22 @@ impl Check for Action {
     }
 }
 
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        match s {
+            "NOTIFY_COMPONENTS" => Self::NotifyComponents,
+            "SKIP_NOTIFY_COMPONENTS" => Self::SkipNotifyComponents,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Action> {
+    fn from(s: &str) -> Self {
+        Value::literal(Action::from(s))
+    }
+}
+
 crate::impl_literal!(Action);
 
 /// Property type `DeploymentConfigurationValidationPolicy` of `AWS::GreengrassV2::Deployment`.
@@ -807,6 +823,22 @@ impl Check for FailureHandlingPolicy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FailureHandlingPolicy {
+    fn from(s: &str) -> Self {
+        match s {
+            "ROLLBACK" => Self::Rollback,
+            "DO_NOTHING" => Self::DoNothing,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FailureHandlingPolicy> {
+    fn from(s: &str) -> Self {
+        Value::literal(FailureHandlingPolicy::from(s))
     }
 }
 
@@ -1037,6 +1069,21 @@ impl Check for IoTJobAbortCriteriaAction {
     }
 }
 
+impl From<&str> for IoTJobAbortCriteriaAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "CANCEL" => Self::Cancel,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IoTJobAbortCriteriaAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(IoTJobAbortCriteriaAction::from(s))
+    }
+}
+
 crate::impl_literal!(IoTJobAbortCriteriaAction);
 
 /// Values of `FailureType`.
@@ -1081,6 +1128,24 @@ impl Check for FailureType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FailureType {
+    fn from(s: &str) -> Self {
+        match s {
+            "FAILED" => Self::Failed,
+            "REJECTED" => Self::Rejected,
+            "TIMED_OUT" => Self::TimedOut,
+            "ALL" => Self::All,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FailureType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FailureType::from(s))
     }
 }
 

@@ -499,6 +499,23 @@ impl Check for BandwidthUnits {
     }
 }
 
+impl From<&str> for BandwidthUnits {
+    fn from(s: &str) -> Self {
+        match s {
+            "GHz" => Self::GHz,
+            "MHz" => Self::MHz,
+            "kHz" => Self::KHz,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BandwidthUnits> {
+    fn from(s: &str) -> Self {
+        Value::literal(BandwidthUnits::from(s))
+    }
+}
+
 crate::impl_literal!(BandwidthUnits);
 
 /// Property type `Frequency` of `AWS::GroundStation::Config`.
@@ -593,6 +610,23 @@ impl Check for FrequencyUnits {
     }
 }
 
+impl From<&str> for FrequencyUnits {
+    fn from(s: &str) -> Self {
+        match s {
+            "GHz" => Self::GHz,
+            "MHz" => Self::MHz,
+            "kHz" => Self::KHz,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FrequencyUnits> {
+    fn from(s: &str) -> Self {
+        Value::literal(FrequencyUnits::from(s))
+    }
+}
+
 crate::impl_literal!(FrequencyUnits);
 
 /// Values of `Polarization`.
@@ -634,6 +668,23 @@ impl Check for Polarization {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Polarization {
+    fn from(s: &str) -> Self {
+        match s {
+            "LEFT_HAND" => Self::LeftHand,
+            "RIGHT_HAND" => Self::RightHand,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Polarization> {
+    fn from(s: &str) -> Self {
+        Value::literal(Polarization::from(s))
     }
 }
 
@@ -709,7 +760,6 @@ crate::impl_literal!(AntennaDownlinkDemodDecodeConfig);
 #[derive(Debug, Clone, Default)]
 pub struct DecodeConfig {
     /// `UnvalidatedJSON` (optional).
-    /// Pattern: `^[{}\[\]:.,"0-9A-z\-_\s]{1,8192}$`.
     pub unvalidated_json: Option<Value<String>>,
 }
 
@@ -738,16 +788,7 @@ impl ToTemplate for DecodeConfig {
 }
 
 impl Check for DecodeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unvalidated_json.check(
-            &path.field("UnvalidatedJSON"),
-            &Rules {
-                pattern: Some("^[{}\\[\\]:.,\"0-9A-z\\-_\\s]{1,8192}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
+    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
 }
 
 crate::impl_literal!(DecodeConfig);
@@ -756,7 +797,6 @@ crate::impl_literal!(DecodeConfig);
 #[derive(Debug, Clone, Default)]
 pub struct DemodulationConfig {
     /// `UnvalidatedJSON` (optional).
-    /// Pattern: `^[{}\[\]:.,"0-9A-z\-_\s]{1,8192}$`.
     pub unvalidated_json: Option<Value<String>>,
 }
 
@@ -785,16 +825,7 @@ impl ToTemplate for DemodulationConfig {
 }
 
 impl Check for DemodulationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unvalidated_json.check(
-            &path.field("UnvalidatedJSON"),
-            &Rules {
-                pattern: Some("^[{}\\[\\]:.,\"0-9A-z\\-_\\s]{1,8192}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
+    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
 }
 
 crate::impl_literal!(DemodulationConfig);
@@ -1002,6 +1033,21 @@ impl Check for EirpUnits {
     }
 }
 
+impl From<&str> for EirpUnits {
+    fn from(s: &str) -> Self {
+        match s {
+            "dBW" => Self::DBw,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EirpUnits> {
+    fn from(s: &str) -> Self {
+        Value::literal(EirpUnits::from(s))
+    }
+}
+
 crate::impl_literal!(EirpUnits);
 
 /// Property type `DataflowEndpointConfig` of `AWS::GroundStation::Config`.
@@ -1059,7 +1105,6 @@ pub struct S3RecordingConfig {
     /// Pattern: `^arn:aws[A-Za-z0-9-]{0,64}:s3:::[A-Za-z0-9-]{1,64}$`.
     pub bucket_arn: Option<Value<String>>,
     /// `Prefix` (optional).
-    /// Pattern: `^([a-zA-Z0-9_\-=/]|\{satellite_id\}|\{config\-name}|\{s3\-config-id}|\{year\}|\{month\}|\{day\}){1,900}$`.
     pub prefix: Option<Value<String>>,
     /// `RoleArn` (optional).
     /// Pattern: `^arn:[^:\n]+:iam::[^:\n]+:role\/.+$`.
@@ -1118,7 +1163,6 @@ impl Check for S3RecordingConfig {
             },
             out,
         );
-        self.prefix.check(&path.field("Prefix"), &Rules { pattern: Some("^([a-zA-Z0-9_\\-=/]|\\{satellite_id\\}|\\{config\\-name}|\\{s3\\-config-id}|\\{year\\}|\\{month\\}|\\{day\\}){1,900}$"), ..Rules::NONE }, out);
         self.role_arn.check(
             &path.field("RoleArn"),
             &Rules {
@@ -1317,6 +1361,21 @@ impl Check for TelemetrySinkType {
     }
 }
 
+impl From<&str> for TelemetrySinkType {
+    fn from(s: &str) -> Self {
+        match s {
+            "KINESIS_DATA_STREAM" => Self::KinesisDataStream,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TelemetrySinkType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TelemetrySinkType::from(s))
+    }
+}
+
 crate::impl_literal!(TelemetrySinkType);
 
 /// Property type `TrackingConfig` of `AWS::GroundStation::Config`.
@@ -1396,6 +1455,23 @@ impl Check for Autotrack {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Autotrack {
+    fn from(s: &str) -> Self {
+        match s {
+            "REQUIRED" => Self::Required,
+            "PREFERRED" => Self::Preferred,
+            "REMOVED" => Self::Removed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Autotrack> {
+    fn from(s: &str) -> Self {
+        Value::literal(Autotrack::from(s))
     }
 }
 

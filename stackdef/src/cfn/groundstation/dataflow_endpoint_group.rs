@@ -406,6 +406,24 @@ impl Check for AgentStatus {
     }
 }
 
+impl From<&str> for AgentStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "SUCCESS" => Self::Success,
+            "FAILED" => Self::Failed,
+            "ACTIVE" => Self::Active,
+            "INACTIVE" => Self::Inactive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AgentStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(AgentStatus::from(s))
+    }
+}
+
 crate::impl_literal!(AgentStatus);
 
 /// Values of `AuditResults`.
@@ -444,6 +462,22 @@ impl Check for AuditResults {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AuditResults {
+    fn from(s: &str) -> Self {
+        match s {
+            "HEALTHY" => Self::Healthy,
+            "UNHEALTHY" => Self::Unhealthy,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuditResults> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuditResults::from(s))
     }
 }
 

@@ -111,7 +111,6 @@ pub struct MissionProfileProps {
     pub streams_kms_key: Option<Value<StreamsKmsKey>>,
     /// `StreamsKmsRole` (optional).
     /// Length: 30..=165 characters.
-    /// Pattern: `^arn:[a-z0-9-.]{1,63}:iam::[0-9]{12}:role/[\w+=,.@-]{1,64}$`.
     pub streams_kms_role: Option<Value<String>>,
     /// `Tags` (optional).
     pub tags: Option<Value<List<Tag>>>,
@@ -269,7 +268,6 @@ impl Check for MissionProfileProps {
             &Rules {
                 min_length: Some(30),
                 max_length: Some(165),
-                pattern: Some("^arn:[a-z0-9-.]{1,63}:iam::[0-9]{12}:role/[\\w+=,.@-]{1,64}$"),
                 ..Rules::NONE
             },
             out,

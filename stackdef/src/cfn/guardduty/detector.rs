@@ -596,6 +596,23 @@ impl Check for Name {
     }
 }
 
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        match s {
+            "EC2_AGENT_MANAGEMENT" => Self::Ec2AgentManagement,
+            "ECS_FARGATE_AGENT_MANAGEMENT" => Self::EcsFargateAgentManagement,
+            "EKS_ADDON_MANAGEMENT" => Self::EksAddonManagement,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Name> {
+    fn from(s: &str) -> Self {
+        Value::literal(Name::from(s))
+    }
+}
+
 crate::impl_literal!(Name);
 
 /// Values of `Status`.
@@ -634,6 +651,22 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 
@@ -701,6 +734,27 @@ impl Check for CfnFeatureConfigurationName {
     }
 }
 
+impl From<&str> for CfnFeatureConfigurationName {
+    fn from(s: &str) -> Self {
+        match s {
+            "EBS_MALWARE_PROTECTION" => Self::EbsMalwareProtection,
+            "EKS_AUDIT_LOGS" => Self::EksAuditLogs,
+            "EKS_RUNTIME_MONITORING" => Self::EksRuntimeMonitoring,
+            "LAMBDA_NETWORK_LOGS" => Self::LambdaNetworkLogs,
+            "RDS_LOGIN_EVENTS" => Self::RdsLoginEvents,
+            "RUNTIME_MONITORING" => Self::RuntimeMonitoring,
+            "S3_DATA_EVENTS" => Self::S3DataEvents,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CfnFeatureConfigurationName> {
+    fn from(s: &str) -> Self {
+        Value::literal(CfnFeatureConfigurationName::from(s))
+    }
+}
+
 crate::impl_literal!(CfnFeatureConfigurationName);
 
 /// Values of `CfnFeatureConfigurationStatus`.
@@ -739,6 +793,22 @@ impl Check for CfnFeatureConfigurationStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CfnFeatureConfigurationStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CfnFeatureConfigurationStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(CfnFeatureConfigurationStatus::from(s))
     }
 }
 
@@ -783,6 +853,23 @@ impl Check for FindingPublishingFrequency {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FindingPublishingFrequency {
+    fn from(s: &str) -> Self {
+        match s {
+            "FIFTEEN_MINUTES" => Self::FifteenMinutes,
+            "ONE_HOUR" => Self::OneHour,
+            "SIX_HOURS" => Self::SixHours,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FindingPublishingFrequency> {
+    fn from(s: &str) -> Self {
+        Value::literal(FindingPublishingFrequency::from(s))
     }
 }
 

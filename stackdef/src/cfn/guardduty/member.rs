@@ -227,4 +227,24 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "Created" => Self::Created,
+            "Disabled" => Self::Disabled,
+            "Enabled" => Self::Enabled,
+            "Invited" => Self::Invited,
+            "Removed" => Self::Removed,
+            "Resigned" => Self::Resigned,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);

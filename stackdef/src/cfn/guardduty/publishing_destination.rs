@@ -249,6 +249,21 @@ impl Check for DestinationType {
     }
 }
 
+impl From<&str> for DestinationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "S3" => Self::S3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DestinationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DestinationType::from(s))
+    }
+}
+
 crate::impl_literal!(DestinationType);
 
 /// Property type `TagItem` of `AWS::GuardDuty::PublishingDestination`.

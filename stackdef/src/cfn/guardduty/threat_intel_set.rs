@@ -280,6 +280,26 @@ impl Check for Format {
     }
 }
 
+impl From<&str> for Format {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALIEN_VAULT" => Self::AlienVault,
+            "FIRE_EYE" => Self::FireEye,
+            "OTX_CSV" => Self::OtxCsv,
+            "PROOF_POINT" => Self::ProofPoint,
+            "STIX" => Self::Stix,
+            "TXT" => Self::Txt,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Format> {
+    fn from(s: &str) -> Self {
+        Value::literal(Format::from(s))
+    }
+}
+
 crate::impl_literal!(Format);
 
 /// Property type `TagItem` of `AWS::GuardDuty::ThreatIntelSet`.

@@ -265,6 +265,21 @@ impl Check for DatastoreTypeVersion {
     }
 }
 
+impl From<&str> for DatastoreTypeVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "R4" => Self::R4,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DatastoreTypeVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(DatastoreTypeVersion::from(s))
+    }
+}
+
 crate::impl_literal!(DatastoreTypeVersion);
 
 /// Property type `IdentityProviderConfiguration` of `AWS::HealthLake::FHIRDatastore`.
@@ -384,6 +399,23 @@ impl Check for AuthorizationStrategy {
     }
 }
 
+impl From<&str> for AuthorizationStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "SMART_ON_FHIR_V1" => Self::SmartOnFhirV1,
+            "AWS_AUTH" => Self::AwsAuth,
+            "SMART_ON_FHIR" => Self::SmartOnFhir,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthorizationStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthorizationStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(AuthorizationStrategy);
 
 /// Property type `PreloadDataConfig` of `AWS::HealthLake::FHIRDatastore`.
@@ -455,6 +487,21 @@ impl Check for PreloadDataType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PreloadDataType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SYNTHEA" => Self::Synthea,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PreloadDataType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PreloadDataType::from(s))
     }
 }
 
@@ -579,6 +626,22 @@ impl Check for CmkType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CmkType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CUSTOMER_MANAGED_KMS_KEY" => Self::CustomerManagedKmsKey,
+            "AWS_OWNED_KMS_KEY" => Self::AwsOwnedKmsKey,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CmkType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CmkType::from(s))
     }
 }
 

@@ -310,6 +310,22 @@ impl Check for AssertionEncryptionMode {
     }
 }
 
+impl From<&str> for AssertionEncryptionMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Allowed" => Self::Allowed,
+            "Required" => Self::Required,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AssertionEncryptionMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(AssertionEncryptionMode::from(s))
+    }
+}
+
 crate::impl_literal!(AssertionEncryptionMode);
 
 /// Property type `SamlPrivateKey` of `AWS::IAM::SAMLProvider`.

@@ -359,4 +359,21 @@ impl Check for Platform {
     }
 }
 
+impl From<&str> for Platform {
+    fn from(s: &str) -> Self {
+        match s {
+            "Windows" => Self::Windows,
+            "Linux" => Self::Linux,
+            "macOS" => Self::MacOs,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Platform> {
+    fn from(s: &str) -> Self {
+        Value::literal(Platform::from(s))
+    }
+}
+
 crate::impl_literal!(Platform);

@@ -566,6 +566,21 @@ impl Check for ContainerType {
     }
 }
 
+impl From<&str> for ContainerType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DOCKER" => Self::Docker,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContainerType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContainerType::from(s))
+    }
+}
+
 crate::impl_literal!(ContainerType);
 
 /// Property type `InstanceConfiguration` of `AWS::ImageBuilder::ContainerRecipe`.
@@ -956,6 +971,27 @@ impl Check for VolumeType {
     }
 }
 
+impl From<&str> for VolumeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "standard" => Self::Standard,
+            "io1" => Self::Io1,
+            "io2" => Self::Io2,
+            "gp2" => Self::Gp2,
+            "gp3" => Self::Gp3,
+            "sc1" => Self::Sc1,
+            "st1" => Self::St1,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VolumeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(VolumeType::from(s))
+    }
+}
+
 crate::impl_literal!(VolumeType);
 
 /// Values of `PlatformOverride`.
@@ -994,6 +1030,22 @@ impl Check for PlatformOverride {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PlatformOverride {
+    fn from(s: &str) -> Self {
+        match s {
+            "Windows" => Self::Windows,
+            "Linux" => Self::Linux,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PlatformOverride> {
+    fn from(s: &str) -> Self {
+        Value::literal(PlatformOverride::from(s))
     }
 }
 
@@ -1093,6 +1145,21 @@ impl Check for Service {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Service {
+    fn from(s: &str) -> Self {
+        match s {
+            "ECR" => Self::Ecr,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Service> {
+    fn from(s: &str) -> Self {
+        Value::literal(Service::from(s))
     }
 }
 

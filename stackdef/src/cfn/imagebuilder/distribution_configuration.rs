@@ -741,6 +741,21 @@ impl Check for Service {
     }
 }
 
+impl From<&str> for Service {
+    fn from(s: &str) -> Self {
+        match s {
+            "ECR" => Self::Ecr,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Service> {
+    fn from(s: &str) -> Self {
+        Value::literal(Service::from(s))
+    }
+}
+
 crate::impl_literal!(Service);
 
 /// Property type `FastLaunchConfiguration` of `AWS::ImageBuilder::DistributionConfiguration`.
@@ -1183,6 +1198,22 @@ impl Check for DataType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DataType {
+    fn from(s: &str) -> Self {
+        match s {
+            "text" => Self::Text,
+            "aws:ec2:image" => Self::AwsEc2Image,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataType::from(s))
     }
 }
 

@@ -806,6 +806,22 @@ impl Check for OnFailure {
     }
 }
 
+impl From<&str> for OnFailure {
+    fn from(s: &str) -> Self {
+        match s {
+            "CONTINUE" => Self::Continue,
+            "ABORT" => Self::Abort,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OnFailure> {
+    fn from(s: &str) -> Self {
+        Value::literal(OnFailure::from(s))
+    }
+}
+
 crate::impl_literal!(OnFailure);
 
 /// Property type `WorkflowParameter` of `AWS::ImageBuilder::Image`.

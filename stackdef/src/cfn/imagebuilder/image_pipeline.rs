@@ -776,6 +776,24 @@ impl Check for PipelineExecutionStartCondition {
     }
 }
 
+impl From<&str> for PipelineExecutionStartCondition {
+    fn from(s: &str) -> Self {
+        match s {
+            "EXPRESSION_MATCH_ONLY" => Self::ExpressionMatchOnly,
+            "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE" => {
+                Self::ExpressionMatchAndDependencyUpdatesAvailable
+            }
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PipelineExecutionStartCondition> {
+    fn from(s: &str) -> Self {
+        Value::literal(PipelineExecutionStartCondition::from(s))
+    }
+}
+
 crate::impl_literal!(PipelineExecutionStartCondition);
 
 /// Values of `Status`.
@@ -814,6 +832,22 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 
@@ -951,6 +985,22 @@ impl Check for OnFailure {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OnFailure {
+    fn from(s: &str) -> Self {
+        match s {
+            "CONTINUE" => Self::Continue,
+            "ABORT" => Self::Abort,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OnFailure> {
+    fn from(s: &str) -> Self {
+        Value::literal(OnFailure::from(s))
     }
 }
 

@@ -719,6 +719,27 @@ impl Check for VolumeType {
     }
 }
 
+impl From<&str> for VolumeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "standard" => Self::Standard,
+            "io1" => Self::Io1,
+            "io2" => Self::Io2,
+            "gp2" => Self::Gp2,
+            "gp3" => Self::Gp3,
+            "sc1" => Self::Sc1,
+            "st1" => Self::St1,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VolumeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(VolumeType::from(s))
+    }
+}
+
 crate::impl_literal!(VolumeType);
 
 /// Property type `ComponentConfiguration` of `AWS::ImageBuilder::ImageRecipe`.

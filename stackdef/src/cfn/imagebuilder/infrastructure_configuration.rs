@@ -454,6 +454,22 @@ impl Check for HttpTokens {
     }
 }
 
+impl From<&str> for HttpTokens {
+    fn from(s: &str) -> Self {
+        match s {
+            "required" => Self::Required,
+            "optional" => Self::Optional,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HttpTokens> {
+    fn from(s: &str) -> Self {
+        Value::literal(HttpTokens::from(s))
+    }
+}
+
 crate::impl_literal!(HttpTokens);
 
 /// Property type `Logging` of `AWS::ImageBuilder::InfrastructureConfiguration`.
@@ -704,6 +720,23 @@ impl Check for Tenancy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Tenancy {
+    fn from(s: &str) -> Self {
+        match s {
+            "default" => Self::Default,
+            "dedicated" => Self::Dedicated,
+            "host" => Self::Host,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Tenancy> {
+    fn from(s: &str) -> Self {
+        Value::literal(Tenancy::from(s))
     }
 }
 

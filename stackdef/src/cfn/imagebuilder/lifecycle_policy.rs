@@ -424,6 +424,23 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "DELETE" => Self::Delete,
+            "DEPRECATE" => Self::Deprecate,
+            "DISABLE" => Self::Disable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `ExclusionRules` of `AWS::ImageBuilder::LifecyclePolicy`.
@@ -687,6 +704,24 @@ impl Check for TimeUnit {
     }
 }
 
+impl From<&str> for TimeUnit {
+    fn from(s: &str) -> Self {
+        match s {
+            "DAYS" => Self::Days,
+            "WEEKS" => Self::Weeks,
+            "MONTHS" => Self::Months,
+            "YEARS" => Self::Years,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TimeUnit> {
+    fn from(s: &str) -> Self {
+        Value::literal(TimeUnit::from(s))
+    }
+}
+
 crate::impl_literal!(TimeUnit);
 
 /// Property type `Filter` of `AWS::ImageBuilder::LifecyclePolicy`.
@@ -804,6 +839,22 @@ impl Check for FilterType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FilterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AGE" => Self::Age,
+            "COUNT" => Self::Count,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FilterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FilterType::from(s))
     }
 }
 
@@ -963,6 +1014,22 @@ impl Check for ResourceType {
     }
 }
 
+impl From<&str> for ResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AMI_IMAGE" => Self::AmiImage,
+            "CONTAINER_IMAGE" => Self::ContainerImage,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceType::from(s))
+    }
+}
+
 crate::impl_literal!(ResourceType);
 
 /// Values of `Status`.
@@ -1001,6 +1068,22 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 

@@ -421,6 +421,27 @@ impl Check for Day {
     }
 }
 
+impl From<&str> for Day {
+    fn from(s: &str) -> Self {
+        match s {
+            "MON" => Self::Mon,
+            "TUE" => Self::Tue,
+            "WED" => Self::Wed,
+            "THU" => Self::Thu,
+            "FRI" => Self::Fri,
+            "SAT" => Self::Sat,
+            "SUN" => Self::Sun,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Day> {
+    fn from(s: &str) -> Self {
+        Value::literal(Day::from(s))
+    }
+}
+
 crate::impl_literal!(Day);
 
 /// Property type `WeeklySchedule` of `AWS::InspectorV2::CisScanConfiguration`.
@@ -506,6 +527,22 @@ impl Check for CisSecurityLevel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CisSecurityLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "LEVEL_1" => Self::Level1,
+            "LEVEL_2" => Self::Level2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CisSecurityLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(CisSecurityLevel::from(s))
     }
 }
 

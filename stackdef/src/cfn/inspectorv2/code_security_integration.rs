@@ -362,6 +362,22 @@ impl Check for IntegrationType {
     }
 }
 
+impl From<&str> for IntegrationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GITLAB_SELF_MANAGED" => Self::GitlabSelfManaged,
+            "GITHUB" => Self::Github,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IntegrationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IntegrationType::from(s))
+    }
+}
+
 crate::impl_literal!(IntegrationType);
 
 /// Property type `UpdateDetails` of `AWS::InspectorV2::CodeSecurityIntegration`.

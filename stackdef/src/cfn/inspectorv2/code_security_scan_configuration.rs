@@ -379,6 +379,22 @@ impl Check for ContinuousIntegrationScanEvent {
     }
 }
 
+impl From<&str> for ContinuousIntegrationScanEvent {
+    fn from(s: &str) -> Self {
+        match s {
+            "PULL_REQUEST" => Self::PullRequest,
+            "PUSH" => Self::Push,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContinuousIntegrationScanEvent> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContinuousIntegrationScanEvent::from(s))
+    }
+}
+
 crate::impl_literal!(ContinuousIntegrationScanEvent);
 
 /// Property type `PeriodicScanConfiguration` of `AWS::InspectorV2::CodeSecurityScanConfiguration`.
@@ -484,6 +500,23 @@ impl Check for PeriodicScanFrequency {
     }
 }
 
+impl From<&str> for PeriodicScanFrequency {
+    fn from(s: &str) -> Self {
+        match s {
+            "WEEKLY" => Self::Weekly,
+            "MONTHLY" => Self::Monthly,
+            "NEVER" => Self::Never,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PeriodicScanFrequency> {
+    fn from(s: &str) -> Self {
+        Value::literal(PeriodicScanFrequency::from(s))
+    }
+}
+
 crate::impl_literal!(PeriodicScanFrequency);
 
 /// Values of `RuleSetCategory`.
@@ -528,6 +561,23 @@ impl Check for RuleSetCategory {
     }
 }
 
+impl From<&str> for RuleSetCategory {
+    fn from(s: &str) -> Self {
+        match s {
+            "SAST" => Self::Sast,
+            "IAC" => Self::Iac,
+            "SCA" => Self::Sca,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RuleSetCategory> {
+    fn from(s: &str) -> Self {
+        Value::literal(RuleSetCategory::from(s))
+    }
+}
+
 crate::impl_literal!(RuleSetCategory);
 
 /// Values of `ConfigurationLevel`.
@@ -566,6 +616,22 @@ impl Check for ConfigurationLevel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ConfigurationLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ORGANIZATION" => Self::Organization,
+            "ACCOUNT" => Self::Account,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConfigurationLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConfigurationLevel::from(s))
     }
 }
 
@@ -647,6 +713,21 @@ impl Check for ProjectSelectionScope {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ProjectSelectionScope {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ProjectSelectionScope> {
+    fn from(s: &str) -> Self {
+        Value::literal(ProjectSelectionScope::from(s))
     }
 }
 

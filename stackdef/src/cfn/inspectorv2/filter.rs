@@ -231,6 +231,22 @@ impl Check for FilterAction {
     }
 }
 
+impl From<&str> for FilterAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "SUPPRESS" => Self::Suppress,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FilterAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(FilterAction::from(s))
+    }
+}
+
 crate::impl_literal!(FilterAction);
 
 /// Property type `FilterCriteria` of `AWS::InspectorV2::Filter`.
@@ -1252,6 +1268,23 @@ impl Check for StringComparison {
     }
 }
 
+impl From<&str> for StringComparison {
+    fn from(s: &str) -> Self {
+        match s {
+            "EQUALS" => Self::Equals,
+            "PREFIX" => Self::Prefix,
+            "NOT_EQUALS" => Self::NotEquals,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StringComparison> {
+    fn from(s: &str) -> Self {
+        Value::literal(StringComparison::from(s))
+    }
+}
+
 crate::impl_literal!(StringComparison);
 
 /// Property type `DateFilter` of `AWS::InspectorV2::Filter`.
@@ -1527,6 +1560,21 @@ impl Check for MapComparison {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MapComparison {
+    fn from(s: &str) -> Self {
+        match s {
+            "EQUALS" => Self::Equals,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MapComparison> {
+    fn from(s: &str) -> Self {
+        Value::literal(MapComparison::from(s))
     }
 }
 

@@ -606,6 +606,22 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Property type `InternetMeasurementsLogDelivery` of `AWS::InternetMonitor::Monitor`.
@@ -756,6 +772,22 @@ impl Check for LogDeliveryStatus {
     }
 }
 
+impl From<&str> for LogDeliveryStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogDeliveryStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogDeliveryStatus::from(s))
+    }
+}
+
 crate::impl_literal!(LogDeliveryStatus);
 
 /// Values of `MonitorConfigState`.
@@ -800,6 +832,24 @@ impl Check for MonitorConfigState {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MonitorConfigState {
+    fn from(s: &str) -> Self {
+        match s {
+            "PENDING" => Self::Pending,
+            "ACTIVE" => Self::Active,
+            "INACTIVE" => Self::Inactive,
+            "ERROR" => Self::Error,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MonitorConfigState> {
+    fn from(s: &str) -> Self {
+        Value::literal(MonitorConfigState::from(s))
     }
 }
 

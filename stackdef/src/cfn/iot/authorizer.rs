@@ -290,6 +290,22 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACTIVE" => Self::Active,
+            "INACTIVE" => Self::Inactive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Property type `Tag` of `AWS::IoT::Authorizer`.

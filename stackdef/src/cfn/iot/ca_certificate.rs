@@ -278,6 +278,22 @@ impl Check for AutoRegistrationStatus {
     }
 }
 
+impl From<&str> for AutoRegistrationStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLE" => Self::Enable,
+            "DISABLE" => Self::Disable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AutoRegistrationStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(AutoRegistrationStatus::from(s))
+    }
+}
+
 crate::impl_literal!(AutoRegistrationStatus);
 
 /// Values of `CertificateMode`.
@@ -316,6 +332,22 @@ impl Check for CertificateMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CertificateMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "SNI_ONLY" => Self::SniOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CertificateMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(CertificateMode::from(s))
     }
 }
 
@@ -453,6 +485,22 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACTIVE" => Self::Active,
+            "INACTIVE" => Self::Inactive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 

@@ -248,6 +248,22 @@ impl Check for CertificateMode {
     }
 }
 
+impl From<&str> for CertificateMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "SNI_ONLY" => Self::SniOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CertificateMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(CertificateMode::from(s))
+    }
+}
+
 crate::impl_literal!(CertificateMode);
 
 /// Values of `Status`.
@@ -301,6 +317,25 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACTIVE" => Self::Active,
+            "INACTIVE" => Self::Inactive,
+            "REVOKED" => Self::Revoked,
+            "PENDING_TRANSFER" => Self::PendingTransfer,
+            "PENDING_ACTIVATION" => Self::PendingActivation,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 

@@ -230,6 +230,21 @@ impl Check for CertificateProviderOperation {
     }
 }
 
+impl From<&str> for CertificateProviderOperation {
+    fn from(s: &str) -> Self {
+        match s {
+            "CreateCertificateFromCsr" => Self::CreateCertificateFromCsr,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CertificateProviderOperation> {
+    fn from(s: &str) -> Self {
+        Value::literal(CertificateProviderOperation::from(s))
+    }
+}
+
 crate::impl_literal!(CertificateProviderOperation);
 
 /// Property type `Tag` of `AWS::IoT::CertificateProvider`.

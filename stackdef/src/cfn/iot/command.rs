@@ -667,6 +667,27 @@ impl Check for CommandParameterType {
     }
 }
 
+impl From<&str> for CommandParameterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STRING" => Self::String,
+            "INTEGER" => Self::Integer,
+            "DOUBLE" => Self::Double,
+            "LONG" => Self::Long,
+            "UNSIGNEDLONG" => Self::Unsignedlong,
+            "BOOLEAN" => Self::Boolean,
+            "BINARY" => Self::Binary,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CommandParameterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CommandParameterType::from(s))
+    }
+}
+
 crate::impl_literal!(CommandParameterType);
 
 /// Property type `CommandParameterValueCondition` of `AWS::IoT::Command`.
@@ -785,6 +806,30 @@ impl Check for CommandParameterValueComparisonOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CommandParameterValueComparisonOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "EQUALS" => Self::Equals,
+            "NOT_EQUALS" => Self::NotEquals,
+            "LESS_THAN" => Self::LessThan,
+            "LESS_THAN_EQUALS" => Self::LessThanEquals,
+            "GREATER_THAN" => Self::GreaterThan,
+            "GREATER_THAN_EQUALS" => Self::GreaterThanEquals,
+            "IN_SET" => Self::InSet,
+            "NOT_IN_SET" => Self::NotInSet,
+            "IN_RANGE" => Self::InRange,
+            "NOT_IN_RANGE" => Self::NotInRange,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CommandParameterValueComparisonOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(CommandParameterValueComparisonOperator::from(s))
     }
 }
 
@@ -1025,6 +1070,22 @@ impl Check for Namespace {
     }
 }
 
+impl From<&str> for Namespace {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS-IoT" => Self::AwsIoT,
+            "AWS-IoT-FleetWise" => Self::AwsIoTFleetWise,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Namespace> {
+    fn from(s: &str) -> Self {
+        Value::literal(Namespace::from(s))
+    }
+}
+
 crate::impl_literal!(Namespace);
 
 /// Property type `CommandPayload` of `AWS::IoT::Command`.
@@ -1197,6 +1258,22 @@ impl Check for OutputFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OutputFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "JSON" => Self::Json,
+            "CBOR" => Self::Cbor,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OutputFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(OutputFormat::from(s))
     }
 }
 

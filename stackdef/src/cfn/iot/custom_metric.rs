@@ -229,6 +229,24 @@ impl Check for MetricType {
     }
 }
 
+impl From<&str> for MetricType {
+    fn from(s: &str) -> Self {
+        match s {
+            "string-list" => Self::StringList,
+            "ip-address-list" => Self::IpAddressList,
+            "number-list" => Self::NumberList,
+            "number" => Self::Number,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MetricType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MetricType::from(s))
+    }
+}
+
 crate::impl_literal!(MetricType);
 
 /// Property type `Tag` of `AWS::IoT::CustomMetric`.

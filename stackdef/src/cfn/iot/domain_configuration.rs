@@ -382,6 +382,24 @@ impl Check for ApplicationProtocol {
     }
 }
 
+impl From<&str> for ApplicationProtocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "SECURE_MQTT" => Self::SecureMqtt,
+            "MQTT_WSS" => Self::MqttWss,
+            "HTTPS" => Self::Https,
+            "DEFAULT" => Self::Default,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApplicationProtocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApplicationProtocol::from(s))
+    }
+}
+
 crate::impl_literal!(ApplicationProtocol);
 
 /// Values of `AuthenticationType`.
@@ -435,6 +453,25 @@ impl Check for AuthenticationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AuthenticationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS_X509" => Self::AwsX509,
+            "CUSTOM_AUTH" => Self::CustomAuth,
+            "AWS_SIGV4" => Self::AwsSigv4,
+            "CUSTOM_AUTH_X509" => Self::CustomAuthX509,
+            "DEFAULT" => Self::Default,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthenticationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthenticationType::from(s))
     }
 }
 
@@ -590,6 +627,22 @@ impl Check for DomainConfigurationStatus {
     }
 }
 
+impl From<&str> for DomainConfigurationStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DomainConfigurationStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(DomainConfigurationStatus::from(s))
+    }
+}
+
 crate::impl_literal!(DomainConfigurationStatus);
 
 /// Property type `ServerCertificateConfig` of `AWS::IoT::DomainConfiguration`.
@@ -704,6 +757,23 @@ impl Check for ServiceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ServiceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DATA" => Self::Data,
+            "CREDENTIAL_PROVIDER" => Self::CredentialProvider,
+            "JOBS" => Self::Jobs,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ServiceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ServiceType::from(s))
     }
 }
 

@@ -210,4 +210,20 @@ impl Check for EncryptionType {
     }
 }
 
+impl From<&str> for EncryptionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CUSTOMER_MANAGED_KMS_KEY" => Self::CustomerManagedKmsKey,
+            "AWS_OWNED_KMS_KEY" => Self::AwsOwnedKmsKey,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionType::from(s))
+    }
+}
+
 crate::impl_literal!(EncryptionType);

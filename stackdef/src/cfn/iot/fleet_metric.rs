@@ -401,6 +401,23 @@ impl Check for Name {
     }
 }
 
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        match s {
+            "Cardinality" => Self::Cardinality,
+            "Percentiles" => Self::Percentiles,
+            "Statistics" => Self::Statistics,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Name> {
+    fn from(s: &str) -> Self {
+        Value::literal(Name::from(s))
+    }
+}
+
 crate::impl_literal!(Name);
 
 /// Property type `Tag` of `AWS::IoT::FleetMetric`.
@@ -599,6 +616,47 @@ impl Check for Unit {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Unit {
+    fn from(s: &str) -> Self {
+        match s {
+            "Bits" => Self::Bits,
+            "Bits/Second" => Self::BitsSecond,
+            "Bytes" => Self::Bytes,
+            "Bytes/Second" => Self::BytesSecond,
+            "Count" => Self::Count,
+            "Count/Second" => Self::CountSecond,
+            "Gigabits" => Self::Gigabits,
+            "Gigabits/Second" => Self::GigabitsSecond,
+            "Gigabytes" => Self::Gigabytes,
+            "Gigabytes/Second" => Self::GigabytesSecond,
+            "Kilobits" => Self::Kilobits,
+            "Kilobits/Second" => Self::KilobitsSecond,
+            "Kilobytes" => Self::Kilobytes,
+            "Kilobytes/Second" => Self::KilobytesSecond,
+            "Megabits" => Self::Megabits,
+            "Megabits/Second" => Self::MegabitsSecond,
+            "Megabytes" => Self::Megabytes,
+            "Megabytes/Second" => Self::MegabytesSecond,
+            "Microseconds" => Self::Microseconds,
+            "Milliseconds" => Self::Milliseconds,
+            "None" => Self::None,
+            "Percent" => Self::Percent,
+            "Seconds" => Self::Seconds,
+            "Terabits" => Self::Terabits,
+            "Terabits/Second" => Self::TerabitsSecond,
+            "Terabytes" => Self::Terabytes,
+            "Terabytes/Second" => Self::TerabytesSecond,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Unit> {
+    fn from(s: &str) -> Self {
+        Value::literal(Unit::from(s))
     }
 }
 

@@ -516,6 +516,21 @@ impl Check for Action {
     }
 }
 
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        match s {
+            "CANCEL" => Self::Cancel,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Action> {
+    fn from(s: &str) -> Self {
+        Value::literal(Action::from(s))
+    }
+}
+
 crate::impl_literal!(Action);
 
 /// Values of `FailureType`.
@@ -560,6 +575,24 @@ impl Check for FailureType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FailureType {
+    fn from(s: &str) -> Self {
+        match s {
+            "FAILED" => Self::Failed,
+            "REJECTED" => Self::Rejected,
+            "TIMED_OUT" => Self::TimedOut,
+            "ALL" => Self::All,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FailureType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FailureType::from(s))
     }
 }
 
@@ -713,6 +746,23 @@ impl Check for JobRetryFailureType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for JobRetryFailureType {
+    fn from(s: &str) -> Self {
+        match s {
+            "FAILED" => Self::Failed,
+            "TIMED_OUT" => Self::TimedOut,
+            "ALL" => Self::All,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<JobRetryFailureType> {
+    fn from(s: &str) -> Self {
+        Value::literal(JobRetryFailureType::from(s))
     }
 }
 

@@ -214,6 +214,25 @@ impl Check for DefaultLogLevel {
     }
 }
 
+impl From<&str> for DefaultLogLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ERROR" => Self::Error,
+            "WARN" => Self::Warn,
+            "INFO" => Self::Info,
+            "DEBUG" => Self::Debug,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DefaultLogLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(DefaultLogLevel::from(s))
+    }
+}
+
 crate::impl_literal!(DefaultLogLevel);
 
 /// Property type `EventConfiguration` of `AWS::IoT::Logging`.
@@ -336,6 +355,25 @@ impl Check for LogLevel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LogLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ERROR" => Self::Error,
+            "WARN" => Self::Warn,
+            "INFO" => Self::Info,
+            "DEBUG" => Self::Debug,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogLevel::from(s))
     }
 }
 

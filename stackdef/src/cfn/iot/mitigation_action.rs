@@ -495,6 +495,25 @@ impl Check for LogLevel {
     }
 }
 
+impl From<&str> for LogLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEBUG" => Self::Debug,
+            "INFO" => Self::Info,
+            "ERROR" => Self::Error,
+            "WARN" => Self::Warn,
+            "UNSET_VALUE" => Self::UnsetValue,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogLevel::from(s))
+    }
+}
+
 crate::impl_literal!(LogLevel);
 
 /// Property type `PublishFindingToSnsParams` of `AWS::IoT::MitigationAction`.
@@ -610,6 +629,22 @@ impl Check for TemplateName {
     }
 }
 
+impl From<&str> for TemplateName {
+    fn from(s: &str) -> Self {
+        match s {
+            "BLANK_POLICY" => Self::BlankPolicy,
+            "UNSET_VALUE" => Self::UnsetValue,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TemplateName> {
+    fn from(s: &str) -> Self {
+        Value::literal(TemplateName::from(s))
+    }
+}
+
 crate::impl_literal!(TemplateName);
 
 /// Property type `UpdateCaCertificateParams` of `AWS::IoT::MitigationAction`.
@@ -683,6 +718,22 @@ impl Check for Action {
     }
 }
 
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEACTIVATE" => Self::Deactivate,
+            "UNSET_VALUE" => Self::UnsetValue,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Action> {
+    fn from(s: &str) -> Self {
+        Value::literal(Action::from(s))
+    }
+}
+
 crate::impl_literal!(Action);
 
 /// Property type `UpdateDeviceCertificateParams` of `AWS::IoT::MitigationAction`.
@@ -753,6 +804,22 @@ impl Check for UpdateDeviceCertificateParamsAction {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for UpdateDeviceCertificateParamsAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEACTIVATE" => Self::Deactivate,
+            "UNSET_VALUE" => Self::UnsetValue,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UpdateDeviceCertificateParamsAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(UpdateDeviceCertificateParamsAction::from(s))
     }
 }
 

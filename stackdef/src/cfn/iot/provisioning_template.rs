@@ -411,4 +411,20 @@ impl Check for TemplateType {
     }
 }
 
+impl From<&str> for TemplateType {
+    fn from(s: &str) -> Self {
+        match s {
+            "FLEET_PROVISIONING" => Self::FleetProvisioning,
+            "JITP" => Self::Jitp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TemplateType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TemplateType::from(s))
+    }
+}
+
 crate::impl_literal!(TemplateType);

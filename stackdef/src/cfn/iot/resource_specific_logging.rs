@@ -197,6 +197,25 @@ impl Check for LogLevel {
     }
 }
 
+impl From<&str> for LogLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ERROR" => Self::Error,
+            "WARN" => Self::Warn,
+            "INFO" => Self::Info,
+            "DEBUG" => Self::Debug,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogLevel::from(s))
+    }
+}
+
 crate::impl_literal!(LogLevel);
 
 /// Values of `TargetType`.
@@ -250,6 +269,25 @@ impl Check for TargetType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TargetType {
+    fn from(s: &str) -> Self {
+        match s {
+            "THING_GROUP" => Self::ThingGroup,
+            "CLIENT_ID" => Self::ClientId,
+            "SOURCE_IP" => Self::SourceIp,
+            "PRINCIPAL_ID" => Self::PrincipalId,
+            "EVENT_TYPE" => Self::EventType,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TargetType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TargetType::from(s))
     }
 }
 

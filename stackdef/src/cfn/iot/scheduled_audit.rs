@@ -270,6 +270,28 @@ impl Check for DayOfWeek {
     }
 }
 
+impl From<&str> for DayOfWeek {
+    fn from(s: &str) -> Self {
+        match s {
+            "SUN" => Self::Sun,
+            "MON" => Self::Mon,
+            "TUE" => Self::Tue,
+            "WED" => Self::Wed,
+            "THU" => Self::Thu,
+            "FRI" => Self::Fri,
+            "SAT" => Self::Sat,
+            "UNSET_VALUE" => Self::UnsetValue,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DayOfWeek> {
+    fn from(s: &str) -> Self {
+        Value::literal(DayOfWeek::from(s))
+    }
+}
+
 crate::impl_literal!(DayOfWeek);
 
 /// Values of `Frequency`.
@@ -314,6 +336,24 @@ impl Check for Frequency {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Frequency {
+    fn from(s: &str) -> Self {
+        match s {
+            "DAILY" => Self::Daily,
+            "WEEKLY" => Self::Weekly,
+            "BIWEEKLY" => Self::Biweekly,
+            "MONTHLY" => Self::Monthly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Frequency> {
+    fn from(s: &str) -> Self {
+        Value::literal(Frequency::from(s))
     }
 }
 

@@ -436,6 +436,22 @@ impl Check for Operator {
     }
 }
 
+impl From<&str> for Operator {
+    fn from(s: &str) -> Self {
+        match s {
+            "IN" => Self::In,
+            "NOT_IN" => Self::NotIn,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Operator> {
+    fn from(s: &str) -> Self {
+        Value::literal(Operator::from(s))
+    }
+}
+
 crate::impl_literal!(Operator);
 
 /// Property type `AlertTarget` of `AWS::IoT::SecurityProfile`.
@@ -820,6 +836,30 @@ impl Check for ComparisonOperator {
     }
 }
 
+impl From<&str> for ComparisonOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "less-than" => Self::LessThan,
+            "less-than-equals" => Self::LessThanEquals,
+            "greater-than" => Self::GreaterThan,
+            "greater-than-equals" => Self::GreaterThanEquals,
+            "in-cidr-set" => Self::InCidrSet,
+            "not-in-cidr-set" => Self::NotInCidrSet,
+            "in-port-set" => Self::InPortSet,
+            "not-in-port-set" => Self::NotInPortSet,
+            "in-set" => Self::InSet,
+            "not-in-set" => Self::NotInSet,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComparisonOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComparisonOperator::from(s))
+    }
+}
+
 crate::impl_literal!(ComparisonOperator);
 
 /// Property type `MachineLearningDetectionConfig` of `AWS::IoT::SecurityProfile`.
@@ -901,6 +941,23 @@ impl Check for ConfidenceLevel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ConfidenceLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "LOW" => Self::Low,
+            "MEDIUM" => Self::Medium,
+            "HIGH" => Self::High,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConfidenceLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConfidenceLevel::from(s))
     }
 }
 
@@ -1013,6 +1070,32 @@ impl Check for Statistic {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Statistic {
+    fn from(s: &str) -> Self {
+        match s {
+            "Average" => Self::Average,
+            "p0" => Self::P0,
+            "p0.1" => Self::P01,
+            "p0.01" => Self::P001,
+            "p1" => Self::P1,
+            "p10" => Self::P10,
+            "p50" => Self::P50,
+            "p90" => Self::P90,
+            "p99" => Self::P99,
+            "p99.9" => Self::P999,
+            "p99.99" => Self::P9999,
+            "p100" => Self::P100,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Statistic> {
+    fn from(s: &str) -> Self {
+        Value::literal(Statistic::from(s))
     }
 }
 

@@ -506,4 +506,20 @@ impl Check for ConnectionAttribute {
     }
 }
 
+impl From<&str> for ConnectionAttribute {
+    fn from(s: &str) -> Self {
+        match s {
+            "iot:ClientId" => Self::IotClientId,
+            "iot:Thing.ThingName" => Self::IotThingThingName,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConnectionAttribute> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConnectionAttribute::from(s))
+    }
+}
+
 crate::impl_literal!(ConnectionAttribute);

@@ -895,6 +895,22 @@ impl Check for HashKeyType {
     }
 }
 
+impl From<&str> for HashKeyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NUMBER" => Self::Number,
+            "STRING" => Self::String,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HashKeyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(HashKeyType::from(s))
+    }
+}
+
 crate::impl_literal!(HashKeyType);
 
 /// Values of `RangeKeyType`.
@@ -933,6 +949,22 @@ impl Check for RangeKeyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RangeKeyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NUMBER" => Self::Number,
+            "STRING" => Self::String,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RangeKeyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RangeKeyType::from(s))
     }
 }
 
@@ -2738,6 +2770,28 @@ impl Check for CannedAccessControlList {
     }
 }
 
+impl From<&str> for CannedAccessControlList {
+    fn from(s: &str) -> Self {
+        match s {
+            "private" => Self::Private,
+            "public-read" => Self::PublicRead,
+            "public-read-write" => Self::PublicReadWrite,
+            "aws-exec-read" => Self::AwsExecRead,
+            "authenticated-read" => Self::AuthenticatedRead,
+            "bucket-owner-read" => Self::BucketOwnerRead,
+            "bucket-owner-full-control" => Self::BucketOwnerFullControl,
+            "log-delivery-write" => Self::LogDeliveryWrite,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CannedAccessControlList> {
+    fn from(s: &str) -> Self {
+        Value::literal(CannedAccessControlList::from(s))
+    }
+}
+
 crate::impl_literal!(CannedAccessControlList);
 
 /// Property type `SnsAction` of `AWS::IoT::TopicRule`.
@@ -2827,6 +2881,22 @@ impl Check for MessageFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MessageFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "JSON" => Self::Json,
+            "RAW" => Self::Raw,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MessageFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(MessageFormat::from(s))
     }
 }
 

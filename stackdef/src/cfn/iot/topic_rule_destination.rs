@@ -238,6 +238,23 @@ impl Check for TopicRuleDestinationStatus {
     }
 }
 
+impl From<&str> for TopicRuleDestinationStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "IN_PROGRESS" => Self::InProgress,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TopicRuleDestinationStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(TopicRuleDestinationStatus::from(s))
+    }
+}
+
 crate::impl_literal!(TopicRuleDestinationStatus);
 
 /// Property type `VpcDestinationProperties` of `AWS::IoT::TopicRuleDestination`.

@@ -519,6 +519,22 @@ impl Check for ComputeType {
     }
 }
 
+impl From<&str> for ComputeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACU_1" => Self::Acu1,
+            "ACU_2" => Self::Acu2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComputeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComputeType::from(s))
+    }
+}
+
 crate::impl_literal!(ComputeType);
 
 /// Property type `Variable` of `AWS::IoTAnalytics::Dataset`.

@@ -777,6 +777,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "JSON" => Self::Json,
+            "STRING" => Self::String,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `DynamoDBv2` of `AWS::IoTEvents::AlarmModel`.
@@ -1581,6 +1597,26 @@ impl Check for ComparisonOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ComparisonOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "GREATER" => Self::Greater,
+            "GREATER_OR_EQUAL" => Self::GreaterOrEqual,
+            "LESS" => Self::Less,
+            "LESS_OR_EQUAL" => Self::LessOrEqual,
+            "EQUAL" => Self::Equal,
+            "NOT_EQUAL" => Self::NotEqual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComparisonOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComparisonOperator::from(s))
     }
 }
 

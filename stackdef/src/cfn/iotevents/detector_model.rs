@@ -926,6 +926,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "JSON" => Self::Json,
+            "STRING" => Self::String,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `DynamoDBv2` of `AWS::IoTEvents::DetectorModel`.
@@ -1954,6 +1970,22 @@ impl Check for EvaluationMethod {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EvaluationMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "BATCH" => Self::Batch,
+            "SERIAL" => Self::Serial,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EvaluationMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(EvaluationMethod::from(s))
     }
 }
 

@@ -507,6 +507,24 @@ impl Check for UpdateCampaignAction {
     }
 }
 
+impl From<&str> for UpdateCampaignAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "APPROVE" => Self::Approve,
+            "SUSPEND" => Self::Suspend,
+            "RESUME" => Self::Resume,
+            "UPDATE" => Self::Update,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UpdateCampaignAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(UpdateCampaignAction::from(s))
+    }
+}
+
 crate::impl_literal!(UpdateCampaignAction);
 
 /// Values of `Compression`.
@@ -545,6 +563,22 @@ impl Check for Compression {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Compression {
+    fn from(s: &str) -> Self {
+        match s {
+            "OFF" => Self::Off,
+            "SNAPPY" => Self::Snappy,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Compression> {
+    fn from(s: &str) -> Self {
+        Value::literal(Compression::from(s))
     }
 }
 
@@ -772,6 +806,23 @@ impl Check for StorageMaximumSizeUnit {
     }
 }
 
+impl From<&str> for StorageMaximumSizeUnit {
+    fn from(s: &str) -> Self {
+        match s {
+            "MB" => Self::Mb,
+            "GB" => Self::Gb,
+            "TB" => Self::Tb,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StorageMaximumSizeUnit> {
+    fn from(s: &str) -> Self {
+        Value::literal(StorageMaximumSizeUnit::from(s))
+    }
+}
+
 crate::impl_literal!(StorageMaximumSizeUnit);
 
 /// Property type `StorageMinimumTimeToLive` of `AWS::IoTFleetWise::Campaign`.
@@ -862,6 +913,23 @@ impl Check for StorageMinimumTimeToLiveUnit {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StorageMinimumTimeToLiveUnit {
+    fn from(s: &str) -> Self {
+        match s {
+            "HOURS" => Self::Hours,
+            "DAYS" => Self::Days,
+            "WEEKS" => Self::Weeks,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StorageMinimumTimeToLiveUnit> {
+    fn from(s: &str) -> Self {
+        Value::literal(StorageMinimumTimeToLiveUnit::from(s))
     }
 }
 
@@ -965,6 +1033,22 @@ impl Check for DiagnosticsMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DiagnosticsMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "OFF" => Self::Off,
+            "SEND_ACTIVE_DTCS" => Self::SendActiveDtcs,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DiagnosticsMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(DiagnosticsMode::from(s))
     }
 }
 
@@ -1216,6 +1300,22 @@ impl Check for SpoolingMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SpoolingMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "OFF" => Self::Off,
+            "TO_DISK" => Self::ToDisk,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SpoolingMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(SpoolingMode::from(s))
     }
 }
 

@@ -303,6 +303,21 @@ impl Check for DefaultForUnmappedSignalsType {
     }
 }
 
+impl From<&str> for DefaultForUnmappedSignalsType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CUSTOM_DECODING" => Self::CustomDecoding,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DefaultForUnmappedSignalsType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DefaultForUnmappedSignalsType::from(s))
+    }
+}
+
 crate::impl_literal!(DefaultForUnmappedSignalsType);
 
 /// Values of `ManifestStatus`.
@@ -341,6 +356,22 @@ impl Check for ManifestStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ManifestStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACTIVE" => Self::Active,
+            "DRAFT" => Self::Draft,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ManifestStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(ManifestStatus::from(s))
     }
 }
 

@@ -263,6 +263,22 @@ impl Check for ManifestStatus {
     }
 }
 
+impl From<&str> for ManifestStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACTIVE" => Self::Active,
+            "DRAFT" => Self::Draft,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ManifestStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(ManifestStatus::from(s))
+    }
+}
+
 crate::impl_literal!(ManifestStatus);
 
 /// Property type `Tag` of `AWS::IoTFleetWise::ModelManifest`.

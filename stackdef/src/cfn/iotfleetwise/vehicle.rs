@@ -268,6 +268,22 @@ impl Check for VehicleAssociationBehavior {
     }
 }
 
+impl From<&str> for VehicleAssociationBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "CreateIotThing" => Self::CreateIotThing,
+            "ValidateIotThingExists" => Self::ValidateIotThingExists,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VehicleAssociationBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(VehicleAssociationBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(VehicleAssociationBehavior);
 
 /// Property type `StateTemplateAssociation` of `AWS::IoTFleetWise::Vehicle`.

@@ -398,6 +398,22 @@ impl Check for AccessPolicyPermission {
     }
 }
 
+impl From<&str> for AccessPolicyPermission {
+    fn from(s: &str) -> Self {
+        match s {
+            "ADMINISTRATOR" => Self::Administrator,
+            "VIEWER" => Self::Viewer,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccessPolicyPermission> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccessPolicyPermission::from(s))
+    }
+}
+
 crate::impl_literal!(AccessPolicyPermission);
 
 /// Property type `AccessPolicyResource` of `AWS::IoTSiteWise::AccessPolicy`.

@@ -503,6 +503,22 @@ impl Check for NotificationState {
     }
 }
 
+impl From<&str> for NotificationState {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NotificationState> {
+    fn from(s: &str) -> Self {
+        Value::literal(NotificationState::from(s))
+    }
+}
+
 crate::impl_literal!(NotificationState);
 
 /// Property type `Tag` of `AWS::IoTSiteWise::Asset`.

@@ -691,6 +691,25 @@ impl Check for DataType {
     }
 }
 
+impl From<&str> for DataType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STRING" => Self::String,
+            "INTEGER" => Self::Integer,
+            "DOUBLE" => Self::Double,
+            "BOOLEAN" => Self::Boolean,
+            "STRUCT" => Self::Struct,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataType::from(s))
+    }
+}
+
 crate::impl_literal!(DataType);
 
 /// Values of `DataTypeSpec`.
@@ -726,6 +745,21 @@ impl Check for DataTypeSpec {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DataTypeSpec {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS/ALARM_STATE" => Self::AwsAlarmState,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataTypeSpec> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataTypeSpec::from(s))
     }
 }
 
@@ -1368,6 +1402,24 @@ impl Check for TypeName {
     }
 }
 
+impl From<&str> for TypeName {
+    fn from(s: &str) -> Self {
+        match s {
+            "Measurement" => Self::Measurement,
+            "Attribute" => Self::Attribute,
+            "Transform" => Self::Transform,
+            "Metric" => Self::Metric,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TypeName> {
+    fn from(s: &str) -> Self {
+        Value::literal(TypeName::from(s))
+    }
+}
+
 crate::impl_literal!(TypeName);
 
 /// Property type `AssetModelHierarchy` of `AWS::IoTSiteWise::AssetModel`.
@@ -1541,6 +1593,23 @@ impl Check for AssetModelType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AssetModelType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ASSET_MODEL" => Self::AssetModel,
+            "COMPONENT_MODEL" => Self::ComponentModel,
+            "INTERFACE" => Self::Interface,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AssetModelType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AssetModelType::from(s))
     }
 }
 

@@ -372,6 +372,21 @@ impl Check for SourceFormat {
     }
 }
 
+impl From<&str> for SourceFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "KNOWLEDGE_BASE" => Self::KnowledgeBase,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SourceFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(SourceFormat::from(s))
+    }
+}
+
 crate::impl_literal!(SourceFormat);
 
 /// Values of `SourceType`.
@@ -407,6 +422,21 @@ impl Check for SourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "KENDRA" => Self::Kendra,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SourceType::from(s))
     }
 }
 

@@ -399,6 +399,23 @@ impl Check for CoreDeviceOperatingSystem {
     }
 }
 
+impl From<&str> for CoreDeviceOperatingSystem {
+    fn from(s: &str) -> Self {
+        match s {
+            "LINUX_AARCH64" => Self::LinuxAarch64,
+            "LINUX_AMD64" => Self::LinuxAmd64,
+            "WINDOWS_AMD64" => Self::WindowsAmd64,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CoreDeviceOperatingSystem> {
+    fn from(s: &str) -> Self {
+        Value::literal(CoreDeviceOperatingSystem::from(s))
+    }
+}
+
 crate::impl_literal!(CoreDeviceOperatingSystem);
 
 /// Property type `SiemensIe` of `AWS::IoTSiteWise::Gateway`.

@@ -410,6 +410,22 @@ impl Check for PortalAuthMode {
     }
 }
 
+impl From<&str> for PortalAuthMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "IAM" => Self::Iam,
+            "SSO" => Self::Sso,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PortalAuthMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(PortalAuthMode::from(s))
+    }
+}
+
 crate::impl_literal!(PortalAuthMode);
 
 /// Values of `PortalType`.
@@ -448,6 +464,22 @@ impl Check for PortalType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PortalType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SITEWISE_PORTAL_V1" => Self::SitewisePortalV1,
+            "SITEWISE_PORTAL_V2" => Self::SitewisePortalV2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PortalType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PortalType::from(s))
     }
 }
 

@@ -573,6 +573,22 @@ impl Check for Scope {
     }
 }
 
+impl From<&str> for Scope {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENTITY" => Self::Entity,
+            "WORKSPACE" => Self::Workspace,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Scope> {
+    fn from(s: &str) -> Self {
+        Value::literal(Scope::from(s))
+    }
+}
+
 crate::impl_literal!(Scope);
 
 /// Property type `PropertyDefinition` of `AWS::IoTTwinMaker::ComponentType`.
@@ -1170,6 +1186,28 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "RELATIONSHIP" => Self::Relationship,
+            "STRING" => Self::String,
+            "LONG" => Self::Long,
+            "BOOLEAN" => Self::Boolean,
+            "INTEGER" => Self::Integer,
+            "DOUBLE" => Self::Double,
+            "LIST" => Self::List,
+            "MAP" => Self::Map,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `PropertyGroup` of `AWS::IoTTwinMaker::ComponentType`.
@@ -1275,6 +1313,21 @@ impl Check for GroupType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for GroupType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TABULAR" => Self::Tabular,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GroupType> {
+    fn from(s: &str) -> Self {
+        Value::literal(GroupType::from(s))
     }
 }
 

@@ -1104,6 +1104,28 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "RELATIONSHIP" => Self::Relationship,
+            "STRING" => Self::String,
+            "LONG" => Self::Long,
+            "BOOLEAN" => Self::Boolean,
+            "INTEGER" => Self::Integer,
+            "DOUBLE" => Self::Double,
+            "LIST" => Self::List,
+            "MAP" => Self::Map,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `PropertyGroup` of `AWS::IoTTwinMaker::Entity`.
@@ -1212,6 +1234,21 @@ impl Check for GroupType {
     }
 }
 
+impl From<&str> for GroupType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TABULAR" => Self::Tabular,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GroupType> {
+    fn from(s: &str) -> Self {
+        Value::literal(GroupType::from(s))
+    }
+}
+
 crate::impl_literal!(GroupType);
 
 /// Property type `Status` of `AWS::IoTTwinMaker::Entity`.
@@ -1310,6 +1347,25 @@ impl Check for State {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for State {
+    fn from(s: &str) -> Self {
+        match s {
+            "CREATING" => Self::Creating,
+            "UPDATING" => Self::Updating,
+            "DELETING" => Self::Deleting,
+            "ACTIVE" => Self::Active,
+            "ERROR" => Self::Error,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<State> {
+    fn from(s: &str) -> Self {
+        Value::literal(State::from(s))
     }
 }
 

@@ -260,6 +260,23 @@ impl Check for ExpressionType {
     }
 }
 
+impl From<&str> for ExpressionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "RuleName" => Self::RuleName,
+            "MqttTopic" => Self::MqttTopic,
+            "SnsTopic" => Self::SnsTopic,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ExpressionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ExpressionType::from(s))
+    }
+}
+
 crate::impl_literal!(ExpressionType);
 
 /// Property type `Tag` of `AWS::IoTWireless::Destination`.

@@ -449,6 +449,33 @@ impl Check for RfRegion {
     }
 }
 
+impl From<&str> for RfRegion {
+    fn from(s: &str) -> Self {
+        match s {
+            "AS923-1" => Self::As9231,
+            "AS923-2" => Self::As9232,
+            "AS923-3" => Self::As9233,
+            "AS923-4" => Self::As9234,
+            "AU915" => Self::Au915,
+            "CN470" => Self::Cn470,
+            "CN779" => Self::Cn779,
+            "EU433" => Self::Eu433,
+            "EU868" => Self::Eu868,
+            "IN865" => Self::In865,
+            "KR920" => Self::Kr920,
+            "RU864" => Self::Ru864,
+            "US915" => Self::Us915,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RfRegion> {
+    fn from(s: &str) -> Self {
+        Value::literal(RfRegion::from(s))
+    }
+}
+
 crate::impl_literal!(RfRegion);
 
 /// Property type `Tag` of `AWS::IoTWireless::FuotaTask`.

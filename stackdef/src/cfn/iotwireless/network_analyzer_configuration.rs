@@ -404,6 +404,23 @@ impl Check for LogLevel {
     }
 }
 
+impl From<&str> for LogLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "INFO" => Self::Info,
+            "ERROR" => Self::Error,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogLevel::from(s))
+    }
+}
+
 crate::impl_literal!(LogLevel);
 
 /// Values of `WirelessDeviceFrameInfo`.
@@ -442,6 +459,22 @@ impl Check for WirelessDeviceFrameInfo {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WirelessDeviceFrameInfo {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WirelessDeviceFrameInfo> {
+    fn from(s: &str) -> Self {
+        Value::literal(WirelessDeviceFrameInfo::from(s))
     }
 }
 

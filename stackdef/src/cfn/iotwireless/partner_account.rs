@@ -261,6 +261,21 @@ impl Check for PartnerType {
     }
 }
 
+impl From<&str> for PartnerType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Sidewalk" => Self::Sidewalk,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PartnerType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PartnerType::from(s))
+    }
+}
+
 crate::impl_literal!(PartnerType);
 
 /// Property type `SidewalkAccountInfo` of `AWS::IoTWireless::PartnerAccount`.

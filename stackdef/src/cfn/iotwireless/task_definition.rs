@@ -457,6 +457,21 @@ impl Check for TaskDefinitionType {
     }
 }
 
+impl From<&str> for TaskDefinitionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "UPDATE" => Self::Update,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TaskDefinitionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TaskDefinitionType::from(s))
+    }
+}
+
 crate::impl_literal!(TaskDefinitionType);
 
 /// Property type `UpdateWirelessGatewayTaskCreate` of `AWS::IoTWireless::TaskDefinition`.

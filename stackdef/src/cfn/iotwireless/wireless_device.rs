@@ -817,6 +817,24 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "SemtechGeolocation" => Self::SemtechGeolocation,
+            "SemtechGNSS" => Self::SemtechGnss,
+            "SemtechGNSSNG" => Self::SemtechGnssng,
+            "SemtechWiFi" => Self::SemtechWiFi,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `OtaaV10x` of `AWS::IoTWireless::WirelessDevice`.
@@ -981,6 +999,22 @@ impl Check for Positioning {
     }
 }
 
+impl From<&str> for Positioning {
+    fn from(s: &str) -> Self {
+        match s {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Positioning> {
+    fn from(s: &str) -> Self {
+        Value::literal(Positioning::from(s))
+    }
+}
+
 crate::impl_literal!(Positioning);
 
 /// Property type `Tag` of `AWS::IoTWireless::WirelessDevice`.
@@ -1088,6 +1122,22 @@ impl Check for WirelessDevicePropsType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WirelessDevicePropsType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Sidewalk" => Self::Sidewalk,
+            "LoRaWAN" => Self::LoRaWan,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WirelessDevicePropsType> {
+    fn from(s: &str) -> Self {
+        Value::literal(WirelessDevicePropsType::from(s))
     }
 }
 

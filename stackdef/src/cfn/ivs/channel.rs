@@ -319,6 +319,22 @@ impl Check for ContainerFormat {
     }
 }
 
+impl From<&str> for ContainerFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "TS" => Self::Ts,
+            "FRAGMENTED_MP4" => Self::FragmentedMp4,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContainerFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContainerFormat::from(s))
+    }
+}
+
 crate::impl_literal!(ContainerFormat);
 
 /// Values of `LatencyMode`.
@@ -357,6 +373,22 @@ impl Check for LatencyMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LatencyMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "NORMAL" => Self::Normal,
+            "LOW" => Self::Low,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LatencyMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(LatencyMode::from(s))
     }
 }
 
@@ -467,6 +499,23 @@ impl Check for MaximumResolution {
     }
 }
 
+impl From<&str> for MaximumResolution {
+    fn from(s: &str) -> Self {
+        match s {
+            "SD" => Self::Sd,
+            "HD" => Self::Hd,
+            "FULL_HD" => Self::FullHd,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MaximumResolution> {
+    fn from(s: &str) -> Self {
+        Value::literal(MaximumResolution::from(s))
+    }
+}
+
 crate::impl_literal!(MaximumResolution);
 
 /// Values of `Policy`.
@@ -505,6 +554,22 @@ impl Check for Policy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Policy {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW" => Self::Allow,
+            "REQUIRE" => Self::Require,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Policy> {
+    fn from(s: &str) -> Self {
+        Value::literal(Policy::from(s))
     }
 }
 
@@ -553,6 +618,23 @@ impl Check for Preset {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Preset {
+    fn from(s: &str) -> Self {
+        match s {
+            "" => Self::Empty,
+            "HIGHER_BANDWIDTH_DELIVERY" => Self::HigherBandwidthDelivery,
+            "CONSTRAINED_BANDWIDTH_DELIVERY" => Self::ConstrainedBandwidthDelivery,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Preset> {
+    fn from(s: &str) -> Self {
+        Value::literal(Preset::from(s))
     }
 }
 
@@ -656,6 +738,24 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "STANDARD" => Self::Standard,
+            "BASIC" => Self::Basic,
+            "ADVANCED_SD" => Self::AdvancedSd,
+            "ADVANCED_HD" => Self::AdvancedHd,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

@@ -271,6 +271,22 @@ impl Check for IngestProtocol {
     }
 }
 
+impl From<&str> for IngestProtocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "RTMP" => Self::Rtmp,
+            "RTMPS" => Self::Rtmps,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IngestProtocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(IngestProtocol::from(s))
+    }
+}
+
 crate::impl_literal!(IngestProtocol);
 
 /// Property type `Tag` of `AWS::IVS::IngestConfiguration`.

@@ -425,6 +425,23 @@ impl Check for RenditionSelection {
     }
 }
 
+impl From<&str> for RenditionSelection {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "NONE" => Self::None,
+            "CUSTOM" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RenditionSelection> {
+    fn from(s: &str) -> Self {
+        Value::literal(RenditionSelection::from(s))
+    }
+}
+
 crate::impl_literal!(RenditionSelection);
 
 /// Values of `Renditions`.
@@ -469,6 +486,24 @@ impl Check for Renditions {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Renditions {
+    fn from(s: &str) -> Self {
+        match s {
+            "FULL_HD" => Self::FullHd,
+            "HD" => Self::Hd,
+            "SD" => Self::Sd,
+            "LOWEST_RESOLUTION" => Self::LowestResolution,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Renditions> {
+    fn from(s: &str) -> Self {
+        Value::literal(Renditions::from(s))
     }
 }
 
@@ -663,6 +698,22 @@ impl Check for RecordingMode {
     }
 }
 
+impl From<&str> for RecordingMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "INTERVAL" => Self::Interval,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RecordingMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(RecordingMode::from(s))
+    }
+}
+
 crate::impl_literal!(RecordingMode);
 
 /// Values of `Resolution`.
@@ -710,6 +761,24 @@ impl Check for Resolution {
     }
 }
 
+impl From<&str> for Resolution {
+    fn from(s: &str) -> Self {
+        match s {
+            "FULL_HD" => Self::FullHd,
+            "HD" => Self::Hd,
+            "SD" => Self::Sd,
+            "LOWEST_RESOLUTION" => Self::LowestResolution,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Resolution> {
+    fn from(s: &str) -> Self {
+        Value::literal(Resolution::from(s))
+    }
+}
+
 crate::impl_literal!(Resolution);
 
 /// Values of `Storage`.
@@ -748,6 +817,22 @@ impl Check for Storage {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Storage {
+    fn from(s: &str) -> Self {
+        match s {
+            "SEQUENTIAL" => Self::Sequential,
+            "LATEST" => Self::Latest,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Storage> {
+    fn from(s: &str) -> Self {
+        Value::literal(Storage::from(s))
     }
 }
 

@@ -444,6 +444,22 @@ impl Check for MediaTypes {
     }
 }
 
+impl From<&str> for MediaTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUDIO_VIDEO" => Self::AudioVideo,
+            "AUDIO_ONLY" => Self::AudioOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MediaTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(MediaTypes::from(s))
+    }
+}
+
 crate::impl_literal!(MediaTypes);
 
 /// Property type `ThumbnailConfiguration` of `AWS::IVS::Stage`.
@@ -616,6 +632,22 @@ impl Check for RecordingMode {
     }
 }
 
+impl From<&str> for RecordingMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "INTERVAL" => Self::Interval,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RecordingMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(RecordingMode::from(s))
+    }
+}
+
 crate::impl_literal!(RecordingMode);
 
 /// Values of `Storage`.
@@ -654,6 +686,22 @@ impl Check for Storage {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Storage {
+    fn from(s: &str) -> Self {
+        match s {
+            "SEQUENTIAL" => Self::Sequential,
+            "LATEST" => Self::Latest,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Storage> {
+    fn from(s: &str) -> Self {
+        Value::literal(Storage::from(s))
     }
 }
 

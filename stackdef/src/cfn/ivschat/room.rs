@@ -329,6 +329,22 @@ impl Check for FallbackResult {
     }
 }
 
+impl From<&str> for FallbackResult {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW" => Self::Allow,
+            "DENY" => Self::Deny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FallbackResult> {
+    fn from(s: &str) -> Self {
+        Value::literal(FallbackResult::from(s))
+    }
+}
+
 crate::impl_literal!(FallbackResult);
 
 /// Property type `Tag` of `AWS::IVSChat::Room`.

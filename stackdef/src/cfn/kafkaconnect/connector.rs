@@ -782,6 +782,22 @@ impl Check for KafkaClusterClientAuthenticationType {
     }
 }
 
+impl From<&str> for KafkaClusterClientAuthenticationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "IAM" => Self::Iam,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KafkaClusterClientAuthenticationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KafkaClusterClientAuthenticationType::from(s))
+    }
+}
+
 crate::impl_literal!(KafkaClusterClientAuthenticationType);
 
 /// Property type `KafkaClusterEncryptionInTransit` of `AWS::KafkaConnect::Connector`.
@@ -856,6 +872,22 @@ impl Check for KafkaClusterEncryptionInTransitType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for KafkaClusterEncryptionInTransitType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PLAINTEXT" => Self::Plaintext,
+            "TLS" => Self::Tls,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KafkaClusterEncryptionInTransitType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KafkaClusterEncryptionInTransitType::from(s))
     }
 }
 
@@ -1132,6 +1164,22 @@ impl Check for NetworkType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NetworkType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPV4" => Self::Ipv4,
+            "DUAL" => Self::Dual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NetworkType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NetworkType::from(s))
     }
 }
 

@@ -222,6 +222,22 @@ impl Check for ContentType {
     }
 }
 
+impl From<&str> for ContentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "JAR" => Self::Jar,
+            "ZIP" => Self::Zip,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContentType::from(s))
+    }
+}
+
 crate::impl_literal!(ContentType);
 
 /// Property type `CustomPluginLocation` of `AWS::KafkaConnect::CustomPlugin`.

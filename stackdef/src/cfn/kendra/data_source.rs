@@ -111,7 +111,6 @@ pub struct DataSourceProps {
     pub name: Value<String>,
     /// `RoleArn` (optional).
     /// Length: 1..=1284 characters.
-    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
     pub role_arn: Option<Value<ids::RoleArn>>,
     /// `Schedule` (optional).
     /// Length: ..=1000 characters.
@@ -273,7 +272,15 @@ impl Check for DataSourceProps {
             },
             out,
         );
-        self.role_arn.check(&path.field("RoleArn"), &Rules { min_length: Some(1), max_length: Some(1284), pattern: Some("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), ..Rules::NONE }, out);
+        self.role_arn.check(
+            &path.field("RoleArn"),
+            &Rules {
+                min_length: Some(1),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.schedule.check(
             &path.field("Schedule"),
             &Rules {
@@ -309,7 +316,6 @@ pub struct CustomDocumentEnrichmentConfiguration {
     pub pre_extraction_hook_configuration: Option<Value<HookConfiguration>>,
     /// `RoleArn` (optional).
     /// Length: 1..=1284 characters.
-    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
     pub role_arn: Option<Value<ids::RoleArn>>,
 }
 
@@ -397,7 +403,15 @@ impl Check for CustomDocumentEnrichmentConfiguration {
             &Rules::NONE,
             out,
         );
-        self.role_arn.check(&path.field("RoleArn"), &Rules { min_length: Some(1), max_length: Some(1284), pattern: Some("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), ..Rules::NONE }, out);
+        self.role_arn.check(
+            &path.field("RoleArn"),
+            &Rules {
+                min_length: Some(1),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
     }
 }
 
@@ -707,6 +721,31 @@ impl Check for ConditionOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ConditionOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "GreaterThan" => Self::GreaterThan,
+            "GreaterThanOrEquals" => Self::GreaterThanOrEquals,
+            "LessThan" => Self::LessThan,
+            "LessThanOrEquals" => Self::LessThanOrEquals,
+            "Equals" => Self::Equals,
+            "NotEquals" => Self::NotEquals,
+            "Contains" => Self::Contains,
+            "NotContains" => Self::NotContains,
+            "Exists" => Self::Exists,
+            "NotExists" => Self::NotExists,
+            "BeginsWith" => Self::BeginsWith,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConditionOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConditionOperator::from(s))
     }
 }
 
@@ -1100,7 +1139,6 @@ pub struct ConfluenceConfiguration {
     pub page_configuration: Option<Value<ConfluencePageConfiguration>>,
     /// `SecretArn` (required).
     /// Length: 1..=1284 characters.
-    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
     pub secret_arn: Value<String>,
     /// `ServerUrl` (required).
     /// Length: 1..=2048 characters.
@@ -1262,7 +1300,15 @@ impl Check for ConfluenceConfiguration {
         );
         self.page_configuration
             .check(&path.field("PageConfiguration"), &Rules::NONE, out);
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(1), max_length: Some(1284), pattern: Some("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), ..Rules::NONE }, out);
+        self.secret_arn.check(
+            &path.field("SecretArn"),
+            &Rules {
+                min_length: Some(1),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.server_url.check(
             &path.field("ServerUrl"),
             &Rules {
@@ -1501,6 +1547,31 @@ impl Check for ConfluenceAttachmentFieldName {
     }
 }
 
+impl From<&str> for ConfluenceAttachmentFieldName {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTHOR" => Self::Author,
+            "CONTENT_TYPE" => Self::ContentType,
+            "CREATED_DATE" => Self::CreatedDate,
+            "DISPLAY_URL" => Self::DisplayUrl,
+            "FILE_SIZE" => Self::FileSize,
+            "ITEM_TYPE" => Self::ItemType,
+            "PARENT_ID" => Self::ParentId,
+            "SPACE_KEY" => Self::SpaceKey,
+            "SPACE_NAME" => Self::SpaceName,
+            "URL" => Self::Url,
+            "VERSION" => Self::Version,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConfluenceAttachmentFieldName> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConfluenceAttachmentFieldName::from(s))
+    }
+}
+
 crate::impl_literal!(ConfluenceAttachmentFieldName);
 
 /// Property type `ConfluenceBlogConfiguration` of `AWS::Kendra::DataSource`.
@@ -1698,6 +1769,29 @@ impl Check for ConfluenceBlogFieldName {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ConfluenceBlogFieldName {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTHOR" => Self::Author,
+            "DISPLAY_URL" => Self::DisplayUrl,
+            "ITEM_TYPE" => Self::ItemType,
+            "LABELS" => Self::Labels,
+            "PUBLISH_DATE" => Self::PublishDate,
+            "SPACE_KEY" => Self::SpaceKey,
+            "SPACE_NAME" => Self::SpaceName,
+            "URL" => Self::Url,
+            "VERSION" => Self::Version,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConfluenceBlogFieldName> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConfluenceBlogFieldName::from(s))
     }
 }
 
@@ -1910,6 +2004,32 @@ impl Check for ConfluencePageFieldName {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ConfluencePageFieldName {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTHOR" => Self::Author,
+            "CONTENT_STATUS" => Self::ContentStatus,
+            "CREATED_DATE" => Self::CreatedDate,
+            "DISPLAY_URL" => Self::DisplayUrl,
+            "ITEM_TYPE" => Self::ItemType,
+            "LABELS" => Self::Labels,
+            "MODIFIED_DATE" => Self::ModifiedDate,
+            "PARENT_ID" => Self::ParentId,
+            "SPACE_KEY" => Self::SpaceKey,
+            "SPACE_NAME" => Self::SpaceName,
+            "URL" => Self::Url,
+            "VERSION" => Self::Version,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConfluencePageFieldName> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConfluencePageFieldName::from(s))
     }
 }
 
@@ -2170,6 +2290,24 @@ impl Check for ConfluenceSpaceFieldName {
     }
 }
 
+impl From<&str> for ConfluenceSpaceFieldName {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISPLAY_URL" => Self::DisplayUrl,
+            "ITEM_TYPE" => Self::ItemType,
+            "SPACE_KEY" => Self::SpaceKey,
+            "URL" => Self::Url,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConfluenceSpaceFieldName> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConfluenceSpaceFieldName::from(s))
+    }
+}
+
 crate::impl_literal!(ConfluenceSpaceFieldName);
 
 /// Values of `ConfluenceVersion`.
@@ -2208,6 +2346,22 @@ impl Check for ConfluenceVersion {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ConfluenceVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "CLOUD" => Self::Cloud,
+            "SERVER" => Self::Server,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConfluenceVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConfluenceVersion::from(s))
     }
 }
 
@@ -2678,7 +2832,6 @@ pub struct ConnectionConfiguration {
     pub database_port: Value<i64>,
     /// `SecretArn` (required).
     /// Length: 1..=1284 characters.
-    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
     pub secret_arn: Value<String>,
     /// `TableName` (required).
     /// Length: 1..=100 characters.
@@ -2745,7 +2898,15 @@ impl Check for ConnectionConfiguration {
             },
             out,
         );
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(1), max_length: Some(1284), pattern: Some("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), ..Rules::NONE }, out);
+        self.secret_arn.check(
+            &path.field("SecretArn"),
+            &Rules {
+                min_length: Some(1),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.table_name.check(
             &path.field("TableName"),
             &Rules {
@@ -2807,6 +2968,24 @@ impl Check for DatabaseEngineType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DatabaseEngineType {
+    fn from(s: &str) -> Self {
+        match s {
+            "RDS_AURORA_MYSQL" => Self::RdsAuroraMysql,
+            "RDS_AURORA_POSTGRESQL" => Self::RdsAuroraPostgresql,
+            "RDS_MYSQL" => Self::RdsMysql,
+            "RDS_POSTGRESQL" => Self::RdsPostgresql,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DatabaseEngineType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DatabaseEngineType::from(s))
     }
 }
 
@@ -2900,6 +3079,22 @@ impl Check for QueryIdentifiersEnclosingOption {
     }
 }
 
+impl From<&str> for QueryIdentifiersEnclosingOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "DOUBLE_QUOTES" => Self::DoubleQuotes,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<QueryIdentifiersEnclosingOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(QueryIdentifiersEnclosingOption::from(s))
+    }
+}
+
 crate::impl_literal!(QueryIdentifiersEnclosingOption);
 
 /// Property type `GoogleDriveConfiguration` of `AWS::Kendra::DataSource`.
@@ -2930,7 +3125,6 @@ pub struct GoogleDriveConfiguration {
     pub inclusion_patterns: Option<Value<List<String>>>,
     /// `SecretArn` (required).
     /// Length: 1..=1284 characters.
-    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
     pub secret_arn: Value<String>,
 }
 
@@ -3106,7 +3300,15 @@ impl Check for GoogleDriveConfiguration {
             },
             out,
         );
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(1), max_length: Some(1284), pattern: Some("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), ..Rules::NONE }, out);
+        self.secret_arn.check(
+            &path.field("SecretArn"),
+            &Rules {
+                min_length: Some(1),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
     }
 }
 
@@ -3132,7 +3334,6 @@ pub struct OneDriveConfiguration {
     pub one_drive_users: Value<OneDriveUsers>,
     /// `SecretArn` (required).
     /// Length: 1..=1284 characters.
-    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
     pub secret_arn: Value<String>,
     /// `TenantDomain` (required).
     /// Length: 1..=256 characters.
@@ -3253,7 +3454,15 @@ impl Check for OneDriveConfiguration {
         );
         self.one_drive_users
             .check(&path.field("OneDriveUsers"), &Rules::NONE, out);
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(1), max_length: Some(1284), pattern: Some("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), ..Rules::NONE }, out);
+        self.secret_arn.check(
+            &path.field("SecretArn"),
+            &Rules {
+                min_length: Some(1),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.tenant_domain.check(
             &path.field("TenantDomain"),
             &Rules {
@@ -3679,7 +3888,6 @@ pub struct SalesforceConfiguration {
     pub knowledge_article_configuration: Option<Value<SalesforceKnowledgeArticleConfiguration>>,
     /// `SecretArn` (required).
     /// Length: 1..=1284 characters.
-    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
     pub secret_arn: Value<String>,
     /// `ServerUrl` (required).
     /// Length: 1..=2048 characters.
@@ -3842,7 +4050,15 @@ impl Check for SalesforceConfiguration {
             &Rules::NONE,
             out,
         );
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(1), max_length: Some(1284), pattern: Some("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), ..Rules::NONE }, out);
+        self.secret_arn.check(
+            &path.field("SecretArn"),
+            &Rules {
+                min_length: Some(1),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.server_url.check(
             &path.field("ServerUrl"),
             &Rules {
@@ -4020,6 +4236,22 @@ impl Check for SalesforceChatterFeedIncludeFilterType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SalesforceChatterFeedIncludeFilterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACTIVE_USER" => Self::ActiveUser,
+            "STANDARD_USER" => Self::StandardUser,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SalesforceChatterFeedIncludeFilterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SalesforceChatterFeedIncludeFilterType::from(s))
     }
 }
 
@@ -4264,6 +4496,23 @@ impl Check for SalesforceKnowledgeArticleState {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SalesforceKnowledgeArticleState {
+    fn from(s: &str) -> Self {
+        match s {
+            "DRAFT" => Self::Draft,
+            "PUBLISHED" => Self::Published,
+            "ARCHIVED" => Self::Archived,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SalesforceKnowledgeArticleState> {
+    fn from(s: &str) -> Self {
+        Value::literal(SalesforceKnowledgeArticleState::from(s))
     }
 }
 
@@ -4626,6 +4875,37 @@ impl Check for SalesforceStandardObjectName {
     }
 }
 
+impl From<&str> for SalesforceStandardObjectName {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACCOUNT" => Self::Account,
+            "CAMPAIGN" => Self::Campaign,
+            "CASE" => Self::Case,
+            "CONTACT" => Self::Contact,
+            "CONTRACT" => Self::Contract,
+            "DOCUMENT" => Self::Document,
+            "GROUP" => Self::Group,
+            "IDEA" => Self::Idea,
+            "LEAD" => Self::Lead,
+            "OPPORTUNITY" => Self::Opportunity,
+            "PARTNER" => Self::Partner,
+            "PRICEBOOK" => Self::Pricebook,
+            "PRODUCT" => Self::Product,
+            "PROFILE" => Self::Profile,
+            "SOLUTION" => Self::Solution,
+            "TASK" => Self::Task,
+            "USER" => Self::User,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SalesforceStandardObjectName> {
+    fn from(s: &str) -> Self {
+        Value::literal(SalesforceStandardObjectName::from(s))
+    }
+}
+
 crate::impl_literal!(SalesforceStandardObjectName);
 
 /// Property type `ServiceNowConfiguration` of `AWS::Kendra::DataSource`.
@@ -4640,7 +4920,6 @@ pub struct ServiceNowConfiguration {
     pub knowledge_article_configuration: Option<Value<ServiceNowKnowledgeArticleConfiguration>>,
     /// `SecretArn` (required).
     /// Length: 1..=1284 characters.
-    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
     pub secret_arn: Value<String>,
     /// `ServiceCatalogConfiguration` (optional).
     pub service_catalog_configuration: Option<Value<ServiceNowServiceCatalogConfiguration>>,
@@ -4730,7 +5009,15 @@ impl Check for ServiceNowConfiguration {
             &Rules::NONE,
             out,
         );
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(1), max_length: Some(1284), pattern: Some("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), ..Rules::NONE }, out);
+        self.secret_arn.check(
+            &path.field("SecretArn"),
+            &Rules {
+                min_length: Some(1),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.service_catalog_configuration.check(
             &path.field("ServiceCatalogConfiguration"),
             &Rules::NONE,
@@ -4782,6 +5069,22 @@ impl Check for ServiceNowAuthenticationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ServiceNowAuthenticationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "HTTP_BASIC" => Self::HttpBasic,
+            "OAUTH2" => Self::Oauth2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ServiceNowAuthenticationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ServiceNowAuthenticationType::from(s))
     }
 }
 
@@ -5177,6 +5480,22 @@ impl Check for ServiceNowBuildVersionType {
     }
 }
 
+impl From<&str> for ServiceNowBuildVersionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "LONDON" => Self::London,
+            "OTHERS" => Self::Others,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ServiceNowBuildVersionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ServiceNowBuildVersionType::from(s))
+    }
+}
+
 crate::impl_literal!(ServiceNowBuildVersionType);
 
 /// Property type `SharePointConfiguration` of `AWS::Kendra::DataSource`.
@@ -5202,7 +5521,6 @@ pub struct SharePointConfiguration {
     pub inclusion_patterns: Option<Value<List<String>>>,
     /// `SecretArn` (required).
     /// Length: 1..=1284 characters.
-    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
     pub secret_arn: Value<String>,
     /// `SharePointVersion` (required).
     pub share_point_version: Value<SharePointVersion>,
@@ -5387,7 +5705,15 @@ impl Check for SharePointConfiguration {
             },
             out,
         );
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { min_length: Some(1), max_length: Some(1284), pattern: Some("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), ..Rules::NONE }, out);
+        self.secret_arn.check(
+            &path.field("SecretArn"),
+            &Rules {
+                min_length: Some(1),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.share_point_version
             .check(&path.field("SharePointVersion"), &Rules::NONE, out);
         self.ssl_certificate_s3_path
@@ -5457,6 +5783,23 @@ impl Check for SharePointVersion {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SharePointVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "SHAREPOINT_ONLINE" => Self::SharepointOnline,
+            "SHAREPOINT_2013" => Self::Sharepoint2013,
+            "SHAREPOINT_2016" => Self::Sharepoint2016,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SharePointVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(SharePointVersion::from(s))
     }
 }
 
@@ -5758,7 +6101,6 @@ crate::impl_literal!(WebCrawlerAuthenticationConfiguration);
 pub struct WebCrawlerBasicAuthentication {
     /// `Credentials` (required).
     /// Length: 1..=1284 characters.
-    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
     pub credentials: Value<String>,
     /// `Host` (required).
     /// Length: 1..=253 characters.
@@ -5796,7 +6138,15 @@ impl ToTemplate for WebCrawlerBasicAuthentication {
 
 impl Check for WebCrawlerBasicAuthentication {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.credentials.check(&path.field("Credentials"), &Rules { min_length: Some(1), max_length: Some(1284), pattern: Some("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), ..Rules::NONE }, out);
+        self.credentials.check(
+            &path.field("Credentials"),
+            &Rules {
+                min_length: Some(1),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.host.check(
             &path.field("Host"),
             &Rules {
@@ -5826,7 +6176,6 @@ crate::impl_literal!(WebCrawlerBasicAuthentication);
 pub struct ProxyConfiguration {
     /// `Credentials` (optional).
     /// Length: 1..=1284 characters.
-    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
     pub credentials: Option<Value<String>>,
     /// `Host` (required).
     /// Length: 1..=253 characters.
@@ -5867,7 +6216,15 @@ impl ToTemplate for ProxyConfiguration {
 
 impl Check for ProxyConfiguration {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.credentials.check(&path.field("Credentials"), &Rules { min_length: Some(1), max_length: Some(1284), pattern: Some("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), ..Rules::NONE }, out);
+        self.credentials.check(
+            &path.field("Credentials"),
+            &Rules {
+                min_length: Some(1),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.host.check(
             &path.field("Host"),
             &Rules {
@@ -6056,6 +6413,23 @@ impl Check for WebCrawlerMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WebCrawlerMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "HOST_ONLY" => Self::HostOnly,
+            "SUBDOMAINS" => Self::Subdomains,
+            "EVERYTHING" => Self::Everything,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WebCrawlerMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(WebCrawlerMode::from(s))
     }
 }
 
@@ -6399,6 +6773,32 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "S3" => Self::S3,
+            "SHAREPOINT" => Self::Sharepoint,
+            "SALESFORCE" => Self::Salesforce,
+            "ONEDRIVE" => Self::Onedrive,
+            "SERVICENOW" => Self::Servicenow,
+            "DATABASE" => Self::Database,
+            "CUSTOM" => Self::Custom,
+            "CONFLUENCE" => Self::Confluence,
+            "GOOGLEDRIVE" => Self::Googledrive,
+            "WEBCRAWLER" => Self::Webcrawler,
+            "WORKDOCS" => Self::Workdocs,
+            "TEMPLATE" => Self::Template,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

@@ -112,7 +112,6 @@ pub struct FaqProps {
     /// `RoleArn` (required).
     /// Create-only: changing it replaces the resource.
     /// Length: 1..=1284 characters.
-    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
     pub role_arn: Value<ids::RoleArn>,
     /// `S3Path` (required).
     /// Create-only: changing it replaces the resource.
@@ -230,7 +229,15 @@ impl Check for FaqProps {
             },
             out,
         );
-        self.role_arn.check(&path.field("RoleArn"), &Rules { min_length: Some(1), max_length: Some(1284), pattern: Some("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), ..Rules::NONE }, out);
+        self.role_arn.check(
+            &path.field("RoleArn"),
+            &Rules {
+                min_length: Some(1),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.s3_path.check(&path.field("S3Path"), &Rules::NONE, out);
         self.tags.check(
             &path.field("Tags"),
@@ -285,6 +292,23 @@ impl Check for FileFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FileFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "CSV" => Self::Csv,
+            "CSV_WITH_HEADER" => Self::CsvWithHeader,
+            "JSON" => Self::Json,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FileFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(FileFormat::from(s))
     }
 }
 

@@ -110,7 +110,6 @@ pub struct IndexProps {
     pub name: Value<String>,
     /// `RoleArn` (required).
     /// Length: 1..=1284 characters.
-    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
     pub role_arn: Value<String>,
     /// `ServerSideEncryptionConfiguration` (optional).
     /// Create-only: changing it replaces the resource.
@@ -259,7 +258,15 @@ impl Check for IndexProps {
             },
             out,
         );
-        self.role_arn.check(&path.field("RoleArn"), &Rules { min_length: Some(1), max_length: Some(1284), pattern: Some("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), ..Rules::NONE }, out);
+        self.role_arn.check(
+            &path.field("RoleArn"),
+            &Rules {
+                min_length: Some(1),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.server_side_encryption_configuration.check(
             &path.field("ServerSideEncryptionConfiguration"),
             &Rules::NONE,
@@ -576,6 +583,22 @@ impl Check for Order {
     }
 }
 
+impl From<&str> for Order {
+    fn from(s: &str) -> Self {
+        match s {
+            "ASCENDING" => Self::Ascending,
+            "DESCENDING" => Self::Descending,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Order> {
+    fn from(s: &str) -> Self {
+        Value::literal(Order::from(s))
+    }
+}
+
 crate::impl_literal!(Order);
 
 /// Property type `ValueImportanceItem` of `AWS::Kendra::Index`.
@@ -767,6 +790,24 @@ impl Check for DocumentAttributeValueType {
     }
 }
 
+impl From<&str> for DocumentAttributeValueType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STRING_VALUE" => Self::StringValue,
+            "STRING_LIST_VALUE" => Self::StringListValue,
+            "LONG_VALUE" => Self::LongValue,
+            "DATE_VALUE" => Self::DateValue,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DocumentAttributeValueType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DocumentAttributeValueType::from(s))
+    }
+}
+
 crate::impl_literal!(DocumentAttributeValueType);
 
 /// Values of `Edition`.
@@ -812,6 +853,23 @@ impl Check for Edition {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Edition {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEVELOPER_EDITION" => Self::DeveloperEdition,
+            "ENTERPRISE_EDITION" => Self::EnterpriseEdition,
+            "GEN_AI_ENTERPRISE_EDITION" => Self::GenAiEnterpriseEdition,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Edition> {
+    fn from(s: &str) -> Self {
+        Value::literal(Edition::from(s))
     }
 }
 
@@ -954,6 +1012,22 @@ impl Check for UserContextPolicy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for UserContextPolicy {
+    fn from(s: &str) -> Self {
+        match s {
+            "ATTRIBUTE_FILTER" => Self::AttributeFilter,
+            "USER_TOKEN" => Self::UserToken,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UserContextPolicy> {
+    fn from(s: &str) -> Self {
+        Value::literal(UserContextPolicy::from(s))
     }
 }
 
@@ -1106,7 +1180,6 @@ pub struct JwtTokenTypeConfiguration {
     pub key_location: Value<KeyLocation>,
     /// `SecretManagerArn` (optional).
     /// Length: 1..=1284 characters.
-    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
     pub secret_manager_arn: Option<Value<String>>,
     /// `URL` (optional).
     /// Length: 1..=2048 characters.
@@ -1221,7 +1294,15 @@ impl Check for JwtTokenTypeConfiguration {
         );
         self.key_location
             .check(&path.field("KeyLocation"), &Rules::NONE, out);
-        self.secret_manager_arn.check(&path.field("SecretManagerArn"), &Rules { min_length: Some(1), max_length: Some(1284), pattern: Some("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), ..Rules::NONE }, out);
+        self.secret_manager_arn.check(
+            &path.field("SecretManagerArn"),
+            &Rules {
+                min_length: Some(1),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.url.check(
             &path.field("URL"),
             &Rules {
@@ -1282,6 +1363,22 @@ impl Check for KeyLocation {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for KeyLocation {
+    fn from(s: &str) -> Self {
+        match s {
+            "URL" => Self::Url,
+            "SECRET_MANAGER" => Self::SecretManager,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeyLocation> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeyLocation::from(s))
     }
 }
 

@@ -354,6 +354,28 @@ impl Check for EnhancedMetric {
     }
 }
 
+impl From<&str> for EnhancedMetric {
+    fn from(s: &str) -> Self {
+        match s {
+            "IncomingBytes" => Self::IncomingBytes,
+            "IncomingRecords" => Self::IncomingRecords,
+            "OutgoingBytes" => Self::OutgoingBytes,
+            "OutgoingRecords" => Self::OutgoingRecords,
+            "WriteProvisionedThroughputExceeded" => Self::WriteProvisionedThroughputExceeded,
+            "ReadProvisionedThroughputExceeded" => Self::ReadProvisionedThroughputExceeded,
+            "IteratorAgeMilliseconds" => Self::IteratorAgeMilliseconds,
+            "ALL" => Self::All,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EnhancedMetric> {
+    fn from(s: &str) -> Self {
+        Value::literal(EnhancedMetric::from(s))
+    }
+}
+
 crate::impl_literal!(EnhancedMetric);
 
 /// Property type `StreamEncryption` of `AWS::Kinesis::Stream`.
@@ -445,6 +467,21 @@ impl Check for EncryptionType {
     }
 }
 
+impl From<&str> for EncryptionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "KMS" => Self::Kms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionType::from(s))
+    }
+}
+
 crate::impl_literal!(EncryptionType);
 
 /// Property type `StreamModeDetails` of `AWS::Kinesis::Stream`.
@@ -516,6 +553,22 @@ impl Check for StreamMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StreamMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "ON_DEMAND" => Self::OnDemand,
+            "PROVISIONED" => Self::Provisioned,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StreamMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(StreamMode::from(s))
     }
 }
 

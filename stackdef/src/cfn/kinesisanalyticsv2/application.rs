@@ -715,6 +715,22 @@ impl Check for CodeContentType {
     }
 }
 
+impl From<&str> for CodeContentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PLAINTEXT" => Self::Plaintext,
+            "ZIPFILE" => Self::Zipfile,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CodeContentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CodeContentType::from(s))
+    }
+}
+
 crate::impl_literal!(CodeContentType);
 
 /// Property type `ApplicationEncryptionConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
@@ -800,6 +816,22 @@ impl Check for KeyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for KeyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS_OWNED_KEY" => Self::AwsOwnedKey,
+            "CUSTOMER_MANAGED_KEY" => Self::CustomerManagedKey,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeyType::from(s))
     }
 }
 
@@ -1209,6 +1241,22 @@ impl Check for ConfigurationType {
     }
 }
 
+impl From<&str> for ConfigurationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "CUSTOM" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConfigurationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConfigurationType::from(s))
+    }
+}
+
 crate::impl_literal!(ConfigurationType);
 
 /// Property type `MonitoringConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
@@ -1314,6 +1362,22 @@ impl Check for MonitoringConfigurationConfigurationType {
     }
 }
 
+impl From<&str> for MonitoringConfigurationConfigurationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "CUSTOM" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MonitoringConfigurationConfigurationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MonitoringConfigurationConfigurationType::from(s))
+    }
+}
+
 crate::impl_literal!(MonitoringConfigurationConfigurationType);
 
 /// Values of `LogLevel`.
@@ -1361,6 +1425,24 @@ impl Check for LogLevel {
     }
 }
 
+impl From<&str> for LogLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEBUG" => Self::Debug,
+            "INFO" => Self::Info,
+            "WARN" => Self::Warn,
+            "ERROR" => Self::Error,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogLevel::from(s))
+    }
+}
+
 crate::impl_literal!(LogLevel);
 
 /// Values of `MetricsLevel`.
@@ -1405,6 +1487,24 @@ impl Check for MetricsLevel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MetricsLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "APPLICATION" => Self::Application,
+            "OPERATOR" => Self::Operator,
+            "PARALLELISM" => Self::Parallelism,
+            "TASK" => Self::Task,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MetricsLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(MetricsLevel::from(s))
     }
 }
 
@@ -1535,6 +1635,22 @@ impl Check for ParallelismConfigurationConfigurationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ParallelismConfigurationConfigurationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CUSTOM" => Self::Custom,
+            "DEFAULT" => Self::Default,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ParallelismConfigurationConfigurationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ParallelismConfigurationConfigurationType::from(s))
     }
 }
 
@@ -2012,6 +2128,21 @@ impl Check for RecordEncoding {
     }
 }
 
+impl From<&str> for RecordEncoding {
+    fn from(s: &str) -> Self {
+        match s {
+            "UTF-8" => Self::Utf8,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RecordEncoding> {
+    fn from(s: &str) -> Self {
+        Value::literal(RecordEncoding::from(s))
+    }
+}
+
 crate::impl_literal!(RecordEncoding);
 
 /// Property type `RecordFormat` of `AWS::KinesisAnalyticsV2::Application`.
@@ -2263,6 +2394,22 @@ impl Check for RecordFormatType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RecordFormatType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CSV" => Self::Csv,
+            "JSON" => Self::Json,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RecordFormatType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RecordFormatType::from(s))
     }
 }
 
@@ -2712,6 +2859,22 @@ impl Check for ArtifactType {
     }
 }
 
+impl From<&str> for ArtifactType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEPENDENCY_JAR" => Self::DependencyJar,
+            "UDF" => Self::Udf,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ArtifactType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ArtifactType::from(s))
+    }
+}
+
 crate::impl_literal!(ArtifactType);
 
 /// Property type `MavenReference` of `AWS::KinesisAnalyticsV2::Application`.
@@ -2981,6 +3144,24 @@ impl Check for ZeppelinMonitoringConfigurationLogLevel {
     }
 }
 
+impl From<&str> for ZeppelinMonitoringConfigurationLogLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEBUG" => Self::Debug,
+            "INFO" => Self::Info,
+            "WARN" => Self::Warn,
+            "ERROR" => Self::Error,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ZeppelinMonitoringConfigurationLogLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(ZeppelinMonitoringConfigurationLogLevel::from(s))
+    }
+}
+
 crate::impl_literal!(ZeppelinMonitoringConfigurationLogLevel);
 
 /// Property type `ApplicationMaintenanceConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
@@ -3063,6 +3244,22 @@ impl Check for ApplicationMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ApplicationMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "INTERACTIVE" => Self::Interactive,
+            "STREAMING" => Self::Streaming,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApplicationMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApplicationMode::from(s))
     }
 }
 
@@ -3241,6 +3438,23 @@ impl Check for ApplicationRestoreType {
     }
 }
 
+impl From<&str> for ApplicationRestoreType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SKIP_RESTORE_FROM_SNAPSHOT" => Self::SkipRestoreFromSnapshot,
+            "RESTORE_FROM_LATEST_SNAPSHOT" => Self::RestoreFromLatestSnapshot,
+            "RESTORE_FROM_CUSTOM_SNAPSHOT" => Self::RestoreFromCustomSnapshot,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApplicationRestoreType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApplicationRestoreType::from(s))
+    }
+}
+
 crate::impl_literal!(ApplicationRestoreType);
 
 /// Property type `FlinkRunConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
@@ -3363,6 +3577,33 @@ impl Check for RuntimeEnvironment {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RuntimeEnvironment {
+    fn from(s: &str) -> Self {
+        match s {
+            "FLINK-1_11" => Self::Flink111,
+            "FLINK-1_13" => Self::Flink113,
+            "FLINK-1_15" => Self::Flink115,
+            "FLINK-1_18" => Self::Flink118,
+            "FLINK-1_19" => Self::Flink119,
+            "FLINK-1_20" => Self::Flink120,
+            "FLINK-1_6" => Self::Flink16,
+            "FLINK-1_8" => Self::Flink18,
+            "FLINK-2_2" => Self::Flink22,
+            "SQL-1_0" => Self::Sql10,
+            "ZEPPELIN-FLINK-1_0" => Self::ZeppelinFlink10,
+            "ZEPPELIN-FLINK-2_0" => Self::ZeppelinFlink20,
+            "ZEPPELIN-FLINK-3_0" => Self::ZeppelinFlink30,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RuntimeEnvironment> {
+    fn from(s: &str) -> Self {
+        Value::literal(RuntimeEnvironment::from(s))
     }
 }
 

@@ -1077,6 +1077,31 @@ impl Check for ParameterName {
     }
 }
 
+impl From<&str> for ParameterName {
+    fn from(s: &str) -> Self {
+        match s {
+            "BufferIntervalInSeconds" => Self::BufferIntervalInSeconds,
+            "BufferSizeInMBs" => Self::BufferSizeInMBs,
+            "CompressionFormat" => Self::CompressionFormat,
+            "DataMessageExtraction" => Self::DataMessageExtraction,
+            "Delimiter" => Self::Delimiter,
+            "JsonParsingEngine" => Self::JsonParsingEngine,
+            "LambdaArn" => Self::LambdaArn,
+            "MetadataExtractionQuery" => Self::MetadataExtractionQuery,
+            "NumberOfRetries" => Self::NumberOfRetries,
+            "RoleArn" => Self::RoleArn,
+            "SubRecordType" => Self::SubRecordType,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ParameterName> {
+    fn from(s: &str) -> Self {
+        Value::literal(ParameterName::from(s))
+    }
+}
+
 crate::impl_literal!(ParameterName);
 
 /// Values of `Type`.
@@ -1134,6 +1159,26 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "RecordDeAggregation" => Self::RecordDeAggregation,
+            "Decompression" => Self::Decompression,
+            "CloudWatchLogProcessing" => Self::CloudWatchLogProcessing,
+            "Lambda" => Self::Lambda,
+            "MetadataExtraction" => Self::MetadataExtraction,
+            "AppendDelimiterToRecord" => Self::AppendDelimiterToRecord,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 
@@ -1223,6 +1268,22 @@ impl Check for S3BackupMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for S3BackupMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "FailedDocumentsOnly" => Self::FailedDocumentsOnly,
+            "AllDocuments" => Self::AllDocuments,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3BackupMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3BackupMode::from(s))
     }
 }
 
@@ -1514,6 +1575,25 @@ impl Check for CompressionFormat {
     }
 }
 
+impl From<&str> for CompressionFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "UNCOMPRESSED" => Self::Uncompressed,
+            "GZIP" => Self::Gzip,
+            "ZIP" => Self::Zip,
+            "Snappy" => Self::Snappy,
+            "HADOOP_SNAPPY" => Self::HadoopSnappy,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CompressionFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(CompressionFormat::from(s))
+    }
+}
+
 crate::impl_literal!(CompressionFormat);
 
 /// Property type `EncryptionConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
@@ -1647,6 +1727,21 @@ impl Check for NoEncryptionConfig {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NoEncryptionConfig {
+    fn from(s: &str) -> Self {
+        match s {
+            "NoEncryption" => Self::NoEncryption,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NoEncryptionConfig> {
+    fn from(s: &str) -> Self {
+        Value::literal(NoEncryptionConfig::from(s))
     }
 }
 
@@ -2163,6 +2258,22 @@ impl Check for DefaultDocumentIdFormat {
     }
 }
 
+impl From<&str> for DefaultDocumentIdFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "FIREHOSE_DEFAULT" => Self::FirehoseDefault,
+            "NO_DOCUMENT_ID" => Self::NoDocumentId,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DefaultDocumentIdFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(DefaultDocumentIdFormat::from(s))
+    }
+}
+
 crate::impl_literal!(DefaultDocumentIdFormat);
 
 /// Values of `IndexRotationPeriod`.
@@ -2211,6 +2322,25 @@ impl Check for IndexRotationPeriod {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IndexRotationPeriod {
+    fn from(s: &str) -> Self {
+        match s {
+            "NoRotation" => Self::NoRotation,
+            "OneHour" => Self::OneHour,
+            "OneDay" => Self::OneDay,
+            "OneWeek" => Self::OneWeek,
+            "OneMonth" => Self::OneMonth,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IndexRotationPeriod> {
+    fn from(s: &str) -> Self {
+        Value::literal(IndexRotationPeriod::from(s))
     }
 }
 
@@ -2300,6 +2430,22 @@ impl Check for AmazonopensearchserviceDestinationConfigurationS3BackupMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AmazonopensearchserviceDestinationConfigurationS3BackupMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "FailedDocumentsOnly" => Self::FailedDocumentsOnly,
+            "AllDocuments" => Self::AllDocuments,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AmazonopensearchserviceDestinationConfigurationS3BackupMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(AmazonopensearchserviceDestinationConfigurationS3BackupMode::from(s))
     }
 }
 
@@ -2905,6 +3051,22 @@ impl Check for SslMode {
     }
 }
 
+impl From<&str> for SslMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Disabled" => Self::Disabled,
+            "Enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SslMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(SslMode::from(s))
+    }
+}
+
 crate::impl_literal!(SslMode);
 
 /// Property type `DatabaseTables` of `AWS::KinesisFirehose::DeliveryStream`.
@@ -3033,6 +3195,22 @@ impl Check for DatabaseSourceConfigurationType {
     }
 }
 
+impl From<&str> for DatabaseSourceConfigurationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "MySQL" => Self::MySql,
+            "PostgreSQL" => Self::PostgreSql,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DatabaseSourceConfigurationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DatabaseSourceConfigurationType::from(s))
+    }
+}
+
 crate::impl_literal!(DatabaseSourceConfigurationType);
 
 /// Property type `DeliveryStreamEncryptionConfigurationInput` of `AWS::KinesisFirehose::DeliveryStream`.
@@ -3130,6 +3308,22 @@ impl Check for KeyType {
     }
 }
 
+impl From<&str> for KeyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS_OWNED_CMK" => Self::AwsOwnedCmk,
+            "CUSTOMER_MANAGED_CMK" => Self::CustomerManagedCmk,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeyType::from(s))
+    }
+}
+
 crate::impl_literal!(KeyType);
 
 /// Values of `DeliveryStreamType`.
@@ -3179,6 +3373,24 @@ impl Check for DeliveryStreamType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DeliveryStreamType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DatabaseAsSource" => Self::DatabaseAsSource,
+            "DirectPut" => Self::DirectPut,
+            "KinesisStreamAsSource" => Self::KinesisStreamAsSource,
+            "MSKAsSource" => Self::MskAsSource,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeliveryStreamType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeliveryStreamType::from(s))
     }
 }
 
@@ -3610,6 +3822,25 @@ impl Check for ElasticsearchDestinationConfigurationIndexRotationPeriod {
     }
 }
 
+impl From<&str> for ElasticsearchDestinationConfigurationIndexRotationPeriod {
+    fn from(s: &str) -> Self {
+        match s {
+            "NoRotation" => Self::NoRotation,
+            "OneHour" => Self::OneHour,
+            "OneDay" => Self::OneDay,
+            "OneWeek" => Self::OneWeek,
+            "OneMonth" => Self::OneMonth,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ElasticsearchDestinationConfigurationIndexRotationPeriod> {
+    fn from(s: &str) -> Self {
+        Value::literal(ElasticsearchDestinationConfigurationIndexRotationPeriod::from(s))
+    }
+}
+
 crate::impl_literal!(ElasticsearchDestinationConfigurationIndexRotationPeriod);
 
 /// Property type `ElasticsearchRetryOptions` of `AWS::KinesisFirehose::DeliveryStream`.
@@ -3696,6 +3927,22 @@ impl Check for ElasticsearchDestinationConfigurationS3BackupMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ElasticsearchDestinationConfigurationS3BackupMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "FailedDocumentsOnly" => Self::FailedDocumentsOnly,
+            "AllDocuments" => Self::AllDocuments,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ElasticsearchDestinationConfigurationS3BackupMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ElasticsearchDestinationConfigurationS3BackupMode::from(s))
     }
 }
 
@@ -4059,6 +4306,25 @@ impl Check for ExtendedS3DestinationConfigurationCompressionFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ExtendedS3DestinationConfigurationCompressionFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "UNCOMPRESSED" => Self::Uncompressed,
+            "GZIP" => Self::Gzip,
+            "ZIP" => Self::Zip,
+            "Snappy" => Self::Snappy,
+            "HADOOP_SNAPPY" => Self::HadoopSnappy,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ExtendedS3DestinationConfigurationCompressionFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(ExtendedS3DestinationConfigurationCompressionFormat::from(s))
     }
 }
 
@@ -4717,6 +4983,23 @@ impl Check for Compression {
     }
 }
 
+impl From<&str> for Compression {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "SNAPPY" => Self::Snappy,
+            "ZLIB" => Self::Zlib,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Compression> {
+    fn from(s: &str) -> Self {
+        Value::literal(Compression::from(s))
+    }
+}
+
 crate::impl_literal!(Compression);
 
 /// Values of `FormatVersion`.
@@ -4755,6 +5038,22 @@ impl Check for FormatVersion {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FormatVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "V0_11" => Self::V011,
+            "V0_12" => Self::V012,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FormatVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(FormatVersion::from(s))
     }
 }
 
@@ -4926,6 +5225,23 @@ impl Check for ParquetSerDeCompression {
     }
 }
 
+impl From<&str> for ParquetSerDeCompression {
+    fn from(s: &str) -> Self {
+        match s {
+            "GZIP" => Self::Gzip,
+            "SNAPPY" => Self::Snappy,
+            "UNCOMPRESSED" => Self::Uncompressed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ParquetSerDeCompression> {
+    fn from(s: &str) -> Self {
+        Value::literal(ParquetSerDeCompression::from(s))
+    }
+}
+
 crate::impl_literal!(ParquetSerDeCompression);
 
 /// Values of `WriterVersion`.
@@ -4964,6 +5280,22 @@ impl Check for WriterVersion {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WriterVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "V1" => Self::V1,
+            "V2" => Self::V2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WriterVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(WriterVersion::from(s))
     }
 }
 
@@ -5269,6 +5601,22 @@ impl Check for ExtendedS3DestinationConfigurationS3BackupMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ExtendedS3DestinationConfigurationS3BackupMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Disabled" => Self::Disabled,
+            "Enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ExtendedS3DestinationConfigurationS3BackupMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ExtendedS3DestinationConfigurationS3BackupMode::from(s))
     }
 }
 
@@ -5712,6 +6060,22 @@ impl Check for ContentEncoding {
     }
 }
 
+impl From<&str> for ContentEncoding {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "GZIP" => Self::Gzip,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContentEncoding> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContentEncoding::from(s))
+    }
+}
+
 crate::impl_literal!(ContentEncoding);
 
 /// Values of `HttpEndpointDestinationConfigurationS3BackupMode`.
@@ -5750,6 +6114,22 @@ impl Check for HttpEndpointDestinationConfigurationS3BackupMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for HttpEndpointDestinationConfigurationS3BackupMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "AllData" => Self::AllData,
+            "FailedDataOnly" => Self::FailedDataOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HttpEndpointDestinationConfigurationS3BackupMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(HttpEndpointDestinationConfigurationS3BackupMode::from(s))
     }
 }
 
@@ -6366,6 +6746,22 @@ impl Check for IcebergDestinationConfigurations3BackupMode {
     }
 }
 
+impl From<&str> for IcebergDestinationConfigurations3BackupMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "AllData" => Self::AllData,
+            "FailedDataOnly" => Self::FailedDataOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IcebergDestinationConfigurations3BackupMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(IcebergDestinationConfigurations3BackupMode::from(s))
+    }
+}
+
 crate::impl_literal!(IcebergDestinationConfigurations3BackupMode);
 
 /// Property type `KinesisStreamSourceConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
@@ -6610,6 +7006,22 @@ impl Check for Connectivity {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Connectivity {
+    fn from(s: &str) -> Self {
+        match s {
+            "PUBLIC" => Self::Public,
+            "PRIVATE" => Self::Private,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Connectivity> {
+    fn from(s: &str) -> Self {
+        Value::literal(Connectivity::from(s))
     }
 }
 
@@ -7009,6 +7421,22 @@ impl Check for RedshiftDestinationConfigurationS3BackupMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RedshiftDestinationConfigurationS3BackupMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Disabled" => Self::Disabled,
+            "Enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RedshiftDestinationConfigurationS3BackupMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(RedshiftDestinationConfigurationS3BackupMode::from(s))
     }
 }
 
@@ -7505,6 +7933,23 @@ impl Check for DataLoadingOption {
     }
 }
 
+impl From<&str> for DataLoadingOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "JSON_MAPPING" => Self::JsonMapping,
+            "VARIANT_CONTENT_MAPPING" => Self::VariantContentMapping,
+            "VARIANT_CONTENT_AND_METADATA_MAPPING" => Self::VariantContentAndMetadataMapping,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataLoadingOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataLoadingOption::from(s))
+    }
+}
+
 crate::impl_literal!(DataLoadingOption);
 
 /// Property type `SnowflakeRetryOptions` of `AWS::KinesisFirehose::DeliveryStream`.
@@ -7591,6 +8036,22 @@ impl Check for SnowflakeDestinationConfigurationS3BackupMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SnowflakeDestinationConfigurationS3BackupMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "FailedDataOnly" => Self::FailedDataOnly,
+            "AllData" => Self::AllData,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SnowflakeDestinationConfigurationS3BackupMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(SnowflakeDestinationConfigurationS3BackupMode::from(s))
     }
 }
 
@@ -8007,6 +8468,22 @@ impl Check for HecEndpointType {
     }
 }
 
+impl From<&str> for HecEndpointType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Raw" => Self::Raw,
+            "Event" => Self::Event,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HecEndpointType> {
+    fn from(s: &str) -> Self {
+        Value::literal(HecEndpointType::from(s))
+    }
+}
+
 crate::impl_literal!(HecEndpointType);
 
 /// Property type `SplunkRetryOptions` of `AWS::KinesisFirehose::DeliveryStream`.
@@ -8093,6 +8570,22 @@ impl Check for SplunkDestinationConfigurationS3BackupMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SplunkDestinationConfigurationS3BackupMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "AllEvents" => Self::AllEvents,
+            "FailedEventsOnly" => Self::FailedEventsOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SplunkDestinationConfigurationS3BackupMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(SplunkDestinationConfigurationS3BackupMode::from(s))
     }
 }
 

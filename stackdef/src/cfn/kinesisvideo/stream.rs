@@ -344,6 +344,22 @@ impl Check for DefaultStorageTier {
     }
 }
 
+impl From<&str> for DefaultStorageTier {
+    fn from(s: &str) -> Self {
+        match s {
+            "HOT" => Self::Hot,
+            "WARM" => Self::Warm,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DefaultStorageTier> {
+    fn from(s: &str) -> Self {
+        Value::literal(DefaultStorageTier::from(s))
+    }
+}
+
 crate::impl_literal!(DefaultStorageTier);
 
 /// Property type `Tag` of `AWS::KinesisVideo::Stream`.

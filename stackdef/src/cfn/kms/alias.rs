@@ -86,7 +86,7 @@ pub struct AliasProps {
     /// Create-only: changing it replaces the resource.
     /// Length: 1..=256 characters.
     /// Pattern: `^(alias/)[a-zA-Z0-9:/_-]+$`.
-    pub alias_name: Value<ids::AliasName>,
+    pub alias_name: Value<String>,
     /// `TargetKeyId` (required).
     /// Length: 1..=256 characters.
     pub target_key_id: Value<String>,
@@ -95,7 +95,7 @@ pub struct AliasProps {
 impl AliasProps {
     /// The required properties: `AliasName`, `TargetKeyId`.
     pub fn new(
-        alias_name: impl Into<Value<ids::AliasName>>,
+        alias_name: impl Into<Value<String>>,
         target_key_id: impl Into<Value<String>>,
     ) -> Self {
         Self {

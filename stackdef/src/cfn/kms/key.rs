@@ -389,6 +389,37 @@ impl Check for KeySpec {
     }
 }
 
+impl From<&str> for KeySpec {
+    fn from(s: &str) -> Self {
+        match s {
+            "SYMMETRIC_DEFAULT" => Self::SymmetricDefault,
+            "RSA_2048" => Self::Rsa2048,
+            "RSA_3072" => Self::Rsa3072,
+            "RSA_4096" => Self::Rsa4096,
+            "ECC_NIST_P256" => Self::EccNistP256,
+            "ECC_NIST_P384" => Self::EccNistP384,
+            "ECC_NIST_P521" => Self::EccNistP521,
+            "ECC_SECG_P256K1" => Self::EccSecgP256k1,
+            "HMAC_224" => Self::Hmac224,
+            "HMAC_256" => Self::Hmac256,
+            "HMAC_384" => Self::Hmac384,
+            "HMAC_512" => Self::Hmac512,
+            "SM2" => Self::Sm2,
+            "ML_DSA_44" => Self::MlDsa44,
+            "ML_DSA_65" => Self::MlDsa65,
+            "ML_DSA_87" => Self::MlDsa87,
+            "ECC_NIST_EDWARDS25519" => Self::EccNistEdwards25519,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeySpec> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeySpec::from(s))
+    }
+}
+
 crate::impl_literal!(KeySpec);
 
 /// Values of `KeyUsage`.
@@ -441,6 +472,24 @@ impl Check for KeyUsage {
     }
 }
 
+impl From<&str> for KeyUsage {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENCRYPT_DECRYPT" => Self::EncryptDecrypt,
+            "SIGN_VERIFY" => Self::SignVerify,
+            "GENERATE_VERIFY_MAC" => Self::GenerateVerifyMac,
+            "KEY_AGREEMENT" => Self::KeyAgreement,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeyUsage> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeyUsage::from(s))
+    }
+}
+
 crate::impl_literal!(KeyUsage);
 
 /// Values of `Origin`.
@@ -479,6 +528,22 @@ impl Check for Origin {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Origin {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS_KMS" => Self::AwsKms,
+            "EXTERNAL" => Self::External,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Origin> {
+    fn from(s: &str) -> Self {
+        Value::literal(Origin::from(s))
     }
 }
 

@@ -257,6 +257,33 @@ impl Check for Permission {
     }
 }
 
+impl From<&str> for Permission {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "SELECT" => Self::Select,
+            "ALTER" => Self::Alter,
+            "DROP" => Self::Drop,
+            "DELETE" => Self::Delete,
+            "INSERT" => Self::Insert,
+            "DESCRIBE" => Self::Describe,
+            "CREATE_DATABASE" => Self::CreateDatabase,
+            "CREATE_TABLE" => Self::CreateTable,
+            "DATA_LOCATION_ACCESS" => Self::DataLocationAccess,
+            "CREATE_LF_TAG" => Self::CreateLfTag,
+            "ASSOCIATE" => Self::Associate,
+            "GRANT_WITH_LF_TAG_EXPRESSION" => Self::GrantWithLfTagExpression,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Permission> {
+    fn from(s: &str) -> Self {
+        Value::literal(Permission::from(s))
+    }
+}
+
 crate::impl_literal!(Permission);
 
 /// Property type `DataLakePrincipal` of `AWS::LakeFormation::PrincipalPermissions`.
@@ -891,6 +918,22 @@ impl Check for ResourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DATABASE" => Self::Database,
+            "TABLE" => Self::Table,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceType::from(s))
     }
 }
 

@@ -344,6 +344,22 @@ impl Check for CapacityProviderScalingMode {
     }
 }
 
+impl From<&str> for CapacityProviderScalingMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Auto" => Self::Auto,
+            "Manual" => Self::Manual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CapacityProviderScalingMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(CapacityProviderScalingMode::from(s))
+    }
+}
+
 crate::impl_literal!(CapacityProviderScalingMode);
 
 /// Property type `TargetTrackingScalingPolicy` of `AWS::Lambda::CapacityProvider`.
@@ -434,6 +450,23 @@ impl Check for CapacityProviderPredefinedMetricType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CapacityProviderPredefinedMetricType {
+    fn from(s: &str) -> Self {
+        match s {
+            "LambdaCapacityProviderAverageCPUUtilization" => {
+                Self::LambdaCapacityProviderAverageCpuUtilization
+            }
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CapacityProviderPredefinedMetricType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CapacityProviderPredefinedMetricType::from(s))
     }
 }
 
@@ -589,6 +622,22 @@ impl Check for Architecture {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Architecture {
+    fn from(s: &str) -> Self {
+        match s {
+            "x86_64" => Self::X8664,
+            "arm64" => Self::Arm64,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Architecture> {
+    fn from(s: &str) -> Self {
+        Value::literal(Architecture::from(s))
     }
 }
 

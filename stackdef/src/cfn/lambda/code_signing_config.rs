@@ -289,6 +289,22 @@ impl Check for UntrustedArtifactOnDeployment {
     }
 }
 
+impl From<&str> for UntrustedArtifactOnDeployment {
+    fn from(s: &str) -> Self {
+        match s {
+            "Warn" => Self::Warn,
+            "Enforce" => Self::Enforce,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UntrustedArtifactOnDeployment> {
+    fn from(s: &str) -> Self {
+        Value::literal(UntrustedArtifactOnDeployment::from(s))
+    }
+}
+
 crate::impl_literal!(UntrustedArtifactOnDeployment);
 
 /// Property type `Tag` of `AWS::Lambda::CodeSigningConfig`.

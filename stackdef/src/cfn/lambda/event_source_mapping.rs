@@ -914,6 +914,23 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "BASIC_AUTH" => Self::BasicAuth,
+            "CLIENT_CERTIFICATE_TLS_AUTH" => Self::ClientCertificateTlsAuth,
+            "SERVER_ROOT_CA_CERTIFICATE" => Self::ServerRootCaCertificate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Values of `EventRecordFormat`.
@@ -952,6 +969,22 @@ impl Check for EventRecordFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EventRecordFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "JSON" => Self::Json,
+            "SOURCE" => Self::Source,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EventRecordFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(EventRecordFormat::from(s))
     }
 }
 
@@ -1031,6 +1064,22 @@ impl Check for Attribute {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Attribute {
+    fn from(s: &str) -> Self {
+        match s {
+            "KEY" => Self::Key,
+            "VALUE" => Self::Value,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Attribute> {
+    fn from(s: &str) -> Self {
+        Value::literal(Attribute::from(s))
     }
 }
 
@@ -1236,6 +1285,22 @@ impl Check for FullDocument {
     }
 }
 
+impl From<&str> for FullDocument {
+    fn from(s: &str) -> Self {
+        match s {
+            "UpdateLookup" => Self::UpdateLookup,
+            "Default" => Self::Default,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FullDocument> {
+    fn from(s: &str) -> Self {
+        Value::literal(FullDocument::from(s))
+    }
+}
+
 crate::impl_literal!(FullDocument);
 
 /// Property type `FilterCriteria` of `AWS::Lambda::EventSourceMapping`.
@@ -1368,6 +1433,21 @@ impl Check for FunctionResponseTypes {
     }
 }
 
+impl From<&str> for FunctionResponseTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "ReportBatchItemFailures" => Self::ReportBatchItemFailures,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FunctionResponseTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(FunctionResponseTypes::from(s))
+    }
+}
+
 crate::impl_literal!(FunctionResponseTypes);
 
 /// Property type `LoggingConfig` of `AWS::Lambda::EventSourceMapping`.
@@ -1449,6 +1529,23 @@ impl Check for SystemLogLevel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SystemLogLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEBUG" => Self::Debug,
+            "INFO" => Self::Info,
+            "WARN" => Self::Warn,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SystemLogLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(SystemLogLevel::from(s))
     }
 }
 
@@ -1539,6 +1636,23 @@ impl Check for Metrics {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Metrics {
+    fn from(s: &str) -> Self {
+        match s {
+            "EventCount" => Self::EventCount,
+            "ErrorCount" => Self::ErrorCount,
+            "KafkaMetrics" => Self::KafkaMetrics,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Metrics> {
+    fn from(s: &str) -> Self {
+        Value::literal(Metrics::from(s))
     }
 }
 
@@ -1952,6 +2066,28 @@ impl Check for SourceAccessConfigurationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SourceAccessConfigurationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "BASIC_AUTH" => Self::BasicAuth,
+            "VPC_SUBNET" => Self::VpcSubnet,
+            "VPC_SECURITY_GROUP" => Self::VpcSecurityGroup,
+            "SASL_SCRAM_512_AUTH" => Self::SaslScram512Auth,
+            "SASL_SCRAM_256_AUTH" => Self::SaslScram256Auth,
+            "VIRTUAL_HOST" => Self::VirtualHost,
+            "CLIENT_CERTIFICATE_TLS_AUTH" => Self::ClientCertificateTlsAuth,
+            "SERVER_ROOT_CA_CERTIFICATE" => Self::ServerRootCaCertificate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SourceAccessConfigurationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SourceAccessConfigurationType::from(s))
     }
 }
 

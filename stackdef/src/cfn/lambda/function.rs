@@ -126,7 +126,7 @@ pub struct FunctionProps {
     /// `FunctionName` (optional).
     /// Create-only: changing it replaces the resource.
     /// Length: 1..=64 characters.
-    pub function_name: Option<Value<ids::FunctionName>>,
+    pub function_name: Option<Value<String>>,
     /// `FunctionScalingConfig` (optional).
     pub function_scaling_config: Option<Value<FunctionScalingConfig>>,
     /// `Handler` (optional).
@@ -269,7 +269,7 @@ impl FunctionProps {
         self
     }
     /// Sets `FunctionName`.
-    pub fn function_name(mut self, value: impl Into<Value<ids::FunctionName>>) -> Self {
+    pub fn function_name(mut self, value: impl Into<Value<String>>) -> Self {
         self.function_name = Some(value.into());
         self
     }
@@ -648,6 +648,22 @@ impl Check for Architectures {
     }
 }
 
+impl From<&str> for Architectures {
+    fn from(s: &str) -> Self {
+        match s {
+            "x86_64" => Self::X8664,
+            "arm64" => Self::Arm64,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Architectures> {
+    fn from(s: &str) -> Self {
+        Value::literal(Architectures::from(s))
+    }
+}
+
 crate::impl_literal!(Architectures);
 
 /// Property type `CapacityProviderConfig` of `AWS::Lambda::Function`.
@@ -969,6 +985,22 @@ impl Check for S3ObjectStorageMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for S3ObjectStorageMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "COPY" => Self::Copy,
+            "REFERENCE" => Self::Reference,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3ObjectStorageMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3ObjectStorageMode::from(s))
     }
 }
 
@@ -1511,6 +1543,26 @@ impl Check for ApplicationLogLevel {
     }
 }
 
+impl From<&str> for ApplicationLogLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "TRACE" => Self::Trace,
+            "DEBUG" => Self::Debug,
+            "INFO" => Self::Info,
+            "WARN" => Self::Warn,
+            "ERROR" => Self::Error,
+            "FATAL" => Self::Fatal,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApplicationLogLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApplicationLogLevel::from(s))
+    }
+}
+
 crate::impl_literal!(ApplicationLogLevel);
 
 /// Values of `LogFormat`.
@@ -1549,6 +1601,22 @@ impl Check for LogFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LogFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "Text" => Self::Text,
+            "JSON" => Self::Json,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogFormat::from(s))
     }
 }
 
@@ -1596,6 +1664,23 @@ impl Check for SystemLogLevel {
     }
 }
 
+impl From<&str> for SystemLogLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEBUG" => Self::Debug,
+            "INFO" => Self::Info,
+            "WARN" => Self::Warn,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SystemLogLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(SystemLogLevel::from(s))
+    }
+}
+
 crate::impl_literal!(SystemLogLevel);
 
 /// Values of `PackageType`.
@@ -1637,6 +1722,22 @@ impl Check for PackageType {
     }
 }
 
+impl From<&str> for PackageType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Image" => Self::Image,
+            "Zip" => Self::Zip,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PackageType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PackageType::from(s))
+    }
+}
+
 crate::impl_literal!(PackageType);
 
 /// Values of `RecursiveLoop`.
@@ -1675,6 +1776,22 @@ impl Check for RecursiveLoop {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RecursiveLoop {
+    fn from(s: &str) -> Self {
+        match s {
+            "Allow" => Self::Allow,
+            "Terminate" => Self::Terminate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RecursiveLoop> {
+    fn from(s: &str) -> Self {
+        Value::literal(RecursiveLoop::from(s))
     }
 }
 
@@ -1898,6 +2015,66 @@ impl Check for Runtime {
     }
 }
 
+impl From<&str> for Runtime {
+    fn from(s: &str) -> Self {
+        match s {
+            "dotnet10" => Self::Dotnet10,
+            "dotnet6" => Self::Dotnet6,
+            "dotnet8" => Self::Dotnet8,
+            "dotnetcore1.0" => Self::Dotnetcore10,
+            "dotnetcore2.0" => Self::Dotnetcore20,
+            "dotnetcore2.1" => Self::Dotnetcore21,
+            "dotnetcore3.1" => Self::Dotnetcore31,
+            "go1.x" => Self::Go1X,
+            "java11" => Self::Java11,
+            "java17" => Self::Java17,
+            "java21" => Self::Java21,
+            "java25" => Self::Java25,
+            "java8" => Self::Java8,
+            "java8.al2" => Self::Java8Al2,
+            "nodejs" => Self::Nodejs,
+            "nodejs10.x" => Self::Nodejs10X,
+            "nodejs12.x" => Self::Nodejs12X,
+            "nodejs14.x" => Self::Nodejs14X,
+            "nodejs16.x" => Self::Nodejs16X,
+            "nodejs18.x" => Self::Nodejs18X,
+            "nodejs20.x" => Self::Nodejs20X,
+            "nodejs22.x" => Self::Nodejs22X,
+            "nodejs24.x" => Self::Nodejs24X,
+            "nodejs4.3" => Self::Nodejs43,
+            "nodejs4.3-edge" => Self::Nodejs43Edge,
+            "nodejs6.10" => Self::Nodejs610,
+            "nodejs8.10" => Self::Nodejs810,
+            "provided" => Self::Provided,
+            "provided.al2" => Self::ProvidedAl2,
+            "provided.al2023" => Self::ProvidedAl2023,
+            "python2.7" => Self::Python27,
+            "python3.10" => Self::Python310,
+            "python3.11" => Self::Python311,
+            "python3.12" => Self::Python312,
+            "python3.13" => Self::Python313,
+            "python3.14" => Self::Python314,
+            "python3.6" => Self::Python36,
+            "python3.7" => Self::Python37,
+            "python3.8" => Self::Python38,
+            "python3.9" => Self::Python39,
+            "ruby2.5" => Self::Ruby25,
+            "ruby2.7" => Self::Ruby27,
+            "ruby3.2" => Self::Ruby32,
+            "ruby3.3" => Self::Ruby33,
+            "ruby3.4" => Self::Ruby34,
+            "ruby4.0" => Self::Ruby40,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Runtime> {
+    fn from(s: &str) -> Self {
+        Value::literal(Runtime::from(s))
+    }
+}
+
 crate::impl_literal!(Runtime);
 
 /// Property type `RuntimeManagementConfig` of `AWS::Lambda::Function`.
@@ -1989,6 +2166,23 @@ impl Check for UpdateRuntimeOn {
     }
 }
 
+impl From<&str> for UpdateRuntimeOn {
+    fn from(s: &str) -> Self {
+        match s {
+            "Auto" => Self::Auto,
+            "FunctionUpdate" => Self::FunctionUpdate,
+            "Manual" => Self::Manual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UpdateRuntimeOn> {
+    fn from(s: &str) -> Self {
+        Value::literal(UpdateRuntimeOn::from(s))
+    }
+}
+
 crate::impl_literal!(UpdateRuntimeOn);
 
 /// Property type `SnapStart` of `AWS::Lambda::Function`.
@@ -2060,6 +2254,22 @@ impl Check for ApplyOn {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ApplyOn {
+    fn from(s: &str) -> Self {
+        match s {
+            "PublishedVersions" => Self::PublishedVersions,
+            "None" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApplyOn> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApplyOn::from(s))
     }
 }
 
@@ -2199,6 +2409,21 @@ impl Check for TenantIsolationMode {
     }
 }
 
+impl From<&str> for TenantIsolationMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "PER_TENANT" => Self::PerTenant,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TenantIsolationMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(TenantIsolationMode::from(s))
+    }
+}
+
 crate::impl_literal!(TenantIsolationMode);
 
 /// Property type `TracingConfig` of `AWS::Lambda::Function`.
@@ -2274,6 +2499,22 @@ impl Check for Mode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Mode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Active" => Self::Active,
+            "PassThrough" => Self::PassThrough,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Mode> {
+    fn from(s: &str) -> Self {
+        Value::literal(Mode::from(s))
     }
 }
 

@@ -267,6 +267,22 @@ impl Check for CompatibleArchitectures {
     }
 }
 
+impl From<&str> for CompatibleArchitectures {
+    fn from(s: &str) -> Self {
+        match s {
+            "arm64" => Self::Arm64,
+            "x86_64" => Self::X8664,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CompatibleArchitectures> {
+    fn from(s: &str) -> Self {
+        Value::literal(CompatibleArchitectures::from(s))
+    }
+}
+
 crate::impl_literal!(CompatibleArchitectures);
 
 /// Values of `CompatibleRuntimes`.
@@ -484,6 +500,66 @@ impl Check for CompatibleRuntimes {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CompatibleRuntimes {
+    fn from(s: &str) -> Self {
+        match s {
+            "dotnet10" => Self::Dotnet10,
+            "dotnet6" => Self::Dotnet6,
+            "dotnet8" => Self::Dotnet8,
+            "dotnetcore1.0" => Self::Dotnetcore10,
+            "dotnetcore2.0" => Self::Dotnetcore20,
+            "dotnetcore2.1" => Self::Dotnetcore21,
+            "dotnetcore3.1" => Self::Dotnetcore31,
+            "go1.x" => Self::Go1X,
+            "java11" => Self::Java11,
+            "java17" => Self::Java17,
+            "java21" => Self::Java21,
+            "java25" => Self::Java25,
+            "java8" => Self::Java8,
+            "java8.al2" => Self::Java8Al2,
+            "nodejs" => Self::Nodejs,
+            "nodejs10.x" => Self::Nodejs10X,
+            "nodejs12.x" => Self::Nodejs12X,
+            "nodejs14.x" => Self::Nodejs14X,
+            "nodejs16.x" => Self::Nodejs16X,
+            "nodejs18.x" => Self::Nodejs18X,
+            "nodejs20.x" => Self::Nodejs20X,
+            "nodejs22.x" => Self::Nodejs22X,
+            "nodejs24.x" => Self::Nodejs24X,
+            "nodejs4.3" => Self::Nodejs43,
+            "nodejs4.3-edge" => Self::Nodejs43Edge,
+            "nodejs6.10" => Self::Nodejs610,
+            "nodejs8.10" => Self::Nodejs810,
+            "provided" => Self::Provided,
+            "provided.al2" => Self::ProvidedAl2,
+            "provided.al2023" => Self::ProvidedAl2023,
+            "python2.7" => Self::Python27,
+            "python3.10" => Self::Python310,
+            "python3.11" => Self::Python311,
+            "python3.12" => Self::Python312,
+            "python3.13" => Self::Python313,
+            "python3.14" => Self::Python314,
+            "python3.6" => Self::Python36,
+            "python3.7" => Self::Python37,
+            "python3.8" => Self::Python38,
+            "python3.9" => Self::Python39,
+            "ruby2.5" => Self::Ruby25,
+            "ruby2.7" => Self::Ruby27,
+            "ruby3.2" => Self::Ruby32,
+            "ruby3.3" => Self::Ruby33,
+            "ruby3.4" => Self::Ruby34,
+            "ruby4.0" => Self::Ruby40,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CompatibleRuntimes> {
+    fn from(s: &str) -> Self {
+        Value::literal(CompatibleRuntimes::from(s))
     }
 }
 

@@ -303,4 +303,20 @@ impl Check for FunctionUrlAuthType {
     }
 }
 
+impl From<&str> for FunctionUrlAuthType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS_IAM" => Self::AwsIam,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FunctionUrlAuthType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FunctionUrlAuthType::from(s))
+    }
+}
+
 crate::impl_literal!(FunctionUrlAuthType);

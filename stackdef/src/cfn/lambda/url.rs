@@ -219,6 +219,22 @@ impl Check for AuthType {
     }
 }
 
+impl From<&str> for AuthType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS_IAM" => Self::AwsIam,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthType::from(s))
+    }
+}
+
 crate::impl_literal!(AuthType);
 
 /// Property type `Cors` of `AWS::Lambda::Url`.
@@ -459,6 +475,27 @@ impl Check for AllowMethods {
     }
 }
 
+impl From<&str> for AllowMethods {
+    fn from(s: &str) -> Self {
+        match s {
+            "GET" => Self::Get,
+            "PUT" => Self::Put,
+            "HEAD" => Self::Head,
+            "POST" => Self::Post,
+            "PATCH" => Self::Patch,
+            "DELETE" => Self::Delete,
+            "*" => Self::Symbol,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AllowMethods> {
+    fn from(s: &str) -> Self {
+        Value::literal(AllowMethods::from(s))
+    }
+}
+
 crate::impl_literal!(AllowMethods);
 
 /// Values of `InvokeMode`.
@@ -497,6 +534,22 @@ impl Check for InvokeMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InvokeMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "BUFFERED" => Self::Buffered,
+            "RESPONSE_STREAM" => Self::ResponseStream,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InvokeMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(InvokeMode::from(s))
     }
 }
 

@@ -1113,6 +1113,22 @@ impl Check for BedrockTraceStatus {
     }
 }
 
+impl From<&str> for BedrockTraceStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BedrockTraceStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(BedrockTraceStatus::from(s))
+    }
+}
+
 crate::impl_literal!(BedrockTraceStatus);
 
 /// Property type `SampleUtteranceGenerationSpecification` of `AWS::Lex::Bot`.
@@ -1333,6 +1349,22 @@ impl Check for AssistedNluMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AssistedNluMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Primary" => Self::Primary,
+            "Fallback" => Self::Fallback,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AssistedNluMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(AssistedNluMode::from(s))
     }
 }
 
@@ -3287,6 +3319,29 @@ impl Check for DialogActionType {
     }
 }
 
+impl From<&str> for DialogActionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CloseIntent" => Self::CloseIntent,
+            "ConfirmIntent" => Self::ConfirmIntent,
+            "ElicitIntent" => Self::ElicitIntent,
+            "ElicitSlot" => Self::ElicitSlot,
+            "StartIntent" => Self::StartIntent,
+            "FulfillIntent" => Self::FulfillIntent,
+            "EndConversation" => Self::EndConversation,
+            "EvaluateConditional" => Self::EvaluateConditional,
+            "InvokeDialogCodeHook" => Self::InvokeDialogCodeHook,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DialogActionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DialogActionType::from(s))
+    }
+}
+
 crate::impl_literal!(DialogActionType);
 
 /// Property type `IntentOverride` of `AWS::Lex::Bot`.
@@ -3513,6 +3568,22 @@ impl Check for SlotShape {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SlotShape {
+    fn from(s: &str) -> Self {
+        match s {
+            "Scalar" => Self::Scalar,
+            "List" => Self::List,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SlotShape> {
+    fn from(s: &str) -> Self {
+        Value::literal(SlotShape::from(s))
     }
 }
 
@@ -4574,6 +4645,22 @@ impl Check for MessageSelectionStrategy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MessageSelectionStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "Random" => Self::Random,
+            "Ordered" => Self::Ordered,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MessageSelectionStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(MessageSelectionStrategy::from(s))
     }
 }
 
@@ -6046,6 +6133,22 @@ impl Check for ObfuscationSettingType {
     }
 }
 
+impl From<&str> for ObfuscationSettingType {
+    fn from(s: &str) -> Self {
+        match s {
+            "None" => Self::None,
+            "DefaultObfuscation" => Self::DefaultObfuscation,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ObfuscationSettingType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ObfuscationSettingType::from(s))
+    }
+}
+
 crate::impl_literal!(ObfuscationSettingType);
 
 /// Property type `SubSlotSetting` of `AWS::Lex::Bot`.
@@ -6821,6 +6924,22 @@ impl Check for SlotConstraint {
     }
 }
 
+impl From<&str> for SlotConstraint {
+    fn from(s: &str) -> Self {
+        match s {
+            "Required" => Self::Required,
+            "Optional" => Self::Optional,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SlotConstraint> {
+    fn from(s: &str) -> Self {
+        Value::literal(SlotConstraint::from(s))
+    }
+}
+
 crate::impl_literal!(SlotConstraint);
 
 /// Property type `SlotType` of `AWS::Lex::Bot`.
@@ -7496,6 +7615,21 @@ impl Check for AudioRecognitionStrategy {
     }
 }
 
+impl From<&str> for AudioRecognitionStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "UseSlotValuesAsCustomVocabulary" => Self::UseSlotValuesAsCustomVocabulary,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AudioRecognitionStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(AudioRecognitionStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(AudioRecognitionStrategy);
 
 /// Property type `SlotValueRegexFilter` of `AWS::Lex::Bot`.
@@ -7582,6 +7716,23 @@ impl Check for SlotValueResolutionStrategy {
     }
 }
 
+impl From<&str> for SlotValueResolutionStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "ORIGINAL_VALUE" => Self::OriginalValue,
+            "TOP_RESOLUTION" => Self::TopResolution,
+            "CONCATENATION" => Self::Concatenation,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SlotValueResolutionStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(SlotValueResolutionStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(SlotValueResolutionStrategy);
 
 /// Values of `SpeechDetectionSensitivity`.
@@ -7624,6 +7775,23 @@ impl Check for SpeechDetectionSensitivity {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SpeechDetectionSensitivity {
+    fn from(s: &str) -> Self {
+        match s {
+            "Default" => Self::Default,
+            "HighNoiseTolerance" => Self::HighNoiseTolerance,
+            "MaximumNoiseTolerance" => Self::MaximumNoiseTolerance,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SpeechDetectionSensitivity> {
+    fn from(s: &str) -> Self {
+        Value::literal(SpeechDetectionSensitivity::from(s))
     }
 }
 
@@ -7827,6 +7995,23 @@ impl Check for SpeechModelPreference {
     }
 }
 
+impl From<&str> for SpeechModelPreference {
+    fn from(s: &str) -> Self {
+        match s {
+            "Standard" => Self::Standard,
+            "Neural" => Self::Neural,
+            "Deepgram" => Self::Deepgram,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SpeechModelPreference> {
+    fn from(s: &str) -> Self {
+        Value::literal(SpeechModelPreference::from(s))
+    }
+}
+
 crate::impl_literal!(SpeechModelPreference);
 
 /// Property type `UnifiedSpeechSettings` of `AWS::Lex::Bot`.
@@ -7991,6 +8176,24 @@ impl Check for Engine {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Engine {
+    fn from(s: &str) -> Self {
+        match s {
+            "standard" => Self::Standard,
+            "neural" => Self::Neural,
+            "long-form" => Self::LongForm,
+            "generative" => Self::Generative,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Engine> {
+    fn from(s: &str) -> Self {
+        Value::literal(Engine::from(s))
     }
 }
 

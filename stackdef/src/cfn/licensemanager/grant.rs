@@ -277,6 +277,27 @@ impl Check for AllowedOperations {
     }
 }
 
+impl From<&str> for AllowedOperations {
+    fn from(s: &str) -> Self {
+        match s {
+            "CheckInLicense" => Self::CheckInLicense,
+            "CheckoutBorrowLicense" => Self::CheckoutBorrowLicense,
+            "CheckoutLicense" => Self::CheckoutLicense,
+            "CreateGrant" => Self::CreateGrant,
+            "CreateToken" => Self::CreateToken,
+            "ExtendConsumptionLicense" => Self::ExtendConsumptionLicense,
+            "ListPurchasedLicenses" => Self::ListPurchasedLicenses,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AllowedOperations> {
+    fn from(s: &str) -> Self {
+        Value::literal(AllowedOperations::from(s))
+    }
+}
+
 crate::impl_literal!(AllowedOperations);
 
 /// Values of `Status`.
@@ -346,6 +367,29 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACTIVE" => Self::Active,
+            "DELETED" => Self::Deleted,
+            "DISABLED" => Self::Disabled,
+            "FAILED_WORKFLOW" => Self::FailedWorkflow,
+            "PENDING_ACCEPT" => Self::PendingAccept,
+            "PENDING_DELETE" => Self::PendingDelete,
+            "PENDING_WORKFLOW" => Self::PendingWorkflow,
+            "REJECTED" => Self::Rejected,
+            "WORKFLOW_COMPLETED" => Self::WorkflowCompleted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 

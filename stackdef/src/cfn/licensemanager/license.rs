@@ -411,6 +411,23 @@ impl Check for RenewType {
     }
 }
 
+impl From<&str> for RenewType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Monthly" => Self::Monthly,
+            "None" => Self::None,
+            "Weekly" => Self::Weekly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RenewType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RenewType::from(s))
+    }
+}
+
 crate::impl_literal!(RenewType);
 
 /// Property type `Entitlement` of `AWS::LicenseManager::License`.
@@ -632,6 +649,47 @@ impl Check for Unit {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Unit {
+    fn from(s: &str) -> Self {
+        match s {
+            "Bits" => Self::Bits,
+            "Bits/Second" => Self::BitsSecond,
+            "Bytes" => Self::Bytes,
+            "Bytes/Second" => Self::BytesSecond,
+            "Count" => Self::Count,
+            "Count/Second" => Self::CountSecond,
+            "Gigabits" => Self::Gigabits,
+            "Gigabits/Second" => Self::GigabitsSecond,
+            "Gigabytes" => Self::Gigabytes,
+            "Gigabytes/Second" => Self::GigabytesSecond,
+            "Kilobits" => Self::Kilobits,
+            "Kilobits/Second" => Self::KilobitsSecond,
+            "Kilobytes" => Self::Kilobytes,
+            "Kilobytes/Second" => Self::KilobytesSecond,
+            "Megabits" => Self::Megabits,
+            "Megabits/Second" => Self::MegabitsSecond,
+            "Megabytes" => Self::Megabytes,
+            "Megabytes/Second" => Self::MegabytesSecond,
+            "Microseconds" => Self::Microseconds,
+            "Milliseconds" => Self::Milliseconds,
+            "None" => Self::None,
+            "Percent" => Self::Percent,
+            "Seconds" => Self::Seconds,
+            "Terabits" => Self::Terabits,
+            "Terabits/Second" => Self::TerabitsSecond,
+            "Terabytes" => Self::Terabytes,
+            "Terabytes/Second" => Self::TerabytesSecond,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Unit> {
+    fn from(s: &str) -> Self {
+        Value::literal(Unit::from(s))
     }
 }
 

@@ -295,6 +295,24 @@ impl Check for ComparisonOperator {
     }
 }
 
+impl From<&str> for ComparisonOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "GreaterThanOrEqualToThreshold" => Self::GreaterThanOrEqualToThreshold,
+            "GreaterThanThreshold" => Self::GreaterThanThreshold,
+            "LessThanOrEqualToThreshold" => Self::LessThanOrEqualToThreshold,
+            "LessThanThreshold" => Self::LessThanThreshold,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComparisonOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComparisonOperator::from(s))
+    }
+}
+
 crate::impl_literal!(ComparisonOperator);
 
 /// Values of `ContactProtocols`.
@@ -333,6 +351,22 @@ impl Check for ContactProtocols {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ContactProtocols {
+    fn from(s: &str) -> Self {
+        match s {
+            "Email" => Self::Email,
+            "SMS" => Self::Sms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContactProtocols> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContactProtocols::from(s))
     }
 }
 
@@ -472,6 +506,45 @@ impl Check for MetricName {
     }
 }
 
+impl From<&str> for MetricName {
+    fn from(s: &str) -> Self {
+        match s {
+            "BurstCapacityPercentage" => Self::BurstCapacityPercentage,
+            "BurstCapacityTime" => Self::BurstCapacityTime,
+            "CPUUtilization" => Self::CpuUtilization,
+            "ClientTLSNegotiationErrorCount" => Self::ClientTlsNegotiationErrorCount,
+            "DatabaseConnections" => Self::DatabaseConnections,
+            "DiskQueueDepth" => Self::DiskQueueDepth,
+            "FreeStorageSpace" => Self::FreeStorageSpace,
+            "HTTPCode_Instance_2XX_Count" => Self::HttpCodeInstance2xxCount,
+            "HTTPCode_Instance_3XX_Count" => Self::HttpCodeInstance3xxCount,
+            "HTTPCode_Instance_4XX_Count" => Self::HttpCodeInstance4xxCount,
+            "HTTPCode_Instance_5XX_Count" => Self::HttpCodeInstance5xxCount,
+            "HTTPCode_LB_4XX_Count" => Self::HttpCodeLb4xxCount,
+            "HTTPCode_LB_5XX_Count" => Self::HttpCodeLb5xxCount,
+            "HealthyHostCount" => Self::HealthyHostCount,
+            "InstanceResponseTime" => Self::InstanceResponseTime,
+            "NetworkIn" => Self::NetworkIn,
+            "NetworkOut" => Self::NetworkOut,
+            "NetworkReceiveThroughput" => Self::NetworkReceiveThroughput,
+            "NetworkTransmitThroughput" => Self::NetworkTransmitThroughput,
+            "RejectedConnectionCount" => Self::RejectedConnectionCount,
+            "RequestCount" => Self::RequestCount,
+            "StatusCheckFailed" => Self::StatusCheckFailed,
+            "StatusCheckFailed_Instance" => Self::StatusCheckFailedInstance,
+            "StatusCheckFailed_System" => Self::StatusCheckFailedSystem,
+            "UnhealthyHostCount" => Self::UnhealthyHostCount,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MetricName> {
+    fn from(s: &str) -> Self {
+        Value::literal(MetricName::from(s))
+    }
+}
+
 crate::impl_literal!(MetricName);
 
 /// Values of `NotificationTriggers`.
@@ -513,6 +586,23 @@ impl Check for NotificationTriggers {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NotificationTriggers {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALARM" => Self::Alarm,
+            "INSUFFICIENT_DATA" => Self::InsufficientData,
+            "OK" => Self::Ok,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NotificationTriggers> {
+    fn from(s: &str) -> Self {
+        Value::literal(NotificationTriggers::from(s))
     }
 }
 
@@ -560,6 +650,24 @@ impl Check for TreatMissingData {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TreatMissingData {
+    fn from(s: &str) -> Self {
+        match s {
+            "breaching" => Self::Breaching,
+            "ignore" => Self::Ignore,
+            "missing" => Self::Missing,
+            "notBreaching" => Self::NotBreaching,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TreatMissingData> {
+    fn from(s: &str) -> Self {
+        Value::literal(TreatMissingData::from(s))
     }
 }
 

@@ -680,6 +680,26 @@ impl Check for Power {
     }
 }
 
+impl From<&str> for Power {
+    fn from(s: &str) -> Self {
+        match s {
+            "large" => Self::Large,
+            "medium" => Self::Medium,
+            "micro" => Self::Micro,
+            "nano" => Self::Nano,
+            "small" => Self::Small,
+            "xlarge" => Self::Xlarge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Power> {
+    fn from(s: &str) -> Self {
+        Value::literal(Power::from(s))
+    }
+}
+
 crate::impl_literal!(Power);
 
 /// Property type `PrivateRegistryAccess` of `AWS::Lightsail::Container`.

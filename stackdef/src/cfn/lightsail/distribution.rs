@@ -475,6 +475,23 @@ impl Check for OptionProperty {
     }
 }
 
+impl From<&str> for OptionProperty {
+    fn from(s: &str) -> Self {
+        match s {
+            "all" => Self::All,
+            "allow-list" => Self::AllowList,
+            "none" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OptionProperty> {
+    fn from(s: &str) -> Self {
+        Value::literal(OptionProperty::from(s))
+    }
+}
+
 crate::impl_literal!(OptionProperty);
 
 /// Property type `HeaderObject` of `AWS::Lightsail::Distribution`.
@@ -623,6 +640,35 @@ impl Check for HeadersAllowList {
     }
 }
 
+impl From<&str> for HeadersAllowList {
+    fn from(s: &str) -> Self {
+        match s {
+            "Accept" => Self::Accept,
+            "Accept-Charset" => Self::AcceptCharset,
+            "Accept-Datetime" => Self::AcceptDatetime,
+            "Accept-Encoding" => Self::AcceptEncoding,
+            "Accept-Language" => Self::AcceptLanguage,
+            "Authorization" => Self::Authorization,
+            "CloudFront-Forwarded-Proto" => Self::CloudFrontForwardedProto,
+            "CloudFront-Is-Desktop-Viewer" => Self::CloudFrontIsDesktopViewer,
+            "CloudFront-Is-Mobile-Viewer" => Self::CloudFrontIsMobileViewer,
+            "CloudFront-Is-SmartTV-Viewer" => Self::CloudFrontIsSmartTvViewer,
+            "CloudFront-Is-Tablet-Viewer" => Self::CloudFrontIsTabletViewer,
+            "CloudFront-Viewer-Country" => Self::CloudFrontViewerCountry,
+            "Host" => Self::Host,
+            "Origin" => Self::Origin,
+            "Referer" => Self::Referer,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HeadersAllowList> {
+    fn from(s: &str) -> Self {
+        Value::literal(HeadersAllowList::from(s))
+    }
+}
+
 crate::impl_literal!(HeadersAllowList);
 
 /// Values of `HeaderObjectOption`.
@@ -664,6 +710,23 @@ impl Check for HeaderObjectOption {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for HeaderObjectOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "all" => Self::All,
+            "allow-list" => Self::AllowList,
+            "none" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HeaderObjectOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(HeaderObjectOption::from(s))
     }
 }
 
@@ -807,6 +870,22 @@ impl Check for Behavior {
     }
 }
 
+impl From<&str> for Behavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "cache" => Self::Cache,
+            "dont-cache" => Self::DontCache,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Behavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(Behavior::from(s))
+    }
+}
+
 crate::impl_literal!(Behavior);
 
 /// Property type `CacheBehavior` of `AWS::Lightsail::Distribution`.
@@ -886,6 +965,22 @@ impl Check for CacheBehaviorBehavior {
     }
 }
 
+impl From<&str> for CacheBehaviorBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "cache" => Self::Cache,
+            "dont-cache" => Self::DontCache,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CacheBehaviorBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(CacheBehaviorBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(CacheBehaviorBehavior);
 
 /// Values of `IpAddressType`.
@@ -927,6 +1022,23 @@ impl Check for IpAddressType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IpAddressType {
+    fn from(s: &str) -> Self {
+        match s {
+            "dualstack" => Self::Dualstack,
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpAddressType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpAddressType::from(s))
     }
 }
 
@@ -1044,6 +1156,22 @@ impl Check for ProtocolPolicy {
     }
 }
 
+impl From<&str> for ProtocolPolicy {
+    fn from(s: &str) -> Self {
+        match s {
+            "http-only" => Self::HttpOnly,
+            "https-only" => Self::HttpsOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ProtocolPolicy> {
+    fn from(s: &str) -> Self {
+        Value::literal(ProtocolPolicy::from(s))
+    }
+}
+
 crate::impl_literal!(ProtocolPolicy);
 
 /// Values of `RegionName`.
@@ -1145,6 +1273,37 @@ impl Check for RegionName {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RegionName {
+    fn from(s: &str) -> Self {
+        match s {
+            "ap-northeast-1" => Self::ApNortheast1,
+            "ap-northeast-2" => Self::ApNortheast2,
+            "ap-south-1" => Self::ApSouth1,
+            "ap-southeast-1" => Self::ApSoutheast1,
+            "ap-southeast-2" => Self::ApSoutheast2,
+            "ap-southeast-3" => Self::ApSoutheast3,
+            "ap-southeast-5" => Self::ApSoutheast5,
+            "ca-central-1" => Self::CaCentral1,
+            "eu-central-1" => Self::EuCentral1,
+            "eu-north-1" => Self::EuNorth1,
+            "eu-west-1" => Self::EuWest1,
+            "eu-west-2" => Self::EuWest2,
+            "eu-west-3" => Self::EuWest3,
+            "us-east-1" => Self::UsEast1,
+            "us-east-2" => Self::UsEast2,
+            "us-west-1" => Self::UsWest1,
+            "us-west-2" => Self::UsWest2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RegionName> {
+    fn from(s: &str) -> Self {
+        Value::literal(RegionName::from(s))
     }
 }
 

@@ -280,6 +280,28 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "A" => Self::A,
+            "AAAA" => Self::Aaaa,
+            "CNAME" => Self::Cname,
+            "MX" => Self::Mx,
+            "NS" => Self::Ns,
+            "SOA" => Self::Soa,
+            "SRV" => Self::Srv,
+            "TXT" => Self::Txt,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `Tag` of `AWS::Lightsail::Domain`.

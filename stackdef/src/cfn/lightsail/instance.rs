@@ -482,6 +482,22 @@ impl Check for AddOnType {
     }
 }
 
+impl From<&str> for AddOnType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AutoSnapshot" => Self::AutoSnapshot,
+            "StopInstanceOnIdle" => Self::StopInstanceOnIdle,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AddOnType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AddOnType::from(s))
+    }
+}
+
 crate::impl_literal!(AddOnType);
 
 /// Property type `AutoSnapshotAddOn` of `AWS::Lightsail::Instance`.
@@ -590,6 +606,27 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "Enabling" => Self::Enabling,
+            "Disabling" => Self::Disabling,
+            "Enabled" => Self::Enabled,
+            "Terminating" => Self::Terminating,
+            "Terminated" => Self::Terminated,
+            "Disabled" => Self::Disabled,
+            "Failed" => Self::Failed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 

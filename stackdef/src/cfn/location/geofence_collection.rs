@@ -270,6 +270,21 @@ impl Check for PricingPlan {
     }
 }
 
+impl From<&str> for PricingPlan {
+    fn from(s: &str) -> Self {
+        match s {
+            "RequestBasedUsage" => Self::RequestBasedUsage,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PricingPlan> {
+    fn from(s: &str) -> Self {
+        Value::literal(PricingPlan::from(s))
+    }
+}
+
 crate::impl_literal!(PricingPlan);
 
 /// Property type `Tag` of `AWS::Location::GeofenceCollection`.

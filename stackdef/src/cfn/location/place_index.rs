@@ -302,6 +302,22 @@ impl Check for IntendedUse {
     }
 }
 
+impl From<&str> for IntendedUse {
+    fn from(s: &str) -> Self {
+        match s {
+            "SingleUse" => Self::SingleUse,
+            "Storage" => Self::Storage,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IntendedUse> {
+    fn from(s: &str) -> Self {
+        Value::literal(IntendedUse::from(s))
+    }
+}
+
 crate::impl_literal!(IntendedUse);
 
 /// Values of `PricingPlan`.
@@ -337,6 +353,21 @@ impl Check for PricingPlan {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PricingPlan {
+    fn from(s: &str) -> Self {
+        match s {
+            "RequestBasedUsage" => Self::RequestBasedUsage,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PricingPlan> {
+    fn from(s: &str) -> Self {
+        Value::literal(PricingPlan::from(s))
     }
 }
 

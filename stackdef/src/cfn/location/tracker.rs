@@ -308,6 +308,23 @@ impl Check for PositionFiltering {
     }
 }
 
+impl From<&str> for PositionFiltering {
+    fn from(s: &str) -> Self {
+        match s {
+            "TimeBased" => Self::TimeBased,
+            "DistanceBased" => Self::DistanceBased,
+            "AccuracyBased" => Self::AccuracyBased,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PositionFiltering> {
+    fn from(s: &str) -> Self {
+        Value::literal(PositionFiltering::from(s))
+    }
+}
+
 crate::impl_literal!(PositionFiltering);
 
 /// Values of `PricingPlan`.
@@ -343,6 +360,21 @@ impl Check for PricingPlan {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PricingPlan {
+    fn from(s: &str) -> Self {
+        match s {
+            "RequestBasedUsage" => Self::RequestBasedUsage,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PricingPlan> {
+    fn from(s: &str) -> Self {
+        Value::literal(PricingPlan::from(s))
     }
 }
 

@@ -227,6 +227,25 @@ impl Check for PolicyType {
     }
 }
 
+impl From<&str> for PolicyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DATA_PROTECTION_POLICY" => Self::DataProtectionPolicy,
+            "SUBSCRIPTION_FILTER_POLICY" => Self::SubscriptionFilterPolicy,
+            "FIELD_INDEX_POLICY" => Self::FieldIndexPolicy,
+            "TRANSFORMER_POLICY" => Self::TransformerPolicy,
+            "METRIC_EXTRACTION_POLICY" => Self::MetricExtractionPolicy,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PolicyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PolicyType::from(s))
+    }
+}
+
 crate::impl_literal!(PolicyType);
 
 /// Values of `Scope`.
@@ -262,6 +281,21 @@ impl Check for Scope {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Scope {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Scope> {
+    fn from(s: &str) -> Self {
+        Value::literal(Scope::from(s))
     }
 }
 

@@ -192,6 +192,21 @@ impl Check for IntegrationType {
     }
 }
 
+impl From<&str> for IntegrationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "OPENSEARCH" => Self::Opensearch,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IntegrationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IntegrationType::from(s))
+    }
+}
+
 crate::impl_literal!(IntegrationType);
 
 /// Property type `ResourceConfig` of `AWS::Logs::Integration`.

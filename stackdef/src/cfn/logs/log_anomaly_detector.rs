@@ -322,4 +322,23 @@ impl Check for EvaluationFrequency {
     }
 }
 
+impl From<&str> for EvaluationFrequency {
+    fn from(s: &str) -> Self {
+        match s {
+            "FIVE_MIN" => Self::FiveMin,
+            "TEN_MIN" => Self::TenMin,
+            "FIFTEEN_MIN" => Self::FifteenMin,
+            "THIRTY_MIN" => Self::ThirtyMin,
+            "ONE_HOUR" => Self::OneHour,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EvaluationFrequency> {
+    fn from(s: &str) -> Self {
+        Value::literal(EvaluationFrequency::from(s))
+    }
+}
+
 crate::impl_literal!(EvaluationFrequency);

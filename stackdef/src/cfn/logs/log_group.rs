@@ -97,13 +97,15 @@ pub struct LogGroupProps {
     pub field_index_policies: Option<Value<List<serde_json::Value>>>,
     /// `KmsKeyId` (optional).
     /// Length: 0..=256 characters.
+    /// Pattern: `^arn:[a-z0-9-]+:kms:[a-z0-9-]+:\d{12}:(key|alias)/.+\z`.
     pub kms_key_id: Option<Value<String>>,
     /// `LogGroupClass` (optional).
     pub log_group_class: Option<Value<LogGroupClass>>,
     /// `LogGroupName` (optional).
     /// Create-only: changing it replaces the resource.
     /// Length: 1..=512 characters.
-    pub log_group_name: Option<Value<ids::LogGroupName>>,
+    /// Pattern: `^[.\-_/#A-Za-z0-9]{1,512}\z`.
+    pub log_group_name: Option<Value<String>>,
     /// `ResourcePolicyDocument` (optional).
     pub resource_policy_document: Option<Value<serde_json::Value>>,
     /// `RetentionInDays` (optional).
@@ -163,7 +165,7 @@ impl LogGroupProps {
         self
     }
     /// Sets `LogGroupName`.
-    pub fn log_group_name(mut self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
+    pub fn log_group_name(mut self, value: impl Into<Value<String>>) -> Self {
         self.log_group_name = Some(value.into());
         self
     }
@@ -231,6 +233,7 @@ impl Check for LogGroupProps {
             &Rules {
                 min_length: Some(0),
                 max_length: Some(256),
+                pattern: Some("^arn:[a-z0-9-]+:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+\\z"),
                 ..Rules::NONE
             },
             out,
@@ -242,6 +245,7 @@ impl Check for LogGroupProps {
             &Rules {
                 min_length: Some(1),
                 max_length: Some(512),
+                pattern: Some("^[.\\-_/#A-Za-z0-9]{1,512}\\z"),
                 ..Rules::NONE
             },
             out,
@@ -302,6 +306,23 @@ impl Check for LogGroupClass {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LogGroupClass {
+    fn from(s: &str) -> Self {
+        match s {
+            "STANDARD" => Self::Standard,
+            "INFREQUENT_ACCESS" => Self::InfrequentAccess,
+            "DELIVERY" => Self::Delivery,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogGroupClass> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogGroupClass::from(s))
     }
 }
 

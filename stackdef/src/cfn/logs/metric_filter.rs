@@ -544,4 +544,45 @@ impl Check for Unit {
     }
 }
 
+impl From<&str> for Unit {
+    fn from(s: &str) -> Self {
+        match s {
+            "Seconds" => Self::Seconds,
+            "Microseconds" => Self::Microseconds,
+            "Milliseconds" => Self::Milliseconds,
+            "Bytes" => Self::Bytes,
+            "Kilobytes" => Self::Kilobytes,
+            "Megabytes" => Self::Megabytes,
+            "Gigabytes" => Self::Gigabytes,
+            "Terabytes" => Self::Terabytes,
+            "Bits" => Self::Bits,
+            "Kilobits" => Self::Kilobits,
+            "Megabits" => Self::Megabits,
+            "Gigabits" => Self::Gigabits,
+            "Terabits" => Self::Terabits,
+            "Percent" => Self::Percent,
+            "Count" => Self::Count,
+            "Bytes/Second" => Self::BytesSecond,
+            "Kilobytes/Second" => Self::KilobytesSecond,
+            "Megabytes/Second" => Self::MegabytesSecond,
+            "Gigabytes/Second" => Self::GigabytesSecond,
+            "Terabytes/Second" => Self::TerabytesSecond,
+            "Bits/Second" => Self::BitsSecond,
+            "Kilobits/Second" => Self::KilobitsSecond,
+            "Megabits/Second" => Self::MegabitsSecond,
+            "Gigabits/Second" => Self::GigabitsSecond,
+            "Terabits/Second" => Self::TerabitsSecond,
+            "Count/Second" => Self::CountSecond,
+            "None" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Unit> {
+    fn from(s: &str) -> Self {
+        Value::literal(Unit::from(s))
+    }
+}
+
 crate::impl_literal!(Unit);

@@ -330,4 +330,21 @@ impl Check for QueryLanguage {
     }
 }
 
+impl From<&str> for QueryLanguage {
+    fn from(s: &str) -> Self {
+        match s {
+            "CWLI" => Self::Cwli,
+            "SQL" => Self::Sql,
+            "PPL" => Self::Ppl,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<QueryLanguage> {
+    fn from(s: &str) -> Self {
+        Value::literal(QueryLanguage::from(s))
+    }
+}
+
 crate::impl_literal!(QueryLanguage);

@@ -522,6 +522,23 @@ impl Check for QueryLanguage {
     }
 }
 
+impl From<&str> for QueryLanguage {
+    fn from(s: &str) -> Self {
+        match s {
+            "CWLI" => Self::Cwli,
+            "PPL" => Self::Ppl,
+            "SQL" => Self::Sql,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<QueryLanguage> {
+    fn from(s: &str) -> Self {
+        Value::literal(QueryLanguage::from(s))
+    }
+}
+
 crate::impl_literal!(QueryLanguage);
 
 /// Values of `ScheduledQueryState`.
@@ -560,6 +577,22 @@ impl Check for ScheduledQueryState {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ScheduledQueryState {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ScheduledQueryState> {
+    fn from(s: &str) -> Self {
+        Value::literal(ScheduledQueryState::from(s))
     }
 }
 

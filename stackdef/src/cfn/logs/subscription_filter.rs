@@ -294,4 +294,20 @@ impl Check for Distribution {
     }
 }
 
+impl From<&str> for Distribution {
+    fn from(s: &str) -> Self {
+        match s {
+            "Random" => Self::Random,
+            "ByLogStream" => Self::ByLogStream,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Distribution> {
+    fn from(s: &str) -> Self {
+        Value::literal(Distribution::from(s))
+    }
+}
+
 crate::impl_literal!(Distribution);

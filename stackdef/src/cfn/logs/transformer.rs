@@ -1269,6 +1269,22 @@ impl Check for FlattenedElement {
     }
 }
 
+impl From<&str> for FlattenedElement {
+    fn from(s: &str) -> Self {
+        match s {
+            "first" => Self::First,
+            "last" => Self::Last,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FlattenedElement> {
+    fn from(s: &str) -> Self {
+        Value::literal(FlattenedElement::from(s))
+    }
+}
+
 crate::impl_literal!(FlattenedElement);
 
 /// Property type `LowerCaseString` of `AWS::Logs::Transformer`.
@@ -1962,6 +1978,25 @@ impl Check for EventSource {
     }
 }
 
+impl From<&str> for EventSource {
+    fn from(s: &str) -> Self {
+        match s {
+            "CloudTrail" => Self::CloudTrail,
+            "Route53Resolver" => Self::Route53Resolver,
+            "VPCFlow" => Self::VpcFlow,
+            "EKSAudit" => Self::EksAudit,
+            "AWSWAF" => Self::Awswaf,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EventSource> {
+    fn from(s: &str) -> Self {
+        Value::literal(EventSource::from(s))
+    }
+}
+
 crate::impl_literal!(EventSource);
 
 /// Values of `OcsfVersion`.
@@ -2000,6 +2035,22 @@ impl Check for OcsfVersion {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OcsfVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "V1.1" => Self::V11,
+            "V1.5" => Self::V15,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OcsfVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(OcsfVersion::from(s))
     }
 }
 
@@ -2608,6 +2659,24 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "boolean" => Self::Boolean,
+            "integer" => Self::Integer,
+            "double" => Self::Double,
+            "string" => Self::String,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

@@ -660,6 +660,25 @@ impl Check for DataUploadFrequency {
     }
 }
 
+impl From<&str> for DataUploadFrequency {
+    fn from(s: &str) -> Self {
+        match s {
+            "PT5M" => Self::Pt5m,
+            "PT10M" => Self::Pt10m,
+            "PT15M" => Self::Pt15m,
+            "PT30M" => Self::Pt30m,
+            "PT1H" => Self::Pt1h,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataUploadFrequency> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataUploadFrequency::from(s))
+    }
+}
+
 crate::impl_literal!(DataUploadFrequency);
 
 /// Property type `Tag` of `AWS::LookoutEquipment::InferenceScheduler`.

@@ -272,4 +272,20 @@ impl Check for EngineType {
     }
 }
 
+impl From<&str> for EngineType {
+    fn from(s: &str) -> Self {
+        match s {
+            "microfocus" => Self::Microfocus,
+            "bluage" => Self::Bluage,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EngineType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EngineType::from(s))
+    }
+}
+
 crate::impl_literal!(EngineType);

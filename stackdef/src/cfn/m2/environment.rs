@@ -423,6 +423,22 @@ impl Check for EngineType {
     }
 }
 
+impl From<&str> for EngineType {
+    fn from(s: &str) -> Self {
+        match s {
+            "microfocus" => Self::Microfocus,
+            "bluage" => Self::Bluage,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EngineType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EngineType::from(s))
+    }
+}
+
 crate::impl_literal!(EngineType);
 
 /// Property type `HighAvailabilityConfig` of `AWS::M2::Environment`.
@@ -505,6 +521,22 @@ impl Check for NetworkType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NetworkType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ipv4" => Self::Ipv4,
+            "dual" => Self::Dual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NetworkType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NetworkType::from(s))
     }
 }
 

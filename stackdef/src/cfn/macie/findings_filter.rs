@@ -217,6 +217,22 @@ impl Check for FindingFilterAction {
     }
 }
 
+impl From<&str> for FindingFilterAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "ARCHIVE" => Self::Archive,
+            "NOOP" => Self::Noop,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FindingFilterAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(FindingFilterAction::from(s))
+    }
+}
+
 crate::impl_literal!(FindingFilterAction);
 
 /// Property type `FindingCriteria` of `AWS::Macie::FindingsFilter`.

@@ -194,6 +194,23 @@ impl Check for FindingPublishingFrequency {
     }
 }
 
+impl From<&str> for FindingPublishingFrequency {
+    fn from(s: &str) -> Self {
+        match s {
+            "FIFTEEN_MINUTES" => Self::FifteenMinutes,
+            "ONE_HOUR" => Self::OneHour,
+            "SIX_HOURS" => Self::SixHours,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FindingPublishingFrequency> {
+    fn from(s: &str) -> Self {
+        Value::literal(FindingPublishingFrequency::from(s))
+    }
+}
+
 crate::impl_literal!(FindingPublishingFrequency);
 
 /// Values of `Status`.
@@ -232,6 +249,22 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "PAUSED" => Self::Paused,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 

@@ -209,6 +209,21 @@ impl Check for AccessorType {
     }
 }
 
+impl From<&str> for AccessorType {
+    fn from(s: &str) -> Self {
+        match s {
+            "BILLING_TOKEN" => Self::BillingToken,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccessorType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccessorType::from(s))
+    }
+}
+
 crate::impl_literal!(AccessorType);
 
 /// Values of `NetworkAccessorType`.
@@ -262,6 +277,25 @@ impl Check for NetworkAccessorType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NetworkAccessorType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ETHEREUM_GOERLI" => Self::EthereumGoerli,
+            "ETHEREUM_MAINNET" => Self::EthereumMainnet,
+            "ETHEREUM_MAINNET_AND_GOERLI" => Self::EthereumMainnetAndGoerli,
+            "POLYGON_MAINNET" => Self::PolygonMainnet,
+            "POLYGON_MUMBAI" => Self::PolygonMumbai,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NetworkAccessorType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NetworkAccessorType::from(s))
     }
 }
 

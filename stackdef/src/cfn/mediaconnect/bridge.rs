@@ -408,6 +408,23 @@ impl Check for ProtocolEnum {
     }
 }
 
+impl From<&str> for ProtocolEnum {
+    fn from(s: &str) -> Self {
+        match s {
+            "rtp-fec" => Self::RtpFec,
+            "rtp" => Self::Rtp,
+            "udp" => Self::Udp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ProtocolEnum> {
+    fn from(s: &str) -> Self {
+        Value::literal(ProtocolEnum::from(s))
+    }
+}
+
 crate::impl_literal!(ProtocolEnum);
 
 /// Property type `FailoverConfig` of `AWS::MediaConnect::Bridge`.
@@ -504,6 +521,21 @@ impl Check for FailoverModeEnum {
     }
 }
 
+impl From<&str> for FailoverModeEnum {
+    fn from(s: &str) -> Self {
+        match s {
+            "FAILOVER" => Self::Failover,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FailoverModeEnum> {
+    fn from(s: &str) -> Self {
+        Value::literal(FailoverModeEnum::from(s))
+    }
+}
+
 crate::impl_literal!(FailoverModeEnum);
 
 /// Property type `SourcePriority` of `AWS::MediaConnect::Bridge`.
@@ -579,6 +611,22 @@ impl Check for FailoverConfigStateEnum {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FailoverConfigStateEnum {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FailoverConfigStateEnum> {
+    fn from(s: &str) -> Self {
+        Value::literal(FailoverConfigStateEnum::from(s))
     }
 }
 

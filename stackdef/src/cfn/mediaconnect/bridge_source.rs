@@ -371,4 +371,21 @@ impl Check for ProtocolEnum {
     }
 }
 
+impl From<&str> for ProtocolEnum {
+    fn from(s: &str) -> Self {
+        match s {
+            "rtp-fec" => Self::RtpFec,
+            "rtp" => Self::Rtp,
+            "udp" => Self::Udp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ProtocolEnum> {
+    fn from(s: &str) -> Self {
+        Value::literal(ProtocolEnum::from(s))
+    }
+}
+
 crate::impl_literal!(ProtocolEnum);

@@ -376,6 +376,22 @@ impl Check for EncodingProfile {
     }
 }
 
+impl From<&str> for EncodingProfile {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISTRIBUTION_H264_DEFAULT" => Self::DistributionH264Default,
+            "CONTRIBUTION_H264_DEFAULT" => Self::ContributionH264Default,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncodingProfile> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncodingProfile::from(s))
+    }
+}
+
 crate::impl_literal!(EncodingProfile);
 
 /// Values of `FlowSize`.
@@ -417,6 +433,23 @@ impl Check for FlowSize {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FlowSize {
+    fn from(s: &str) -> Self {
+        match s {
+            "MEDIUM" => Self::Medium,
+            "LARGE" => Self::Large,
+            "LARGE_4X" => Self::Large4x,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FlowSize> {
+    fn from(s: &str) -> Self {
+        Value::literal(FlowSize::from(s))
     }
 }
 
@@ -527,6 +560,27 @@ impl Check for MaintenanceDay {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MaintenanceDay {
+    fn from(s: &str) -> Self {
+        match s {
+            "Monday" => Self::Monday,
+            "Tuesday" => Self::Tuesday,
+            "Wednesday" => Self::Wednesday,
+            "Thursday" => Self::Thursday,
+            "Friday" => Self::Friday,
+            "Saturday" => Self::Saturday,
+            "Sunday" => Self::Sunday,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MaintenanceDay> {
+    fn from(s: &str) -> Self {
+        Value::literal(MaintenanceDay::from(s))
     }
 }
 
@@ -873,6 +927,27 @@ impl Check for Colorimetry {
     }
 }
 
+impl From<&str> for Colorimetry {
+    fn from(s: &str) -> Self {
+        match s {
+            "BT601" => Self::Bt601,
+            "BT709" => Self::Bt709,
+            "BT2020" => Self::Bt2020,
+            "BT2100" => Self::Bt2100,
+            "ST2065-1" => Self::St20651,
+            "ST2065-3" => Self::St20653,
+            "XYZ" => Self::Xyz,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Colorimetry> {
+    fn from(s: &str) -> Self {
+        Value::literal(Colorimetry::from(s))
+    }
+}
+
 crate::impl_literal!(Colorimetry);
 
 /// Values of `Range`.
@@ -914,6 +989,23 @@ impl Check for Range {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Range {
+    fn from(s: &str) -> Self {
+        match s {
+            "NARROW" => Self::Narrow,
+            "FULL" => Self::Full,
+            "FULLPROTECT" => Self::Fullprotect,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Range> {
+    fn from(s: &str) -> Self {
+        Value::literal(Range::from(s))
     }
 }
 
@@ -959,6 +1051,23 @@ impl Check for ScanMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ScanMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "progressive" => Self::Progressive,
+            "interlace" => Self::Interlace,
+            "progressive-segmented-frame" => Self::ProgressiveSegmentedFrame,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ScanMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ScanMode::from(s))
     }
 }
 
@@ -1034,6 +1143,29 @@ impl Check for Tcs {
     }
 }
 
+impl From<&str> for Tcs {
+    fn from(s: &str) -> Self {
+        match s {
+            "SDR" => Self::Sdr,
+            "PQ" => Self::Pq,
+            "HLG" => Self::Hlg,
+            "LINEAR" => Self::Linear,
+            "BT2100LINPQ" => Self::Bt2100linpq,
+            "BT2100LINHLG" => Self::Bt2100linhlg,
+            "ST2065-1" => Self::St20651,
+            "ST428-1" => Self::St4281,
+            "DENSITY" => Self::Density,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Tcs> {
+    fn from(s: &str) -> Self {
+        Value::literal(Tcs::from(s))
+    }
+}
+
 crate::impl_literal!(Tcs);
 
 /// Values of `MediaStreamType`.
@@ -1075,6 +1207,23 @@ impl Check for MediaStreamType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MediaStreamType {
+    fn from(s: &str) -> Self {
+        match s {
+            "video" => Self::Video,
+            "audio" => Self::Audio,
+            "ancillary-data" => Self::AncillaryData,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MediaStreamType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MediaStreamType::from(s))
     }
 }
 
@@ -1159,6 +1308,25 @@ impl Check for VideoFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VideoFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "2160p" => Self::V2160p,
+            "1080p" => Self::V1080p,
+            "1080i" => Self::V1080i,
+            "720p" => Self::V720p,
+            "480p" => Self::V480p,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VideoFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(VideoFormat::from(s))
     }
 }
 
@@ -1321,6 +1489,22 @@ impl Check for NdiState {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NdiState {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NdiState> {
+    fn from(s: &str) -> Self {
+        Value::literal(NdiState::from(s))
     }
 }
 
@@ -1858,6 +2042,23 @@ impl Check for Algorithm {
     }
 }
 
+impl From<&str> for Algorithm {
+    fn from(s: &str) -> Self {
+        match s {
+            "aes128" => Self::Aes128,
+            "aes192" => Self::Aes192,
+            "aes256" => Self::Aes256,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Algorithm> {
+    fn from(s: &str) -> Self {
+        Value::literal(Algorithm::from(s))
+    }
+}
+
 crate::impl_literal!(Algorithm);
 
 /// Values of `KeyType`.
@@ -1899,6 +2100,23 @@ impl Check for KeyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for KeyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "speke" => Self::Speke,
+            "static-key" => Self::StaticKey,
+            "srt-password" => Self::SrtPassword,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeyType::from(s))
     }
 }
 
@@ -2097,6 +2315,24 @@ impl Check for EncodingName {
     }
 }
 
+impl From<&str> for EncodingName {
+    fn from(s: &str) -> Self {
+        match s {
+            "jxsv" => Self::Jxsv,
+            "raw" => Self::Raw,
+            "smpte291" => Self::Smpte291,
+            "pcm" => Self::Pcm,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncodingName> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncodingName::from(s))
+    }
+}
+
 crate::impl_literal!(EncodingName);
 
 /// Property type `InputConfiguration` of `AWS::MediaConnect::Flow`.
@@ -2269,6 +2505,29 @@ impl Check for Protocol {
     }
 }
 
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "zixi-push" => Self::ZixiPush,
+            "rtp-fec" => Self::RtpFec,
+            "rtp" => Self::Rtp,
+            "rist" => Self::Rist,
+            "srt-listener" => Self::SrtListener,
+            "srt-caller" => Self::SrtCaller,
+            "st2110-jpegxs" => Self::St2110Jpegxs,
+            "cdi" => Self::Cdi,
+            "ndi-speed-hq" => Self::NdiSpeedHq,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
+    }
+}
+
 crate::impl_literal!(Protocol);
 
 /// Values of `RouterIntegrationState`.
@@ -2307,6 +2566,22 @@ impl Check for RouterIntegrationState {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RouterIntegrationState {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RouterIntegrationState> {
+    fn from(s: &str) -> Self {
+        Value::literal(RouterIntegrationState::from(s))
     }
 }
 
@@ -2398,6 +2673,22 @@ impl Check for FlowTransitEncryptionKeyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FlowTransitEncryptionKeyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SECRETS_MANAGER" => Self::SecretsManager,
+            "AUTOMATIC" => Self::Automatic,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FlowTransitEncryptionKeyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FlowTransitEncryptionKeyType::from(s))
     }
 }
 
@@ -2518,6 +2809,22 @@ impl Check for FailoverMode {
     }
 }
 
+impl From<&str> for FailoverMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "MERGE" => Self::Merge,
+            "FAILOVER" => Self::Failover,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FailoverMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(FailoverMode::from(s))
+    }
+}
+
 crate::impl_literal!(FailoverMode);
 
 /// Property type `SourcePriority` of `AWS::MediaConnect::Flow`.
@@ -2589,6 +2896,22 @@ impl Check for State {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for State {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<State> {
+    fn from(s: &str) -> Self {
+        Value::literal(State::from(s))
     }
 }
 
@@ -2818,6 +3141,22 @@ impl Check for SilentAudioState {
     }
 }
 
+impl From<&str> for SilentAudioState {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SilentAudioState> {
+    fn from(s: &str) -> Self {
+        Value::literal(SilentAudioState::from(s))
+    }
+}
+
 crate::impl_literal!(SilentAudioState);
 
 /// Values of `ContentQualityAnalysisState`.
@@ -2859,6 +3198,22 @@ impl Check for ContentQualityAnalysisState {
     }
 }
 
+impl From<&str> for ContentQualityAnalysisState {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContentQualityAnalysisState> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContentQualityAnalysisState::from(s))
+    }
+}
+
 crate::impl_literal!(ContentQualityAnalysisState);
 
 /// Values of `ThumbnailState`.
@@ -2897,6 +3252,22 @@ impl Check for ThumbnailState {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ThumbnailState {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ThumbnailState> {
+    fn from(s: &str) -> Self {
+        Value::literal(ThumbnailState::from(s))
     }
 }
 
@@ -3044,6 +3415,22 @@ impl Check for BlackFramesState {
     }
 }
 
+impl From<&str> for BlackFramesState {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BlackFramesState> {
+    fn from(s: &str) -> Self {
+        Value::literal(BlackFramesState::from(s))
+    }
+}
+
 crate::impl_literal!(BlackFramesState);
 
 /// Property type `FrozenFrames` of `AWS::MediaConnect::Flow`.
@@ -3132,6 +3519,22 @@ impl Check for FrozenFramesState {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FrozenFramesState {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FrozenFramesState> {
+    fn from(s: &str) -> Self {
+        Value::literal(FrozenFramesState::from(s))
     }
 }
 
@@ -3269,6 +3672,22 @@ impl Check for NetworkInterfaceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NetworkInterfaceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ena" => Self::Ena,
+            "efa" => Self::Efa,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NetworkInterfaceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NetworkInterfaceType::from(s))
     }
 }
 

@@ -359,6 +359,23 @@ impl Check for Algorithm {
     }
 }
 
+impl From<&str> for Algorithm {
+    fn from(s: &str) -> Self {
+        match s {
+            "aes128" => Self::Aes128,
+            "aes192" => Self::Aes192,
+            "aes256" => Self::Aes256,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Algorithm> {
+    fn from(s: &str) -> Self {
+        Value::literal(Algorithm::from(s))
+    }
+}
+
 crate::impl_literal!(Algorithm);
 
 /// Values of `KeyType`.
@@ -400,6 +417,22 @@ impl Check for KeyType {
     }
 }
 
+impl From<&str> for KeyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "speke" => Self::Speke,
+            "static-key" => Self::StaticKey,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeyType::from(s))
+    }
+}
+
 crate::impl_literal!(KeyType);
 
 /// Values of `EntitlementStatus`.
@@ -438,6 +471,22 @@ impl Check for EntitlementStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EntitlementStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EntitlementStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(EntitlementStatus::from(s))
     }
 }
 

@@ -501,6 +501,23 @@ impl Check for Algorithm {
     }
 }
 
+impl From<&str> for Algorithm {
+    fn from(s: &str) -> Self {
+        match s {
+            "aes128" => Self::Aes128,
+            "aes192" => Self::Aes192,
+            "aes256" => Self::Aes256,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Algorithm> {
+    fn from(s: &str) -> Self {
+        Value::literal(Algorithm::from(s))
+    }
+}
+
 crate::impl_literal!(Algorithm);
 
 /// Values of `KeyType`.
@@ -539,6 +556,22 @@ impl Check for KeyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for KeyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "static-key" => Self::StaticKey,
+            "srt-password" => Self::SrtPassword,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeyType::from(s))
     }
 }
 
@@ -743,6 +776,24 @@ impl Check for EncodingName {
     }
 }
 
+impl From<&str> for EncodingName {
+    fn from(s: &str) -> Self {
+        match s {
+            "jxsv" => Self::Jxsv,
+            "raw" => Self::Raw,
+            "smpte291" => Self::Smpte291,
+            "pcm" => Self::Pcm,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncodingName> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncodingName::from(s))
+    }
+}
+
 crate::impl_literal!(EncodingName);
 
 /// Property type `EncodingParameters` of `AWS::MediaConnect::FlowOutput`.
@@ -831,6 +882,22 @@ impl Check for EncoderProfile {
     }
 }
 
+impl From<&str> for EncoderProfile {
+    fn from(s: &str) -> Self {
+        match s {
+            "main" => Self::Main,
+            "high" => Self::High,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncoderProfile> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncoderProfile::from(s))
+    }
+}
+
 crate::impl_literal!(EncoderProfile);
 
 /// Values of `OutputStatus`.
@@ -869,6 +936,22 @@ impl Check for OutputStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OutputStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OutputStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(OutputStatus::from(s))
     }
 }
 
@@ -948,6 +1031,30 @@ impl Check for Protocol {
     }
 }
 
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "zixi-push" => Self::ZixiPush,
+            "rtp-fec" => Self::RtpFec,
+            "rtp" => Self::Rtp,
+            "zixi-pull" => Self::ZixiPull,
+            "rist" => Self::Rist,
+            "srt-listener" => Self::SrtListener,
+            "srt-caller" => Self::SrtCaller,
+            "st2110-jpegxs" => Self::St2110Jpegxs,
+            "cdi" => Self::Cdi,
+            "ndi-speed-hq" => Self::NdiSpeedHq,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
+    }
+}
+
 crate::impl_literal!(Protocol);
 
 /// Values of `RouterIntegrationState`.
@@ -986,6 +1093,22 @@ impl Check for RouterIntegrationState {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RouterIntegrationState {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RouterIntegrationState> {
+    fn from(s: &str) -> Self {
+        Value::literal(RouterIntegrationState::from(s))
     }
 }
 
@@ -1077,6 +1200,22 @@ impl Check for FlowTransitEncryptionKeyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FlowTransitEncryptionKeyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SECRETS_MANAGER" => Self::SecretsManager,
+            "AUTOMATIC" => Self::Automatic,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FlowTransitEncryptionKeyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FlowTransitEncryptionKeyType::from(s))
     }
 }
 

@@ -503,6 +503,23 @@ impl Check for Algorithm {
     }
 }
 
+impl From<&str> for Algorithm {
+    fn from(s: &str) -> Self {
+        match s {
+            "aes128" => Self::Aes128,
+            "aes192" => Self::Aes192,
+            "aes256" => Self::Aes256,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Algorithm> {
+    fn from(s: &str) -> Self {
+        Value::literal(Algorithm::from(s))
+    }
+}
+
 crate::impl_literal!(Algorithm);
 
 /// Values of `KeyType`.
@@ -544,6 +561,23 @@ impl Check for KeyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for KeyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "speke" => Self::Speke,
+            "static-key" => Self::StaticKey,
+            "srt-password" => Self::SrtPassword,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeyType::from(s))
     }
 }
 
@@ -693,6 +727,26 @@ impl Check for Protocol {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "zixi-push" => Self::ZixiPush,
+            "rtp-fec" => Self::RtpFec,
+            "rtp" => Self::Rtp,
+            "rist" => Self::Rist,
+            "srt-listener" => Self::SrtListener,
+            "srt-caller" => Self::SrtCaller,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
     }
 }
 

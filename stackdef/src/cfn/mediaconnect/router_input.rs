@@ -295,6 +295,22 @@ impl Check for RoutingScope {
     }
 }
 
+impl From<&str> for RoutingScope {
+    fn from(s: &str) -> Self {
+        match s {
+            "REGIONAL" => Self::Regional,
+            "GLOBAL" => Self::Global,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RoutingScope> {
+    fn from(s: &str) -> Self {
+        Value::literal(RoutingScope::from(s))
+    }
+}
+
 crate::impl_literal!(RoutingScope);
 
 /// Property type `Tag` of `AWS::MediaConnect::RouterInput`.
@@ -370,6 +386,23 @@ impl Check for RouterInputTier {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RouterInputTier {
+    fn from(s: &str) -> Self {
+        match s {
+            "INPUT_100" => Self::Input100,
+            "INPUT_50" => Self::Input50,
+            "INPUT_20" => Self::Input20,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RouterInputTier> {
+    fn from(s: &str) -> Self {
+        Value::literal(RouterInputTier::from(s))
     }
 }
 
@@ -461,6 +494,22 @@ impl Check for RouterInputTransitEncryptionKeyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RouterInputTransitEncryptionKeyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SECRETS_MANAGER" => Self::SecretsManager,
+            "AUTOMATIC" => Self::Automatic,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RouterInputTransitEncryptionKeyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RouterInputTransitEncryptionKeyType::from(s))
     }
 }
 

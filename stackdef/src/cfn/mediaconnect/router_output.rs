@@ -279,6 +279,22 @@ impl Check for RoutingScope {
     }
 }
 
+impl From<&str> for RoutingScope {
+    fn from(s: &str) -> Self {
+        match s {
+            "REGIONAL" => Self::Regional,
+            "GLOBAL" => Self::Global,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RoutingScope> {
+    fn from(s: &str) -> Self {
+        Value::literal(RoutingScope::from(s))
+    }
+}
+
 crate::impl_literal!(RoutingScope);
 
 /// Property type `Tag` of `AWS::MediaConnect::RouterOutput`.
@@ -354,6 +370,23 @@ impl Check for RouterOutputTier {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RouterOutputTier {
+    fn from(s: &str) -> Self {
+        match s {
+            "OUTPUT_100" => Self::Output100,
+            "OUTPUT_50" => Self::Output50,
+            "OUTPUT_20" => Self::Output20,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RouterOutputTier> {
+    fn from(s: &str) -> Self {
+        Value::literal(RouterOutputTier::from(s))
     }
 }
 

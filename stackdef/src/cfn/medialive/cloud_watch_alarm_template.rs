@@ -371,6 +371,24 @@ impl Check for CloudWatchAlarmTemplateComparisonOperator {
     }
 }
 
+impl From<&str> for CloudWatchAlarmTemplateComparisonOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "GreaterThanOrEqualToThreshold" => Self::GreaterThanOrEqualToThreshold,
+            "GreaterThanThreshold" => Self::GreaterThanThreshold,
+            "LessThanThreshold" => Self::LessThanThreshold,
+            "LessThanOrEqualToThreshold" => Self::LessThanOrEqualToThreshold,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CloudWatchAlarmTemplateComparisonOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(CloudWatchAlarmTemplateComparisonOperator::from(s))
+    }
+}
+
 crate::impl_literal!(CloudWatchAlarmTemplateComparisonOperator);
 
 /// Values of `CloudWatchAlarmTemplateStatistic`.
@@ -419,6 +437,25 @@ impl Check for CloudWatchAlarmTemplateStatistic {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CloudWatchAlarmTemplateStatistic {
+    fn from(s: &str) -> Self {
+        match s {
+            "SampleCount" => Self::SampleCount,
+            "Average" => Self::Average,
+            "Sum" => Self::Sum,
+            "Minimum" => Self::Minimum,
+            "Maximum" => Self::Maximum,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CloudWatchAlarmTemplateStatistic> {
+    fn from(s: &str) -> Self {
+        Value::literal(CloudWatchAlarmTemplateStatistic::from(s))
     }
 }
 
@@ -494,6 +531,29 @@ impl Check for CloudWatchAlarmTemplateTargetResourceType {
     }
 }
 
+impl From<&str> for CloudWatchAlarmTemplateTargetResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CLOUDFRONT_DISTRIBUTION" => Self::CloudfrontDistribution,
+            "MEDIALIVE_MULTIPLEX" => Self::MedialiveMultiplex,
+            "MEDIALIVE_CHANNEL" => Self::MedialiveChannel,
+            "MEDIALIVE_INPUT_DEVICE" => Self::MedialiveInputDevice,
+            "MEDIAPACKAGE_CHANNEL" => Self::MediapackageChannel,
+            "MEDIAPACKAGE_ORIGIN_ENDPOINT" => Self::MediapackageOriginEndpoint,
+            "MEDIACONNECT_FLOW" => Self::MediaconnectFlow,
+            "MEDIATAILOR_PLAYBACK_CONFIGURATION" => Self::MediatailorPlaybackConfiguration,
+            "S3_BUCKET" => Self::S3Bucket,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CloudWatchAlarmTemplateTargetResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CloudWatchAlarmTemplateTargetResourceType::from(s))
+    }
+}
+
 crate::impl_literal!(CloudWatchAlarmTemplateTargetResourceType);
 
 /// Values of `CloudWatchAlarmTemplateTreatMissingData`.
@@ -538,6 +598,24 @@ impl Check for CloudWatchAlarmTemplateTreatMissingData {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CloudWatchAlarmTemplateTreatMissingData {
+    fn from(s: &str) -> Self {
+        match s {
+            "notBreaching" => Self::NotBreaching,
+            "breaching" => Self::Breaching,
+            "ignore" => Self::Ignore,
+            "missing" => Self::Missing,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CloudWatchAlarmTemplateTreatMissingData> {
+    fn from(s: &str) -> Self {
+        Value::literal(CloudWatchAlarmTemplateTreatMissingData::from(s))
     }
 }
 

@@ -243,6 +243,24 @@ impl Check for ClusterType {
     }
 }
 
+impl From<&str> for ClusterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ON_PREMISES" => Self::OnPremises,
+            "OUTPOSTS_RACK" => Self::OutpostsRack,
+            "OUTPOSTS_SERVER" => Self::OutpostsServer,
+            "EC2" => Self::Ec2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ClusterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ClusterType::from(s))
+    }
+}
+
 crate::impl_literal!(ClusterType);
 
 /// Property type `ClusterNetworkSettings` of `AWS::MediaLive::Cluster`.

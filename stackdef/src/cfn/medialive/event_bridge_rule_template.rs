@@ -362,4 +362,31 @@ impl Check for EventBridgeRuleTemplateEventType {
     }
 }
 
+impl From<&str> for EventBridgeRuleTemplateEventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "MEDIALIVE_MULTIPLEX_ALERT" => Self::MedialiveMultiplexAlert,
+            "MEDIALIVE_MULTIPLEX_STATE_CHANGE" => Self::MedialiveMultiplexStateChange,
+            "MEDIALIVE_CHANNEL_ALERT" => Self::MedialiveChannelAlert,
+            "MEDIALIVE_CHANNEL_INPUT_CHANGE" => Self::MedialiveChannelInputChange,
+            "MEDIALIVE_CHANNEL_STATE_CHANGE" => Self::MedialiveChannelStateChange,
+            "MEDIAPACKAGE_INPUT_NOTIFICATION" => Self::MediapackageInputNotification,
+            "MEDIAPACKAGE_KEY_PROVIDER_NOTIFICATION" => Self::MediapackageKeyProviderNotification,
+            "MEDIAPACKAGE_HARVEST_JOB_NOTIFICATION" => Self::MediapackageHarvestJobNotification,
+            "SIGNAL_MAP_ACTIVE_ALARM" => Self::SignalMapActiveAlarm,
+            "MEDIACONNECT_ALERT" => Self::MediaconnectAlert,
+            "MEDIACONNECT_SOURCE_HEALTH" => Self::MediaconnectSourceHealth,
+            "MEDIACONNECT_OUTPUT_HEALTH" => Self::MediaconnectOutputHealth,
+            "MEDIACONNECT_FLOW_STATUS_CHANGE" => Self::MediaconnectFlowStatusChange,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EventBridgeRuleTemplateEventType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EventBridgeRuleTemplateEventType::from(s))
+    }
+}
+
 crate::impl_literal!(EventBridgeRuleTemplateEventType);

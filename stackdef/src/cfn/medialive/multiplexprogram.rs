@@ -332,6 +332,23 @@ impl Check for PreferredChannelPipeline {
     }
 }
 
+impl From<&str> for PreferredChannelPipeline {
+    fn from(s: &str) -> Self {
+        match s {
+            "CURRENTLY_ACTIVE" => Self::CurrentlyActive,
+            "PIPELINE_0" => Self::Pipeline0,
+            "PIPELINE_1" => Self::Pipeline1,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PreferredChannelPipeline> {
+    fn from(s: &str) -> Self {
+        Value::literal(PreferredChannelPipeline::from(s))
+    }
+}
+
 crate::impl_literal!(PreferredChannelPipeline);
 
 /// Property type `MultiplexProgramServiceDescriptor` of `AWS::MediaLive::Multiplexprogram`.

@@ -198,6 +198,22 @@ impl Check for SdiSourceMode {
     }
 }
 
+impl From<&str> for SdiSourceMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "QUADRANT" => Self::Quadrant,
+            "INTERLEAVE" => Self::Interleave,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SdiSourceMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(SdiSourceMode::from(s))
+    }
+}
+
 crate::impl_literal!(SdiSourceMode);
 
 /// Property type `Tags` of `AWS::MediaLive::SdiSource`.
@@ -284,6 +300,22 @@ impl Check for SdiSourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SdiSourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SINGLE" => Self::Single,
+            "QUAD" => Self::Quad,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SdiSourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SdiSourceType::from(s))
     }
 }
 

@@ -96,6 +96,7 @@ pub struct ChannelProps {
     /// `Id` (required).
     /// Create-only: changing it replaces the resource.
     /// Length: 1..=256 characters.
+    /// Pattern: `\A[0-9a-zA-Z-_]+\z`.
     pub id: Value<String>,
     /// `IngressAccessLogs` (optional).
     pub ingress_access_logs: Option<Value<LogConfiguration>>,
@@ -177,6 +178,7 @@ impl Check for ChannelProps {
             &Rules {
                 min_length: Some(1),
                 max_length: Some(256),
+                pattern: Some("\\A[0-9a-zA-Z-_]+\\z"),
                 ..Rules::NONE
             },
             out,
@@ -194,6 +196,7 @@ crate::impl_literal!(ChannelProps);
 pub struct LogConfiguration {
     /// `LogGroupName` (optional).
     /// Length: 1..=256 characters.
+    /// Pattern: `\A^(\/aws\/MediaPackage\/)[a-zA-Z0-9_-]+\z`.
     pub log_group_name: Option<Value<ids::LogGroupName>>,
 }
 
@@ -228,6 +231,7 @@ impl Check for LogConfiguration {
             &Rules {
                 min_length: Some(1),
                 max_length: Some(256),
+                pattern: Some("\\A^(\\/aws\\/MediaPackage\\/)[a-zA-Z0-9_-]+\\z"),
                 ..Rules::NONE
             },
             out,

@@ -107,6 +107,7 @@ pub struct OriginEndpointProps {
     /// `Id` (required).
     /// Create-only: changing it replaces the resource.
     /// Length: 1..=256 characters.
+    /// Pattern: `\A[0-9a-zA-Z-_]+\z`.
     pub id: Value<String>,
     /// `ManifestName` (optional).
     pub manifest_name: Option<Value<String>>,
@@ -266,6 +267,7 @@ impl Check for OriginEndpointProps {
             &Rules {
                 min_length: Some(1),
                 max_length: Some(256),
+                pattern: Some("\\A[0-9a-zA-Z-_]+\\z"),
                 ..Rules::NONE
             },
             out,
@@ -416,6 +418,7 @@ crate::impl_literal!(CmafPackage);
 pub struct CmafEncryption {
     /// `ConstantInitializationVector` (optional).
     /// Length: 32..=32 characters.
+    /// Pattern: `\A[0-9a-fA-F]+\z`.
     pub constant_initialization_vector: Option<Value<String>>,
     /// `EncryptionMethod` (optional).
     pub encryption_method: Option<Value<EncryptionMethod>>,
@@ -479,6 +482,7 @@ impl Check for CmafEncryption {
             &Rules {
                 min_length: Some(32),
                 max_length: Some(32),
+                pattern: Some("\\A[0-9a-fA-F]+\\z"),
                 ..Rules::NONE
             },
             out,
@@ -528,6 +532,22 @@ impl Check for EncryptionMethod {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EncryptionMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "SAMPLE_AES" => Self::SampleAes,
+            "AES_CTR" => Self::AesCtr,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionMethod::from(s))
     }
 }
 
@@ -716,6 +736,25 @@ impl Check for PresetSpeke20Audio {
     }
 }
 
+impl From<&str> for PresetSpeke20Audio {
+    fn from(s: &str) -> Self {
+        match s {
+            "PRESET-AUDIO-1" => Self::PresetAudio1,
+            "PRESET-AUDIO-2" => Self::PresetAudio2,
+            "PRESET-AUDIO-3" => Self::PresetAudio3,
+            "SHARED" => Self::Shared,
+            "UNENCRYPTED" => Self::Unencrypted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PresetSpeke20Audio> {
+    fn from(s: &str) -> Self {
+        Value::literal(PresetSpeke20Audio::from(s))
+    }
+}
+
 crate::impl_literal!(PresetSpeke20Audio);
 
 /// Values of `PresetSpeke20Video`.
@@ -789,6 +828,30 @@ impl Check for PresetSpeke20Video {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PresetSpeke20Video {
+    fn from(s: &str) -> Self {
+        match s {
+            "PRESET-VIDEO-1" => Self::PresetVideo1,
+            "PRESET-VIDEO-2" => Self::PresetVideo2,
+            "PRESET-VIDEO-3" => Self::PresetVideo3,
+            "PRESET-VIDEO-4" => Self::PresetVideo4,
+            "PRESET-VIDEO-5" => Self::PresetVideo5,
+            "PRESET-VIDEO-6" => Self::PresetVideo6,
+            "PRESET-VIDEO-7" => Self::PresetVideo7,
+            "PRESET-VIDEO-8" => Self::PresetVideo8,
+            "SHARED" => Self::Shared,
+            "UNENCRYPTED" => Self::Unencrypted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PresetSpeke20Video> {
+    fn from(s: &str) -> Self {
+        Value::literal(PresetSpeke20Video::from(s))
     }
 }
 
@@ -984,6 +1047,24 @@ impl Check for AdMarkers {
     }
 }
 
+impl From<&str> for AdMarkers {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "SCTE35_ENHANCED" => Self::Scte35Enhanced,
+            "PASSTHROUGH" => Self::Passthrough,
+            "DATERANGE" => Self::Daterange,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AdMarkers> {
+    fn from(s: &str) -> Self {
+        Value::literal(AdMarkers::from(s))
+    }
+}
+
 crate::impl_literal!(AdMarkers);
 
 /// Values of `AdTriggers`.
@@ -1054,6 +1135,30 @@ impl Check for AdTriggers {
     }
 }
 
+impl From<&str> for AdTriggers {
+    fn from(s: &str) -> Self {
+        match s {
+            "SPLICE_INSERT" => Self::SpliceInsert,
+            "BREAK" => Self::Break,
+            "PROVIDER_ADVERTISEMENT" => Self::ProviderAdvertisement,
+            "DISTRIBUTOR_ADVERTISEMENT" => Self::DistributorAdvertisement,
+            "PROVIDER_PLACEMENT_OPPORTUNITY" => Self::ProviderPlacementOpportunity,
+            "DISTRIBUTOR_PLACEMENT_OPPORTUNITY" => Self::DistributorPlacementOpportunity,
+            "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY" => Self::ProviderOverlayPlacementOpportunity,
+            "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY" => {
+                Self::DistributorOverlayPlacementOpportunity
+            }
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AdTriggers> {
+    fn from(s: &str) -> Self {
+        Value::literal(AdTriggers::from(s))
+    }
+}
+
 crate::impl_literal!(AdTriggers);
 
 /// Values of `AdsOnDeliveryRestrictions`.
@@ -1101,6 +1206,24 @@ impl Check for AdsOnDeliveryRestrictions {
     }
 }
 
+impl From<&str> for AdsOnDeliveryRestrictions {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "RESTRICTED" => Self::Restricted,
+            "UNRESTRICTED" => Self::Unrestricted,
+            "BOTH" => Self::Both,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AdsOnDeliveryRestrictions> {
+    fn from(s: &str) -> Self {
+        Value::literal(AdsOnDeliveryRestrictions::from(s))
+    }
+}
+
 crate::impl_literal!(AdsOnDeliveryRestrictions);
 
 /// Values of `PlaylistType`.
@@ -1142,6 +1265,23 @@ impl Check for PlaylistType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PlaylistType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "EVENT" => Self::Event,
+            "VOD" => Self::Vod,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PlaylistType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PlaylistType::from(s))
     }
 }
 
@@ -1252,6 +1392,23 @@ impl Check for StreamOrder {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StreamOrder {
+    fn from(s: &str) -> Self {
+        match s {
+            "ORIGINAL" => Self::Original,
+            "VIDEO_BITRATE_ASCENDING" => Self::VideoBitrateAscending,
+            "VIDEO_BITRATE_DESCENDING" => Self::VideoBitrateDescending,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StreamOrder> {
+    fn from(s: &str) -> Self {
+        Value::literal(StreamOrder::from(s))
     }
 }
 
@@ -1558,6 +1715,30 @@ impl Check for DashPackageAdTriggers {
     }
 }
 
+impl From<&str> for DashPackageAdTriggers {
+    fn from(s: &str) -> Self {
+        match s {
+            "SPLICE_INSERT" => Self::SpliceInsert,
+            "BREAK" => Self::Break,
+            "PROVIDER_ADVERTISEMENT" => Self::ProviderAdvertisement,
+            "DISTRIBUTOR_ADVERTISEMENT" => Self::DistributorAdvertisement,
+            "PROVIDER_PLACEMENT_OPPORTUNITY" => Self::ProviderPlacementOpportunity,
+            "DISTRIBUTOR_PLACEMENT_OPPORTUNITY" => Self::DistributorPlacementOpportunity,
+            "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY" => Self::ProviderOverlayPlacementOpportunity,
+            "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY" => {
+                Self::DistributorOverlayPlacementOpportunity
+            }
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DashPackageAdTriggers> {
+    fn from(s: &str) -> Self {
+        Value::literal(DashPackageAdTriggers::from(s))
+    }
+}
+
 crate::impl_literal!(DashPackageAdTriggers);
 
 /// Property type `DashEncryption` of `AWS::MediaPackage::OriginEndpoint`.
@@ -1649,6 +1830,23 @@ impl Check for ManifestLayout {
     }
 }
 
+impl From<&str> for ManifestLayout {
+    fn from(s: &str) -> Self {
+        match s {
+            "FULL" => Self::Full,
+            "COMPACT" => Self::Compact,
+            "DRM_TOP_LEVEL_COMPACT" => Self::DrmTopLevelCompact,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ManifestLayout> {
+    fn from(s: &str) -> Self {
+        Value::literal(ManifestLayout::from(s))
+    }
+}
+
 crate::impl_literal!(ManifestLayout);
 
 /// Values of `PeriodTriggers`.
@@ -1684,6 +1882,21 @@ impl Check for PeriodTriggers {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PeriodTriggers {
+    fn from(s: &str) -> Self {
+        match s {
+            "ADS" => Self::Ads,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PeriodTriggers> {
+    fn from(s: &str) -> Self {
+        Value::literal(PeriodTriggers::from(s))
     }
 }
 
@@ -1735,6 +1948,24 @@ impl Check for Profile {
     }
 }
 
+impl From<&str> for Profile {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "HBBTV_1_5" => Self::Hbbtv15,
+            "HYBRIDCAST" => Self::Hybridcast,
+            "DVB_DASH_2014" => Self::DvbDash2014,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Profile> {
+    fn from(s: &str) -> Self {
+        Value::literal(Profile::from(s))
+    }
+}
+
 crate::impl_literal!(Profile);
 
 /// Values of `SegmentTemplateFormat`.
@@ -1783,6 +2014,23 @@ impl Check for SegmentTemplateFormat {
     }
 }
 
+impl From<&str> for SegmentTemplateFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "NUMBER_WITH_TIMELINE" => Self::NumberWithTimeline,
+            "TIME_WITH_TIMELINE" => Self::TimeWithTimeline,
+            "NUMBER_WITH_DURATION" => Self::NumberWithDuration,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SegmentTemplateFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(SegmentTemplateFormat::from(s))
+    }
+}
+
 crate::impl_literal!(SegmentTemplateFormat);
 
 /// Values of `UtcTiming`.
@@ -1827,6 +2075,24 @@ impl Check for UtcTiming {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for UtcTiming {
+    fn from(s: &str) -> Self {
+        match s {
+            "HTTP-XSDATE" => Self::HttpXsdate,
+            "HTTP-ISO" => Self::HttpIso,
+            "HTTP-HEAD" => Self::HttpHead,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UtcTiming> {
+    fn from(s: &str) -> Self {
+        Value::literal(UtcTiming::from(s))
     }
 }
 
@@ -2055,6 +2321,24 @@ impl Check for HlsPackageAdMarkers {
     }
 }
 
+impl From<&str> for HlsPackageAdMarkers {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "SCTE35_ENHANCED" => Self::Scte35Enhanced,
+            "PASSTHROUGH" => Self::Passthrough,
+            "DATERANGE" => Self::Daterange,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HlsPackageAdMarkers> {
+    fn from(s: &str) -> Self {
+        Value::literal(HlsPackageAdMarkers::from(s))
+    }
+}
+
 crate::impl_literal!(HlsPackageAdMarkers);
 
 /// Values of `HlsPackageAdTriggers`.
@@ -2122,6 +2406,30 @@ impl Check for HlsPackageAdTriggers {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for HlsPackageAdTriggers {
+    fn from(s: &str) -> Self {
+        match s {
+            "SPLICE_INSERT" => Self::SpliceInsert,
+            "BREAK" => Self::Break,
+            "PROVIDER_ADVERTISEMENT" => Self::ProviderAdvertisement,
+            "DISTRIBUTOR_ADVERTISEMENT" => Self::DistributorAdvertisement,
+            "PROVIDER_PLACEMENT_OPPORTUNITY" => Self::ProviderPlacementOpportunity,
+            "DISTRIBUTOR_PLACEMENT_OPPORTUNITY" => Self::DistributorPlacementOpportunity,
+            "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY" => Self::ProviderOverlayPlacementOpportunity,
+            "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY" => {
+                Self::DistributorOverlayPlacementOpportunity
+            }
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HlsPackageAdTriggers> {
+    fn from(s: &str) -> Self {
+        Value::literal(HlsPackageAdTriggers::from(s))
     }
 }
 
@@ -2251,6 +2559,22 @@ impl Check for HlsEncryptionEncryptionMethod {
     }
 }
 
+impl From<&str> for HlsEncryptionEncryptionMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "AES_128" => Self::Aes128,
+            "SAMPLE_AES" => Self::SampleAes,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HlsEncryptionEncryptionMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(HlsEncryptionEncryptionMethod::from(s))
+    }
+}
+
 crate::impl_literal!(HlsEncryptionEncryptionMethod);
 
 /// Values of `HlsPackagePlaylistType`.
@@ -2292,6 +2616,23 @@ impl Check for HlsPackagePlaylistType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for HlsPackagePlaylistType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "EVENT" => Self::Event,
+            "VOD" => Self::Vod,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HlsPackagePlaylistType> {
+    fn from(s: &str) -> Self {
+        Value::literal(HlsPackagePlaylistType::from(s))
     }
 }
 
@@ -2444,6 +2785,22 @@ impl Check for Origination {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Origination {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW" => Self::Allow,
+            "DENY" => Self::Deny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Origination> {
+    fn from(s: &str) -> Self {
+        Value::literal(Origination::from(s))
     }
 }
 

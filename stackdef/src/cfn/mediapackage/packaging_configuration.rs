@@ -468,6 +468,25 @@ impl Check for PresetSpeke20Audio {
     }
 }
 
+impl From<&str> for PresetSpeke20Audio {
+    fn from(s: &str) -> Self {
+        match s {
+            "PRESET-AUDIO-1" => Self::PresetAudio1,
+            "PRESET-AUDIO-2" => Self::PresetAudio2,
+            "PRESET-AUDIO-3" => Self::PresetAudio3,
+            "SHARED" => Self::Shared,
+            "UNENCRYPTED" => Self::Unencrypted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PresetSpeke20Audio> {
+    fn from(s: &str) -> Self {
+        Value::literal(PresetSpeke20Audio::from(s))
+    }
+}
+
 crate::impl_literal!(PresetSpeke20Audio);
 
 /// Values of `PresetSpeke20Video`.
@@ -541,6 +560,30 @@ impl Check for PresetSpeke20Video {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PresetSpeke20Video {
+    fn from(s: &str) -> Self {
+        match s {
+            "PRESET-VIDEO-1" => Self::PresetVideo1,
+            "PRESET-VIDEO-2" => Self::PresetVideo2,
+            "PRESET-VIDEO-3" => Self::PresetVideo3,
+            "PRESET-VIDEO-4" => Self::PresetVideo4,
+            "PRESET-VIDEO-5" => Self::PresetVideo5,
+            "PRESET-VIDEO-6" => Self::PresetVideo6,
+            "PRESET-VIDEO-7" => Self::PresetVideo7,
+            "PRESET-VIDEO-8" => Self::PresetVideo8,
+            "SHARED" => Self::Shared,
+            "UNENCRYPTED" => Self::Unencrypted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PresetSpeke20Video> {
+    fn from(s: &str) -> Self {
+        Value::literal(PresetSpeke20Video::from(s))
     }
 }
 
@@ -685,6 +728,23 @@ impl Check for AdMarkers {
     }
 }
 
+impl From<&str> for AdMarkers {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "SCTE35_ENHANCED" => Self::Scte35Enhanced,
+            "PASSTHROUGH" => Self::Passthrough,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AdMarkers> {
+    fn from(s: &str) -> Self {
+        Value::literal(AdMarkers::from(s))
+    }
+}
+
 crate::impl_literal!(AdMarkers);
 
 /// Property type `StreamSelection` of `AWS::MediaPackage::PackagingConfiguration`.
@@ -792,6 +852,23 @@ impl Check for StreamOrder {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StreamOrder {
+    fn from(s: &str) -> Self {
+        match s {
+            "ORIGINAL" => Self::Original,
+            "VIDEO_BITRATE_ASCENDING" => Self::VideoBitrateAscending,
+            "VIDEO_BITRATE_DESCENDING" => Self::VideoBitrateDescending,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StreamOrder> {
+    fn from(s: &str) -> Self {
+        Value::literal(StreamOrder::from(s))
     }
 }
 
@@ -1054,6 +1131,22 @@ impl Check for ManifestLayout {
     }
 }
 
+impl From<&str> for ManifestLayout {
+    fn from(s: &str) -> Self {
+        match s {
+            "FULL" => Self::Full,
+            "COMPACT" => Self::Compact,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ManifestLayout> {
+    fn from(s: &str) -> Self {
+        Value::literal(ManifestLayout::from(s))
+    }
+}
+
 crate::impl_literal!(ManifestLayout);
 
 /// Values of `Profile`.
@@ -1095,6 +1188,22 @@ impl Check for Profile {
     }
 }
 
+impl From<&str> for Profile {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "HBBTV_1_5" => Self::Hbbtv15,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Profile> {
+    fn from(s: &str) -> Self {
+        Value::literal(Profile::from(s))
+    }
+}
+
 crate::impl_literal!(Profile);
 
 /// Values of `ScteMarkersSource`.
@@ -1133,6 +1242,22 @@ impl Check for ScteMarkersSource {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ScteMarkersSource {
+    fn from(s: &str) -> Self {
+        match s {
+            "SEGMENTS" => Self::Segments,
+            "MANIFEST" => Self::Manifest,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ScteMarkersSource> {
+    fn from(s: &str) -> Self {
+        Value::literal(ScteMarkersSource::from(s))
     }
 }
 
@@ -1210,6 +1335,21 @@ impl Check for PeriodTriggers {
     }
 }
 
+impl From<&str> for PeriodTriggers {
+    fn from(s: &str) -> Self {
+        match s {
+            "ADS" => Self::Ads,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PeriodTriggers> {
+    fn from(s: &str) -> Self {
+        Value::literal(PeriodTriggers::from(s))
+    }
+}
+
 crate::impl_literal!(PeriodTriggers);
 
 /// Values of `SegmentTemplateFormat`.
@@ -1255,6 +1395,23 @@ impl Check for SegmentTemplateFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SegmentTemplateFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "NUMBER_WITH_TIMELINE" => Self::NumberWithTimeline,
+            "TIME_WITH_TIMELINE" => Self::TimeWithTimeline,
+            "NUMBER_WITH_DURATION" => Self::NumberWithDuration,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SegmentTemplateFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(SegmentTemplateFormat::from(s))
     }
 }
 
@@ -1435,6 +1592,22 @@ impl Check for EncryptionMethod {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EncryptionMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "AES_128" => Self::Aes128,
+            "SAMPLE_AES" => Self::SampleAes,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionMethod::from(s))
     }
 }
 

@@ -99,6 +99,7 @@ pub struct PackagingGroupProps {
     /// `Id` (required).
     /// Create-only: changing it replaces the resource.
     /// Length: 1..=256 characters.
+    /// Pattern: `\A[0-9a-zA-Z-_]+\z`.
     pub id: Value<String>,
     /// `Tags` (optional).
     /// Create-only: changing it replaces the resource.
@@ -160,6 +161,7 @@ impl Check for PackagingGroupProps {
             &Rules {
                 min_length: Some(1),
                 max_length: Some(256),
+                pattern: Some("\\A[0-9a-zA-Z-_]+\\z"),
                 ..Rules::NONE
             },
             out,
@@ -218,6 +220,7 @@ crate::impl_literal!(Authorization);
 pub struct LogConfiguration {
     /// `LogGroupName` (optional).
     /// Length: 1..=512 characters.
+    /// Pattern: `\A\/aws\/MediaPackage\/[0-9a-zA-Z-_\/\.#]+\z`.
     pub log_group_name: Option<Value<ids::LogGroupName>>,
 }
 
@@ -252,6 +255,7 @@ impl Check for LogConfiguration {
             &Rules {
                 min_length: Some(1),
                 max_length: Some(512),
+                pattern: Some("\\A\\/aws\\/MediaPackage\\/[0-9a-zA-Z-_\\/\\.#]+\\z"),
                 ..Rules::NONE
             },
             out,

@@ -354,6 +354,22 @@ impl Check for InputType {
     }
 }
 
+impl From<&str> for InputType {
+    fn from(s: &str) -> Self {
+        match s {
+            "HLS" => Self::Hls,
+            "CMAF" => Self::Cmaf,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InputType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InputType::from(s))
+    }
+}
+
 crate::impl_literal!(InputType);
 
 /// Property type `OutputHeaderConfiguration` of `AWS::MediaPackageV2::Channel`.

@@ -410,6 +410,23 @@ impl Check for ContainerType {
     }
 }
 
+impl From<&str> for ContainerType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TS" => Self::Ts,
+            "CMAF" => Self::Cmaf,
+            "ISM" => Self::Ism,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContainerType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContainerType::from(s))
+    }
+}
+
 crate::impl_literal!(ContainerType);
 
 /// Property type `DashManifestConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
@@ -831,6 +848,22 @@ impl Check for DashCompactness {
     }
 }
 
+impl From<&str> for DashCompactness {
+    fn from(s: &str) -> Self {
+        match s {
+            "STANDARD" => Self::Standard,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DashCompactness> {
+    fn from(s: &str) -> Self {
+        Value::literal(DashCompactness::from(s))
+    }
+}
+
 crate::impl_literal!(DashCompactness);
 
 /// Values of `DashDrmSignaling`.
@@ -869,6 +902,22 @@ impl Check for DashDrmSignaling {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DashDrmSignaling {
+    fn from(s: &str) -> Self {
+        match s {
+            "INDIVIDUAL" => Self::Individual,
+            "REFERENCED" => Self::Referenced,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DashDrmSignaling> {
+    fn from(s: &str) -> Self {
+        Value::literal(DashDrmSignaling::from(s))
     }
 }
 
@@ -1266,6 +1315,25 @@ impl Check for DashPeriodTrigger {
     }
 }
 
+impl From<&str> for DashPeriodTrigger {
+    fn from(s: &str) -> Self {
+        match s {
+            "AVAILS" => Self::Avails,
+            "DRM_KEY_ROTATION" => Self::DrmKeyRotation,
+            "SOURCE_CHANGES" => Self::SourceChanges,
+            "SOURCE_DISRUPTIONS" => Self::SourceDisruptions,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DashPeriodTrigger> {
+    fn from(s: &str) -> Self {
+        Value::literal(DashPeriodTrigger::from(s))
+    }
+}
+
 crate::impl_literal!(DashPeriodTrigger);
 
 /// Values of `DashProfile`.
@@ -1301,6 +1369,21 @@ impl Check for DashProfile {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DashProfile {
+    fn from(s: &str) -> Self {
+        match s {
+            "DVB_DASH" => Self::DvbDash,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DashProfile> {
+    fn from(s: &str) -> Self {
+        Value::literal(DashProfile::from(s))
     }
 }
 
@@ -1519,6 +1602,22 @@ impl Check for AdMarkerDash {
     }
 }
 
+impl From<&str> for AdMarkerDash {
+    fn from(s: &str) -> Self {
+        match s {
+            "BINARY" => Self::Binary,
+            "XML" => Self::Xml,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AdMarkerDash> {
+    fn from(s: &str) -> Self {
+        Value::literal(AdMarkerDash::from(s))
+    }
+}
+
 crate::impl_literal!(AdMarkerDash);
 
 /// Values of `DashSegmentTemplateFormat`.
@@ -1554,6 +1653,21 @@ impl Check for DashSegmentTemplateFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DashSegmentTemplateFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "NUMBER_WITH_TIMELINE" => Self::NumberWithTimeline,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DashSegmentTemplateFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(DashSegmentTemplateFormat::from(s))
     }
 }
 
@@ -1671,6 +1785,22 @@ impl Check for DashTtmlProfile {
     }
 }
 
+impl From<&str> for DashTtmlProfile {
+    fn from(s: &str) -> Self {
+        match s {
+            "IMSC_1" => Self::Imsc1,
+            "EBU_TT_D_101" => Self::EbuTtD101,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DashTtmlProfile> {
+    fn from(s: &str) -> Self {
+        Value::literal(DashTtmlProfile::from(s))
+    }
+}
+
 crate::impl_literal!(DashTtmlProfile);
 
 /// Property type `DashUtcTiming` of `AWS::MediaPackageV2::OriginEndpoint`.
@@ -1780,6 +1910,24 @@ impl Check for DashUtcTimingMode {
     }
 }
 
+impl From<&str> for DashUtcTimingMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "HTTP_HEAD" => Self::HttpHead,
+            "HTTP_ISO" => Self::HttpIso,
+            "HTTP_XSDATE" => Self::HttpXsdate,
+            "UTC_DIRECT" => Self::UtcDirect,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DashUtcTimingMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(DashUtcTimingMode::from(s))
+    }
+}
+
 crate::impl_literal!(DashUtcTimingMode);
 
 /// Property type `ForceEndpointErrorConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
@@ -1875,6 +2023,24 @@ impl Check for EndpointErrorCondition {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EndpointErrorCondition {
+    fn from(s: &str) -> Self {
+        match s {
+            "STALE_MANIFEST" => Self::StaleManifest,
+            "INCOMPLETE_MANIFEST" => Self::IncompleteManifest,
+            "MISSING_DRM_KEY" => Self::MissingDrmKey,
+            "SLATE_INPUT" => Self::SlateInput,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EndpointErrorCondition> {
+    fn from(s: &str) -> Self {
+        Value::literal(EndpointErrorCondition::from(s))
     }
 }
 
@@ -2105,6 +2271,22 @@ impl Check for AdMarkerHls {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AdMarkerHls {
+    fn from(s: &str) -> Self {
+        match s {
+            "DATERANGE" => Self::Daterange,
+            "SCTE35_ENHANCED" => Self::Scte35Enhanced,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AdMarkerHls> {
+    fn from(s: &str) -> Self {
+        Value::literal(AdMarkerHls::from(s))
     }
 }
 
@@ -2416,6 +2598,22 @@ impl Check for MssManifestLayout {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MssManifestLayout {
+    fn from(s: &str) -> Self {
+        match s {
+            "FULL" => Self::Full,
+            "COMPACT" => Self::Compact,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MssManifestLayout> {
+    fn from(s: &str) -> Self {
+        Value::literal(MssManifestLayout::from(s))
     }
 }
 
@@ -2758,6 +2956,22 @@ impl Check for CmafEncryptionMethod {
     }
 }
 
+impl From<&str> for CmafEncryptionMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "CENC" => Self::Cenc,
+            "CBCS" => Self::Cbcs,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CmafEncryptionMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(CmafEncryptionMethod::from(s))
+    }
+}
+
 crate::impl_literal!(CmafEncryptionMethod);
 
 /// Values of `IsmEncryptionMethod`.
@@ -2793,6 +3007,21 @@ impl Check for IsmEncryptionMethod {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IsmEncryptionMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "CENC" => Self::Cenc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IsmEncryptionMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(IsmEncryptionMethod::from(s))
     }
 }
 
@@ -2834,6 +3063,22 @@ impl Check for TsEncryptionMethod {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TsEncryptionMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "AES_128" => Self::Aes128,
+            "SAMPLE_AES" => Self::SampleAes,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TsEncryptionMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(TsEncryptionMethod::from(s))
     }
 }
 
@@ -3021,6 +3266,25 @@ impl Check for DrmSystem {
     }
 }
 
+impl From<&str> for DrmSystem {
+    fn from(s: &str) -> Self {
+        match s {
+            "CLEAR_KEY_AES_128" => Self::ClearKeyAes128,
+            "FAIRPLAY" => Self::Fairplay,
+            "PLAYREADY" => Self::Playready,
+            "WIDEVINE" => Self::Widevine,
+            "IRDETO" => Self::Irdeto,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DrmSystem> {
+    fn from(s: &str) -> Self {
+        Value::literal(DrmSystem::from(s))
+    }
+}
+
 crate::impl_literal!(DrmSystem);
 
 /// Property type `EncryptionContractConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
@@ -3125,6 +3389,25 @@ impl Check for PresetSpeke20Audio {
     }
 }
 
+impl From<&str> for PresetSpeke20Audio {
+    fn from(s: &str) -> Self {
+        match s {
+            "PRESET_AUDIO_1" => Self::PresetAudio1,
+            "PRESET_AUDIO_2" => Self::PresetAudio2,
+            "PRESET_AUDIO_3" => Self::PresetAudio3,
+            "SHARED" => Self::Shared,
+            "UNENCRYPTED" => Self::Unencrypted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PresetSpeke20Audio> {
+    fn from(s: &str) -> Self {
+        Value::literal(PresetSpeke20Audio::from(s))
+    }
+}
+
 crate::impl_literal!(PresetSpeke20Audio);
 
 /// Values of `PresetSpeke20Video`.
@@ -3198,6 +3481,30 @@ impl Check for PresetSpeke20Video {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PresetSpeke20Video {
+    fn from(s: &str) -> Self {
+        match s {
+            "PRESET_VIDEO_1" => Self::PresetVideo1,
+            "PRESET_VIDEO_2" => Self::PresetVideo2,
+            "PRESET_VIDEO_3" => Self::PresetVideo3,
+            "PRESET_VIDEO_4" => Self::PresetVideo4,
+            "PRESET_VIDEO_5" => Self::PresetVideo5,
+            "PRESET_VIDEO_6" => Self::PresetVideo6,
+            "PRESET_VIDEO_7" => Self::PresetVideo7,
+            "PRESET_VIDEO_8" => Self::PresetVideo8,
+            "SHARED" => Self::Shared,
+            "UNENCRYPTED" => Self::Unencrypted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PresetSpeke20Video> {
+    fn from(s: &str) -> Self {
+        Value::literal(PresetSpeke20Video::from(s))
     }
 }
 
@@ -3336,6 +3643,31 @@ impl Check for ScteFilter {
     }
 }
 
+impl From<&str> for ScteFilter {
+    fn from(s: &str) -> Self {
+        match s {
+            "SPLICE_INSERT" => Self::SpliceInsert,
+            "BREAK" => Self::Break,
+            "PROVIDER_ADVERTISEMENT" => Self::ProviderAdvertisement,
+            "DISTRIBUTOR_ADVERTISEMENT" => Self::DistributorAdvertisement,
+            "PROVIDER_PLACEMENT_OPPORTUNITY" => Self::ProviderPlacementOpportunity,
+            "DISTRIBUTOR_PLACEMENT_OPPORTUNITY" => Self::DistributorPlacementOpportunity,
+            "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY" => Self::ProviderOverlayPlacementOpportunity,
+            "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY" => {
+                Self::DistributorOverlayPlacementOpportunity
+            }
+            "PROGRAM" => Self::Program,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ScteFilter> {
+    fn from(s: &str) -> Self {
+        Value::literal(ScteFilter::from(s))
+    }
+}
+
 crate::impl_literal!(ScteFilter);
 
 /// Values of `ScteInSegments`.
@@ -3374,6 +3706,22 @@ impl Check for ScteInSegments {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ScteInSegments {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "ALL" => Self::All,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ScteInSegments> {
+    fn from(s: &str) -> Self {
+        Value::literal(ScteInSegments::from(s))
     }
 }
 

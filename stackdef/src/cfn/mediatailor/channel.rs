@@ -338,6 +338,21 @@ impl Check for LogType {
     }
 }
 
+impl From<&str> for LogType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AS_RUN" => Self::AsRun,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogType::from(s))
+    }
+}
+
 crate::impl_literal!(LogType);
 
 /// Property type `RequestOutputItem` of `AWS::MediaTailor::Channel`.
@@ -567,6 +582,22 @@ impl Check for AdMarkupType {
     }
 }
 
+impl From<&str> for AdMarkupType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DATERANGE" => Self::Daterange,
+            "SCTE35_ENHANCED" => Self::Scte35Enhanced,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AdMarkupType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AdMarkupType::from(s))
+    }
+}
+
 crate::impl_literal!(AdMarkupType);
 
 /// Values of `PlaybackMode`.
@@ -605,6 +636,22 @@ impl Check for PlaybackMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PlaybackMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "LOOP" => Self::Loop,
+            "LINEAR" => Self::Linear,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PlaybackMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(PlaybackMode::from(s))
     }
 }
 
@@ -680,6 +727,22 @@ impl Check for Tier {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Tier {
+    fn from(s: &str) -> Self {
+        match s {
+            "BASIC" => Self::Basic,
+            "STANDARD" => Self::Standard,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Tier> {
+    fn from(s: &str) -> Self {
+        Value::literal(Tier::from(s))
     }
 }
 

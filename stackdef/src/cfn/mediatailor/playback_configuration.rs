@@ -482,6 +482,22 @@ impl Check for StreamingMediaFileConditioning {
     }
 }
 
+impl From<&str> for StreamingMediaFileConditioning {
+    fn from(s: &str) -> Self {
+        match s {
+            "TRANSCODE" => Self::Transcode,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StreamingMediaFileConditioning> {
+    fn from(s: &str) -> Self {
+        Value::literal(StreamingMediaFileConditioning::from(s))
+    }
+}
+
 crate::impl_literal!(StreamingMediaFileConditioning);
 
 /// Property type `AdDecisionServerConfiguration` of `AWS::MediaTailor::PlaybackConfiguration`.
@@ -631,6 +647,22 @@ impl Check for CompressRequest {
     }
 }
 
+impl From<&str> for CompressRequest {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "GZIP" => Self::Gzip,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CompressRequest> {
+    fn from(s: &str) -> Self {
+        Value::literal(CompressRequest::from(s))
+    }
+}
+
 crate::impl_literal!(CompressRequest);
 
 /// Values of `HttpMethod`.
@@ -669,6 +701,22 @@ impl Check for HttpMethod {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for HttpMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HttpMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(HttpMethod::from(s))
     }
 }
 
@@ -776,6 +824,22 @@ impl Check for FillPolicy {
     }
 }
 
+impl From<&str> for FillPolicy {
+    fn from(s: &str) -> Self {
+        match s {
+            "PARTIAL_AVAIL" => Self::PartialAvail,
+            "FULL_AVAIL_ONLY" => Self::FullAvailOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FillPolicy> {
+    fn from(s: &str) -> Self {
+        Value::literal(FillPolicy::from(s))
+    }
+}
+
 crate::impl_literal!(FillPolicy);
 
 /// Values of `Mode`.
@@ -817,6 +881,23 @@ impl Check for Mode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Mode {
+    fn from(s: &str) -> Self {
+        match s {
+            "OFF" => Self::Off,
+            "BEHIND_LIVE_EDGE" => Self::BehindLiveEdge,
+            "AFTER_LIVE_EDGE" => Self::AfterLiveEdge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Mode> {
+    fn from(s: &str) -> Self {
+        Value::literal(Mode::from(s))
     }
 }
 
@@ -1019,6 +1100,22 @@ impl Check for OriginManifestType {
     }
 }
 
+impl From<&str> for OriginManifestType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SINGLE_PERIOD" => Self::SinglePeriod,
+            "MULTI_PERIOD" => Self::MultiPeriod,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OriginManifestType> {
+    fn from(s: &str) -> Self {
+        Value::literal(OriginManifestType::from(s))
+    }
+}
+
 crate::impl_literal!(OriginManifestType);
 
 /// Property type `HlsConfiguration` of `AWS::MediaTailor::PlaybackConfiguration`.
@@ -1094,6 +1191,22 @@ impl Check for InsertionMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InsertionMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "STITCHED_ONLY" => Self::StitchedOnly,
+            "PLAYER_SELECT" => Self::PlayerSelect,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InsertionMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(InsertionMode::from(s))
     }
 }
 

@@ -306,6 +306,23 @@ impl Check for AccessType {
     }
 }
 
+impl From<&str> for AccessType {
+    fn from(s: &str) -> Self {
+        match s {
+            "S3_SIGV4" => Self::S3Sigv4,
+            "SECRETS_MANAGER_ACCESS_TOKEN" => Self::SecretsManagerAccessToken,
+            "AUTODETECT_SIGV4" => Self::AutodetectSigv4,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccessType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccessType::from(s))
+    }
+}
+
 crate::impl_literal!(AccessType);
 
 /// Property type `SecretsManagerAccessTokenConfiguration` of `AWS::MediaTailor::SourceLocation`.

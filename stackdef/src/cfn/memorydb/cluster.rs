@@ -575,6 +575,22 @@ impl Check for DataTieringStatus {
     }
 }
 
+impl From<&str> for DataTieringStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataTieringStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataTieringStatus::from(s))
+    }
+}
+
 crate::impl_literal!(DataTieringStatus);
 
 /// Values of `SupportedIpDiscoveryTypes`.
@@ -613,6 +629,22 @@ impl Check for SupportedIpDiscoveryTypes {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SupportedIpDiscoveryTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SupportedIpDiscoveryTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(SupportedIpDiscoveryTypes::from(s))
     }
 }
 
@@ -657,6 +689,23 @@ impl Check for SupportedNetworkTypes {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SupportedNetworkTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            "dual_stack" => Self::DualStack,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SupportedNetworkTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(SupportedNetworkTypes::from(s))
     }
 }
 

@@ -345,4 +345,20 @@ impl Check for UpdateStrategy {
     }
 }
 
+impl From<&str> for UpdateStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "COORDINATED" => Self::Coordinated,
+            "UNCOORDINATED" => Self::Uncoordinated,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UpdateStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(UpdateStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(UpdateStrategy);

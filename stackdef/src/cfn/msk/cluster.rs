@@ -465,6 +465,21 @@ impl Check for BrokerAzDistribution {
     }
 }
 
+impl From<&str> for BrokerAzDistribution {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BrokerAzDistribution> {
+    fn from(s: &str) -> Self {
+        Value::literal(BrokerAzDistribution::from(s))
+    }
+}
+
 crate::impl_literal!(BrokerAzDistribution);
 
 /// Property type `ConnectivityInfo` of `AWS::MSK::Cluster`.
@@ -569,6 +584,22 @@ impl Check for NetworkType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NetworkType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPV4" => Self::Ipv4,
+            "DUAL" => Self::Dual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NetworkType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NetworkType::from(s))
     }
 }
 
@@ -1473,6 +1504,23 @@ impl Check for ClientBroker {
     }
 }
 
+impl From<&str> for ClientBroker {
+    fn from(s: &str) -> Self {
+        match s {
+            "TLS" => Self::Tls,
+            "TLS_PLAINTEXT" => Self::TlsPlaintext,
+            "PLAINTEXT" => Self::Plaintext,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ClientBroker> {
+    fn from(s: &str) -> Self {
+        Value::literal(ClientBroker::from(s))
+    }
+}
+
 crate::impl_literal!(ClientBroker);
 
 /// Values of `EnhancedMonitoring`.
@@ -1522,6 +1570,24 @@ impl Check for EnhancedMonitoring {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EnhancedMonitoring {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "PER_BROKER" => Self::PerBroker,
+            "PER_TOPIC_PER_BROKER" => Self::PerTopicPerBroker,
+            "PER_TOPIC_PER_PARTITION" => Self::PerTopicPerPartition,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EnhancedMonitoring> {
+    fn from(s: &str) -> Self {
+        Value::literal(EnhancedMonitoring::from(s))
     }
 }
 
@@ -1982,6 +2048,22 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "PAUSED" => Self::Paused,
+            "ACTIVE" => Self::Active,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Values of `StorageMode`.
@@ -2020,6 +2102,22 @@ impl Check for StorageMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StorageMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "LOCAL" => Self::Local,
+            "TIERED" => Self::Tiered,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StorageMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(StorageMode::from(s))
     }
 }
 

@@ -89,6 +89,7 @@ impl ClusterPolicy {
 pub struct ClusterPolicyProps {
     /// `ClusterArn` (required).
     /// Create-only: changing it replaces the resource.
+    /// Pattern: `^arn:[\w-]+:kafka:[\w-]+:\d+:cluster.*\z`.
     pub cluster_arn: Value<String>,
     /// `Policy` (required).
     pub policy: Value<serde_json::Value>,
@@ -117,7 +118,16 @@ impl ToTemplate for ClusterPolicyProps {
 }
 
 impl Check for ClusterPolicyProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cluster_arn.check(
+            &path.field("ClusterArn"),
+            &Rules {
+                pattern: Some("^arn:[\\w-]+:kafka:[\\w-]+:\\d+:cluster.*\\z"),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(ClusterPolicyProps);

@@ -536,6 +536,22 @@ impl Check for KafkaClusterSaslScramMechanism {
     }
 }
 
+impl From<&str> for KafkaClusterSaslScramMechanism {
+    fn from(s: &str) -> Self {
+        match s {
+            "SHA256" => Self::Sha256,
+            "SHA512" => Self::Sha512,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KafkaClusterSaslScramMechanism> {
+    fn from(s: &str) -> Self {
+        Value::literal(KafkaClusterSaslScramMechanism::from(s))
+    }
+}
+
 crate::impl_literal!(KafkaClusterSaslScramMechanism);
 
 /// Property type `KafkaClusterEncryptionInTransit` of `AWS::MSK::Replicator`.
@@ -618,6 +634,21 @@ impl Check for KafkaClusterEncryptionInTransitType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for KafkaClusterEncryptionInTransitType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TLS" => Self::Tls,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KafkaClusterEncryptionInTransitType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KafkaClusterEncryptionInTransitType::from(s))
     }
 }
 
@@ -1221,6 +1252,22 @@ impl Check for ConsumerGroupOffsetSyncMode {
     }
 }
 
+impl From<&str> for ConsumerGroupOffsetSyncMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "LEGACY" => Self::Legacy,
+            "ENHANCED" => Self::Enhanced,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConsumerGroupOffsetSyncMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConsumerGroupOffsetSyncMode::from(s))
+    }
+}
+
 crate::impl_literal!(ConsumerGroupOffsetSyncMode);
 
 /// Values of `TargetCompressionType`.
@@ -1268,6 +1315,25 @@ impl Check for TargetCompressionType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TargetCompressionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "GZIP" => Self::Gzip,
+            "SNAPPY" => Self::Snappy,
+            "LZ4" => Self::Lz4,
+            "ZSTD" => Self::Zstd,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TargetCompressionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TargetCompressionType::from(s))
     }
 }
 
@@ -1505,6 +1571,22 @@ impl Check for ReplicationStartingPositionType {
     }
 }
 
+impl From<&str> for ReplicationStartingPositionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "LATEST" => Self::Latest,
+            "EARLIEST" => Self::Earliest,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReplicationStartingPositionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReplicationStartingPositionType::from(s))
+    }
+}
+
 crate::impl_literal!(ReplicationStartingPositionType);
 
 /// Property type `ReplicationTopicNameConfiguration` of `AWS::MSK::Replicator`.
@@ -1581,6 +1663,22 @@ impl Check for ReplicationTopicNameConfigurationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ReplicationTopicNameConfigurationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PREFIXED_WITH_SOURCE_CLUSTER_ALIAS" => Self::PrefixedWithSourceClusterAlias,
+            "IDENTICAL" => Self::Identical,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReplicationTopicNameConfigurationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReplicationTopicNameConfigurationType::from(s))
     }
 }
 

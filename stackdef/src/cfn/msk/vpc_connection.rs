@@ -92,17 +92,21 @@ pub struct VpcConnectionProps {
     pub authentication: Value<Authentication>,
     /// `ClientSubnets` (required).
     /// Create-only: changing it replaces the resource.
+    /// Each item: Pattern: `^(subnet-)([a-z0-9]+)\z`.
     pub client_subnets: Value<List<String>>,
     /// `SecurityGroups` (required).
     /// Create-only: changing it replaces the resource.
+    /// Each item: Pattern: `^(sg-)([a-z0-9]+)\z`.
     pub security_groups: Value<List<ids::SecurityGroupId>>,
     /// `Tags` (optional).
     pub tags: Option<Value<Map<String>>>,
     /// `TargetClusterArn` (required).
     /// Create-only: changing it replaces the resource.
+    /// Pattern: `^arn:[\w-]+:kafka:[\w-]+:\d+:cluster.*\z`.
     pub target_cluster_arn: Value<String>,
     /// `VpcId` (required).
     /// Create-only: changing it replaces the resource.
+    /// Pattern: `^(vpc-)([a-z0-9]+)\z`.
     pub vpc_id: Value<ids::VpcId>,
 }
 
@@ -162,6 +166,52 @@ impl Check for VpcConnectionProps {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
         self.authentication
             .check(&path.field("Authentication"), &Rules::NONE, out);
+        self.client_subnets.check(
+            &path.field("ClientSubnets"),
+            &Rules {
+                items: Some(
+                    &const {
+                        Rules {
+                            pattern: Some("^(subnet-)([a-z0-9]+)\\z"),
+                            ..Rules::NONE
+                        }
+                    },
+                ),
+                ..Rules::NONE
+            },
+            out,
+        );
+        self.security_groups.check(
+            &path.field("SecurityGroups"),
+            &Rules {
+                items: Some(
+                    &const {
+                        Rules {
+                            pattern: Some("^(sg-)([a-z0-9]+)\\z"),
+                            ..Rules::NONE
+                        }
+                    },
+                ),
+                ..Rules::NONE
+            },
+            out,
+        );
+        self.target_cluster_arn.check(
+            &path.field("TargetClusterArn"),
+            &Rules {
+                pattern: Some("^arn:[\\w-]+:kafka:[\\w-]+:\\d+:cluster.*\\z"),
+                ..Rules::NONE
+            },
+            out,
+        );
+        self.vpc_id.check(
+            &path.field("VpcId"),
+            &Rules {
+                pattern: Some("^(vpc-)([a-z0-9]+)\\z"),
+                ..Rules::NONE
+            },
+            out,
+        );
     }
 }
 
@@ -206,6 +256,23 @@ impl Check for Authentication {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Authentication {
+    fn from(s: &str) -> Self {
+        match s {
+            "SASL_IAM" => Self::SaslIam,
+            "SASL_SCRAM" => Self::SaslScram,
+            "TLS" => Self::Tls,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Authentication> {
+    fn from(s: &str) -> Self {
+        Value::literal(Authentication::from(s))
     }
 }
 

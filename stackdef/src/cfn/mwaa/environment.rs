@@ -700,6 +700,22 @@ impl Check for EndpointManagement {
     }
 }
 
+impl From<&str> for EndpointManagement {
+    fn from(s: &str) -> Self {
+        match s {
+            "CUSTOMER" => Self::Customer,
+            "SERVICE" => Self::Service,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EndpointManagement> {
+    fn from(s: &str) -> Self {
+        Value::literal(EndpointManagement::from(s))
+    }
+}
+
 crate::impl_literal!(EndpointManagement);
 
 /// Property type `LoggingConfiguration` of `AWS::MWAA::Environment`.
@@ -910,6 +926,25 @@ impl Check for LoggingLevel {
     }
 }
 
+impl From<&str> for LoggingLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "CRITICAL" => Self::Critical,
+            "ERROR" => Self::Error,
+            "WARNING" => Self::Warning,
+            "INFO" => Self::Info,
+            "DEBUG" => Self::Debug,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LoggingLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(LoggingLevel::from(s))
+    }
+}
+
 crate::impl_literal!(LoggingLevel);
 
 /// Property type `NetworkConfiguration` of `AWS::MWAA::Environment`.
@@ -1047,6 +1082,22 @@ impl Check for WebserverAccessMode {
     }
 }
 
+impl From<&str> for WebserverAccessMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "PRIVATE_ONLY" => Self::PrivateOnly,
+            "PUBLIC_ONLY" => Self::PublicOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WebserverAccessMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(WebserverAccessMode::from(s))
+    }
+}
+
 crate::impl_literal!(WebserverAccessMode);
 
 /// Values of `WorkerReplacementStrategy`.
@@ -1085,6 +1136,22 @@ impl Check for WorkerReplacementStrategy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WorkerReplacementStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "FORCED" => Self::Forced,
+            "GRACEFUL" => Self::Graceful,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WorkerReplacementStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(WorkerReplacementStrategy::from(s))
     }
 }
 

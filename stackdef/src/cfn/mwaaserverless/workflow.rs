@@ -438,6 +438,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS_MANAGED_KEY" => Self::AwsManagedKey,
+            "CUSTOMER_MANAGED_KEY" => Self::CustomerManagedKey,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `LoggingConfiguration` of `AWS::MWAAServerless::Workflow`.

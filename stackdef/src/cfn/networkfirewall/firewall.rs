@@ -436,6 +436,22 @@ impl Check for EnabledAnalysisType {
     }
 }
 
+impl From<&str> for EnabledAnalysisType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TLS_SNI" => Self::TlsSni,
+            "HTTP_HOST" => Self::HttpHost,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EnabledAnalysisType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EnabledAnalysisType::from(s))
+    }
+}
+
 crate::impl_literal!(EnabledAnalysisType);
 
 /// Property type `SubnetMapping` of `AWS::NetworkFirewall::Firewall`.
@@ -521,6 +537,23 @@ impl Check for IpAddressType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IpAddressType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DUALSTACK" => Self::Dualstack,
+            "IPV4" => Self::Ipv4,
+            "IPV6" => Self::Ipv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpAddressType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpAddressType::from(s))
     }
 }
 

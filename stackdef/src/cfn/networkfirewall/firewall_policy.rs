@@ -614,6 +614,22 @@ impl Check for RuleOrder {
     }
 }
 
+impl From<&str> for RuleOrder {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT_ACTION_ORDER" => Self::DefaultActionOrder,
+            "STRICT_ORDER" => Self::StrictOrder,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RuleOrder> {
+    fn from(s: &str) -> Self {
+        Value::literal(RuleOrder::from(s))
+    }
+}
+
 crate::impl_literal!(RuleOrder);
 
 /// Values of `StreamExceptionPolicy`.
@@ -655,6 +671,23 @@ impl Check for StreamExceptionPolicy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StreamExceptionPolicy {
+    fn from(s: &str) -> Self {
+        match s {
+            "DROP" => Self::Drop,
+            "CONTINUE" => Self::Continue,
+            "REJECT" => Self::Reject,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StreamExceptionPolicy> {
+    fn from(s: &str) -> Self {
+        Value::literal(StreamExceptionPolicy::from(s))
     }
 }
 
@@ -818,6 +851,21 @@ impl Check for OverrideAction {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OverrideAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "DROP_TO_ALERT" => Self::DropToAlert,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OverrideAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(OverrideAction::from(s))
     }
 }
 

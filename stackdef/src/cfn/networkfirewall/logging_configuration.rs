@@ -325,6 +325,23 @@ impl Check for LogDestinationType {
     }
 }
 
+impl From<&str> for LogDestinationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "S3" => Self::S3,
+            "CloudWatchLogs" => Self::CloudWatchLogs,
+            "KinesisDataFirehose" => Self::KinesisDataFirehose,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogDestinationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogDestinationType::from(s))
+    }
+}
+
 crate::impl_literal!(LogDestinationType);
 
 /// Values of `LogType`.
@@ -366,6 +383,23 @@ impl Check for LogType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LogType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALERT" => Self::Alert,
+            "FLOW" => Self::Flow,
+            "TLS" => Self::Tls,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogType::from(s))
     }
 }
 

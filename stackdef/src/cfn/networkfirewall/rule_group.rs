@@ -732,6 +732,24 @@ impl Check for GeneratedRulesType {
     }
 }
 
+impl From<&str> for GeneratedRulesType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOWLIST" => Self::Allowlist,
+            "DENYLIST" => Self::Denylist,
+            "ALERTLIST" => Self::Alertlist,
+            "REJECTLIST" => Self::Rejectlist,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GeneratedRulesType> {
+    fn from(s: &str) -> Self {
+        Value::literal(GeneratedRulesType::from(s))
+    }
+}
+
 crate::impl_literal!(GeneratedRulesType);
 
 /// Values of `TargetType`.
@@ -770,6 +788,22 @@ impl Check for TargetType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TargetType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TLS_SNI" => Self::TlsSni,
+            "HTTP_HOST" => Self::HttpHost,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TargetType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TargetType::from(s))
     }
 }
 
@@ -864,6 +898,24 @@ impl Check for Action {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        match s {
+            "PASS" => Self::Pass,
+            "DROP" => Self::Drop,
+            "ALERT" => Self::Alert,
+            "REJECT" => Self::Reject,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Action> {
+    fn from(s: &str) -> Self {
+        Value::literal(Action::from(s))
     }
 }
 
@@ -1021,6 +1073,22 @@ impl Check for Direction {
     }
 }
 
+impl From<&str> for Direction {
+    fn from(s: &str) -> Self {
+        match s {
+            "FORWARD" => Self::Forward,
+            "ANY" => Self::Any,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Direction> {
+    fn from(s: &str) -> Self {
+        Value::literal(Direction::from(s))
+    }
+}
+
 crate::impl_literal!(Direction);
 
 /// Values of `Protocol`.
@@ -1113,6 +1181,39 @@ impl Check for Protocol {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "IP" => Self::Ip,
+            "TCP" => Self::Tcp,
+            "UDP" => Self::Udp,
+            "ICMP" => Self::Icmp,
+            "HTTP" => Self::Http,
+            "FTP" => Self::Ftp,
+            "TLS" => Self::Tls,
+            "SMB" => Self::Smb,
+            "DNS" => Self::Dns,
+            "DCERPC" => Self::Dcerpc,
+            "SSH" => Self::Ssh,
+            "SMTP" => Self::Smtp,
+            "IMAP" => Self::Imap,
+            "MSN" => Self::Msn,
+            "KRB5" => Self::Krb5,
+            "IKEV2" => Self::Ikev2,
+            "TFTP" => Self::Tftp,
+            "NTP" => Self::Ntp,
+            "DHCP" => Self::Dhcp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
     }
 }
 
@@ -1838,6 +1939,28 @@ impl Check for TcpFlag {
     }
 }
 
+impl From<&str> for TcpFlag {
+    fn from(s: &str) -> Self {
+        match s {
+            "FIN" => Self::Fin,
+            "SYN" => Self::Syn,
+            "RST" => Self::Rst,
+            "PSH" => Self::Psh,
+            "ACK" => Self::Ack,
+            "URG" => Self::Urg,
+            "ECE" => Self::Ece,
+            "CWR" => Self::Cwr,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TcpFlag> {
+    fn from(s: &str) -> Self {
+        Value::literal(TcpFlag::from(s))
+    }
+}
+
 crate::impl_literal!(TcpFlag);
 
 /// Property type `StatefulRuleOptions` of `AWS::NetworkFirewall::RuleGroup`.
@@ -1914,6 +2037,22 @@ impl Check for RuleOrder {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RuleOrder {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT_ACTION_ORDER" => Self::DefaultActionOrder,
+            "STRICT_ORDER" => Self::StrictOrder,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RuleOrder> {
+    fn from(s: &str) -> Self {
+        Value::literal(RuleOrder::from(s))
     }
 }
 
@@ -1996,6 +2135,23 @@ impl Check for SummaryRuleOption {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SummaryRuleOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "SID" => Self::Sid,
+            "MSG" => Self::Msg,
+            "METADATA" => Self::Metadata,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SummaryRuleOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(SummaryRuleOption::from(s))
     }
 }
 
@@ -2096,6 +2252,22 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "STATELESS" => Self::Stateless,
+            "STATEFUL" => Self::Stateful,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

@@ -442,6 +442,23 @@ impl Check for RevokedStatusAction {
     }
 }
 
+impl From<&str> for RevokedStatusAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "PASS" => Self::Pass,
+            "DROP" => Self::Drop,
+            "REJECT" => Self::Reject,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RevokedStatusAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(RevokedStatusAction::from(s))
+    }
+}
+
 crate::impl_literal!(RevokedStatusAction);
 
 /// Values of `UnknownStatusAction`.
@@ -483,6 +500,23 @@ impl Check for UnknownStatusAction {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for UnknownStatusAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "PASS" => Self::Pass,
+            "DROP" => Self::Drop,
+            "REJECT" => Self::Reject,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UnknownStatusAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(UnknownStatusAction::from(s))
     }
 }
 

@@ -393,6 +393,22 @@ impl Check for Protocol {
     }
 }
 
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "GRE" => Self::Gre,
+            "NO_ENCAP" => Self::NoEncap,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
+    }
+}
+
 crate::impl_literal!(Protocol);
 
 /// Property type `ProposedNetworkFunctionGroupChange` of `AWS::NetworkManager::ConnectAttachment`.

@@ -178,4 +178,22 @@ impl Check for ContactIdentifier {
     }
 }
 
+impl From<&str> for ContactIdentifier {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACCOUNT_PRIMARY" => Self::AccountPrimary,
+            "ACCOUNT_ALTERNATE_SECURITY" => Self::AccountAlternateSecurity,
+            "ACCOUNT_ALTERNATE_OPERATIONS" => Self::AccountAlternateOperations,
+            "ACCOUNT_ALTERNATE_BILLING" => Self::AccountAlternateBilling,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ContactIdentifier> {
+    fn from(s: &str) -> Self {
+        Value::literal(ContactIdentifier::from(s))
+    }
+}
+
 crate::impl_literal!(ContactIdentifier);

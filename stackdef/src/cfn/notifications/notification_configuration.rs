@@ -225,6 +225,23 @@ impl Check for AggregationDuration {
     }
 }
 
+impl From<&str> for AggregationDuration {
+    fn from(s: &str) -> Self {
+        match s {
+            "LONG" => Self::Long,
+            "SHORT" => Self::Short,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AggregationDuration> {
+    fn from(s: &str) -> Self {
+        Value::literal(AggregationDuration::from(s))
+    }
+}
+
 crate::impl_literal!(AggregationDuration);
 
 /// Property type `Tag` of `AWS::Notifications::NotificationConfiguration`.

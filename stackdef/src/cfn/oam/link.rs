@@ -378,4 +378,27 @@ impl Check for ResourceType {
     }
 }
 
+impl From<&str> for ResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS::CloudWatch::Metric" => Self::AwsCloudWatchMetric,
+            "AWS::Logs::LogGroup" => Self::AwsLogsLogGroup,
+            "AWS::XRay::Trace" => Self::AwsXRayTrace,
+            "AWS::ApplicationInsights::Application" => Self::AwsApplicationInsightsApplication,
+            "AWS::InternetMonitor::Monitor" => Self::AwsInternetMonitorMonitor,
+            "AWS::ApplicationSignals::Service" => Self::AwsApplicationSignalsService,
+            "AWS::ApplicationSignals::ServiceLevelObjective" => {
+                Self::AwsApplicationSignalsServiceLevelObjective
+            }
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceType::from(s))
+    }
+}
+
 crate::impl_literal!(ResourceType);

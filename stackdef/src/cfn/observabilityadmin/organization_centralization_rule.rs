@@ -592,6 +592,22 @@ impl Check for EncryptionConflictResolutionStrategy {
     }
 }
 
+impl From<&str> for EncryptionConflictResolutionStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW" => Self::Allow,
+            "SKIP" => Self::Skip,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionConflictResolutionStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionConflictResolutionStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(EncryptionConflictResolutionStrategy);
 
 /// Values of `EncryptionStrategy`.
@@ -630,6 +646,22 @@ impl Check for EncryptionStrategy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EncryptionStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "CUSTOMER_MANAGED" => Self::CustomerManaged,
+            "AWS_OWNED" => Self::AwsOwned,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionStrategy::from(s))
     }
 }
 
@@ -841,6 +873,22 @@ impl Check for EncryptedLogGroupStrategy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EncryptedLogGroupStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW" => Self::Allow,
+            "SKIP" => Self::Skip,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptedLogGroupStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptedLogGroupStrategy::from(s))
     }
 }
 

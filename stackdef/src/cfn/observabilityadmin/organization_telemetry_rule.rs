@@ -679,6 +679,21 @@ impl Check for DestinationType {
     }
 }
 
+impl From<&str> for DestinationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "cloud-watch-logs" => Self::CloudWatchLogs,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DestinationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DestinationType::from(s))
+    }
+}
+
 crate::impl_literal!(DestinationType);
 
 /// Property type `ElbLoadBalancerLoggingParameters` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
@@ -768,6 +783,22 @@ impl Check for OutputFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OutputFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "plain" => Self::Plain,
+            "json" => Self::Json,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OutputFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(OutputFormat::from(s))
     }
 }
 
@@ -941,6 +972,21 @@ impl Check for WafLogType {
     }
 }
 
+impl From<&str> for WafLogType {
+    fn from(s: &str) -> Self {
+        match s {
+            "WAF_LOGS" => Self::WafLogs,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WafLogType> {
+    fn from(s: &str) -> Self {
+        Value::literal(WafLogType::from(s))
+    }
+}
+
 crate::impl_literal!(WafLogType);
 
 /// Property type `LoggingFilter` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
@@ -1041,6 +1087,22 @@ impl Check for FilterBehavior {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FilterBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "KEEP" => Self::Keep,
+            "DROP" => Self::Drop,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FilterBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(FilterBehavior::from(s))
     }
 }
 
@@ -1269,6 +1331,26 @@ impl Check for Action {
     }
 }
 
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW" => Self::Allow,
+            "BLOCK" => Self::Block,
+            "COUNT" => Self::Count,
+            "CAPTCHA" => Self::Captcha,
+            "CHALLENGE" => Self::Challenge,
+            "EXCLUDED_AS_COUNT" => Self::ExcludedAsCount,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Action> {
+    fn from(s: &str) -> Self {
+        Value::literal(Action::from(s))
+    }
+}
+
 crate::impl_literal!(Action);
 
 /// Property type `LabelNameCondition` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
@@ -1355,6 +1437,22 @@ impl Check for FilterRequirement {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FilterRequirement {
+    fn from(s: &str) -> Self {
+        match s {
+            "MEETS_ALL" => Self::MeetsAll,
+            "MEETS_ANY" => Self::MeetsAny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FilterRequirement> {
+    fn from(s: &str) -> Self {
+        Value::literal(FilterRequirement::from(s))
     }
 }
 
@@ -1532,6 +1630,28 @@ impl Check for ResourceType {
     }
 }
 
+impl From<&str> for ResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS::EC2::VPC" => Self::AwsEc2Vpc,
+            "AWS::WAFv2::WebACL" => Self::AwsWaFv2WebAcl,
+            "AWS::CloudTrail" => Self::AwsCloudTrail,
+            "AWS::EKS::Cluster" => Self::AwsEksCluster,
+            "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
+                Self::AwsElasticLoadBalancingV2LoadBalancer
+            }
+            "AWS::EC2::Instance" => Self::AwsEc2Instance,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceType::from(s))
+    }
+}
+
 crate::impl_literal!(ResourceType);
 
 /// Values of `TelemetrySourceType`.
@@ -1596,6 +1716,27 @@ impl Check for TelemetrySourceType {
     }
 }
 
+impl From<&str> for TelemetrySourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "VPC_FLOW_LOGS" => Self::VpcFlowLogs,
+            "ROUTE53_RESOLVER_QUERY_LOGS" => Self::Route53ResolverQueryLogs,
+            "EKS_AUDIT_LOGS" => Self::EksAuditLogs,
+            "EKS_AUTHENTICATOR_LOGS" => Self::EksAuthenticatorLogs,
+            "EKS_CONTROLLER_MANAGER_LOGS" => Self::EksControllerManagerLogs,
+            "EKS_SCHEDULER_LOGS" => Self::EksSchedulerLogs,
+            "EKS_API_LOGS" => Self::EksApiLogs,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TelemetrySourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TelemetrySourceType::from(s))
+    }
+}
+
 crate::impl_literal!(TelemetrySourceType);
 
 /// Values of `TelemetryType`.
@@ -1634,6 +1775,22 @@ impl Check for TelemetryType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TelemetryType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Logs" => Self::Logs,
+            "Metrics" => Self::Metrics,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TelemetryType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TelemetryType::from(s))
     }
 }
 

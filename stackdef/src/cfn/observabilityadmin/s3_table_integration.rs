@@ -262,6 +262,22 @@ impl Check for SseAlgorithm {
     }
 }
 
+impl From<&str> for SseAlgorithm {
+    fn from(s: &str) -> Self {
+        match s {
+            "AES256" => Self::Aes256,
+            "aws:kms" => Self::AwsKms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SseAlgorithm> {
+    fn from(s: &str) -> Self {
+        Value::literal(SseAlgorithm::from(s))
+    }
+}
+
 crate::impl_literal!(SseAlgorithm);
 
 /// Property type `LogSource` of `AWS::ObservabilityAdmin::S3TableIntegration`.

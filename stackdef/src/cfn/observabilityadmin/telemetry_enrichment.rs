@@ -158,4 +158,19 @@ impl Check for Scope {
     }
 }
 
+impl From<&str> for Scope {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACCOUNT" => Self::Account,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Scope> {
+    fn from(s: &str) -> Self {
+        Value::literal(Scope::from(s))
+    }
+}
+
 crate::impl_literal!(Scope);

@@ -621,6 +621,22 @@ impl Check for LicenseModel {
     }
 }
 
+impl From<&str> for LicenseModel {
+    fn from(s: &str) -> Self {
+        match s {
+            "BRING_YOUR_OWN_LICENSE" => Self::BringYourOwnLicense,
+            "LICENSE_INCLUDED" => Self::LicenseIncluded,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LicenseModel> {
+    fn from(s: &str) -> Self {
+        Value::literal(LicenseModel::from(s))
+    }
+}
+
 crate::impl_literal!(LicenseModel);
 
 /// Property type `MaintenanceWindow` of `AWS::ODB::CloudAutonomousVmCluster`.
@@ -793,6 +809,27 @@ impl Check for DaysOfWeek {
     }
 }
 
+impl From<&str> for DaysOfWeek {
+    fn from(s: &str) -> Self {
+        match s {
+            "MONDAY" => Self::Monday,
+            "TUESDAY" => Self::Tuesday,
+            "WEDNESDAY" => Self::Wednesday,
+            "THURSDAY" => Self::Thursday,
+            "FRIDAY" => Self::Friday,
+            "SATURDAY" => Self::Saturday,
+            "SUNDAY" => Self::Sunday,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DaysOfWeek> {
+    fn from(s: &str) -> Self {
+        Value::literal(DaysOfWeek::from(s))
+    }
+}
+
 crate::impl_literal!(DaysOfWeek);
 
 /// Values of `Months`.
@@ -877,6 +914,32 @@ impl Check for Months {
     }
 }
 
+impl From<&str> for Months {
+    fn from(s: &str) -> Self {
+        match s {
+            "JANUARY" => Self::January,
+            "FEBRUARY" => Self::February,
+            "MARCH" => Self::March,
+            "APRIL" => Self::April,
+            "MAY" => Self::May,
+            "JUNE" => Self::June,
+            "JULY" => Self::July,
+            "AUGUST" => Self::August,
+            "SEPTEMBER" => Self::September,
+            "OCTOBER" => Self::October,
+            "NOVEMBER" => Self::November,
+            "DECEMBER" => Self::December,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Months> {
+    fn from(s: &str) -> Self {
+        Value::literal(Months::from(s))
+    }
+}
+
 crate::impl_literal!(Months);
 
 /// Values of `Preference`.
@@ -915,6 +978,22 @@ impl Check for Preference {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Preference {
+    fn from(s: &str) -> Self {
+        match s {
+            "NO_PREFERENCE" => Self::NoPreference,
+            "CUSTOM_PREFERENCE" => Self::CustomPreference,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Preference> {
+    fn from(s: &str) -> Self {
+        Value::literal(Preference::from(s))
     }
 }
 

@@ -674,6 +674,27 @@ impl Check for DaysOfWeek {
     }
 }
 
+impl From<&str> for DaysOfWeek {
+    fn from(s: &str) -> Self {
+        match s {
+            "MONDAY" => Self::Monday,
+            "TUESDAY" => Self::Tuesday,
+            "WEDNESDAY" => Self::Wednesday,
+            "THURSDAY" => Self::Thursday,
+            "FRIDAY" => Self::Friday,
+            "SATURDAY" => Self::Saturday,
+            "SUNDAY" => Self::Sunday,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DaysOfWeek> {
+    fn from(s: &str) -> Self {
+        Value::literal(DaysOfWeek::from(s))
+    }
+}
+
 crate::impl_literal!(DaysOfWeek);
 
 /// Values of `Months`.
@@ -758,6 +779,32 @@ impl Check for Months {
     }
 }
 
+impl From<&str> for Months {
+    fn from(s: &str) -> Self {
+        match s {
+            "JANUARY" => Self::January,
+            "FEBRUARY" => Self::February,
+            "MARCH" => Self::March,
+            "APRIL" => Self::April,
+            "MAY" => Self::May,
+            "JUNE" => Self::June,
+            "JULY" => Self::July,
+            "AUGUST" => Self::August,
+            "SEPTEMBER" => Self::September,
+            "OCTOBER" => Self::October,
+            "NOVEMBER" => Self::November,
+            "DECEMBER" => Self::December,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Months> {
+    fn from(s: &str) -> Self {
+        Value::literal(Months::from(s))
+    }
+}
+
 crate::impl_literal!(Months);
 
 /// Values of `PatchingMode`.
@@ -799,6 +846,22 @@ impl Check for PatchingMode {
     }
 }
 
+impl From<&str> for PatchingMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONROLLING" => Self::Nonrolling,
+            "ROLLING" => Self::Rolling,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PatchingMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(PatchingMode::from(s))
+    }
+}
+
 crate::impl_literal!(PatchingMode);
 
 /// Values of `Preference`.
@@ -837,6 +900,22 @@ impl Check for Preference {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Preference {
+    fn from(s: &str) -> Self {
+        match s {
+            "CUSTOM_PREFERENCE" => Self::CustomPreference,
+            "NO_PREFERENCE" => Self::NoPreference,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Preference> {
+    fn from(s: &str) -> Self {
+        Value::literal(Preference::from(s))
     }
 }
 

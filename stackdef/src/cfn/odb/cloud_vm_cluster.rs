@@ -988,4 +988,20 @@ impl Check for LicenseModel {
     }
 }
 
+impl From<&str> for LicenseModel {
+    fn from(s: &str) -> Self {
+        match s {
+            "BRING_YOUR_OWN_LICENSE" => Self::BringYourOwnLicense,
+            "LICENSE_INCLUDED" => Self::LicenseIncluded,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LicenseModel> {
+    fn from(s: &str) -> Self {
+        Value::literal(LicenseModel::from(s))
+    }
+}
+
 crate::impl_literal!(LicenseModel);

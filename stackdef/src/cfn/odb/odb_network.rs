@@ -490,6 +490,22 @@ impl Check for KmsAccess {
     }
 }
 
+impl From<&str> for KmsAccess {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KmsAccess> {
+    fn from(s: &str) -> Self {
+        Value::literal(KmsAccess::from(s))
+    }
+}
+
 crate::impl_literal!(KmsAccess);
 
 /// Values of `S3Access`.
@@ -531,6 +547,22 @@ impl Check for S3Access {
     }
 }
 
+impl From<&str> for S3Access {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3Access> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3Access::from(s))
+    }
+}
+
 crate::impl_literal!(S3Access);
 
 /// Values of `StsAccess`.
@@ -569,6 +601,22 @@ impl Check for StsAccess {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StsAccess {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StsAccess> {
+    fn from(s: &str) -> Self {
+        Value::literal(StsAccess::from(s))
     }
 }
 
@@ -672,6 +720,22 @@ impl Check for ZeroEtlAccess {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ZeroEtlAccess {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ZeroEtlAccess> {
+    fn from(s: &str) -> Self {
+        Value::literal(ZeroEtlAccess::from(s))
     }
 }
 

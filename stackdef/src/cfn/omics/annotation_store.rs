@@ -389,6 +389,21 @@ impl Check for EncryptionType {
     }
 }
 
+impl From<&str> for EncryptionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "KMS" => Self::Kms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionType::from(s))
+    }
+}
+
 crate::impl_literal!(EncryptionType);
 
 /// Values of `StoreFormat`.
@@ -430,6 +445,23 @@ impl Check for StoreFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StoreFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "GFF" => Self::Gff,
+            "TSV" => Self::Tsv,
+            "VCF" => Self::Vcf,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StoreFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(StoreFormat::from(s))
     }
 }
 

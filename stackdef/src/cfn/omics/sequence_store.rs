@@ -134,7 +134,6 @@ pub struct SequenceStoreProps {
     pub e_tag_algorithm_family: Option<Value<ETagAlgorithmFamily>>,
     /// `FallbackLocation` (optional).
     /// Length: 0..= characters.
-    /// Pattern: `^$|^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/?((.{1,1024})/)?$`.
     pub fallback_location: Option<Value<String>>,
     /// `Name` (required).
     /// Length: 1..=127 characters.
@@ -269,7 +268,6 @@ impl Check for SequenceStoreProps {
             &path.field("FallbackLocation"),
             &Rules {
                 min_length: Some(0),
-                pattern: Some("^$|^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/?((.{1,1024})/)?$"),
                 ..Rules::NONE
             },
             out,
@@ -367,6 +365,23 @@ impl Check for ETagAlgorithmFamily {
     }
 }
 
+impl From<&str> for ETagAlgorithmFamily {
+    fn from(s: &str) -> Self {
+        match s {
+            "MD5up" => Self::Md5up,
+            "SHA256up" => Self::Sha256up,
+            "SHA512up" => Self::Sha512up,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ETagAlgorithmFamily> {
+    fn from(s: &str) -> Self {
+        Value::literal(ETagAlgorithmFamily::from(s))
+    }
+}
+
 crate::impl_literal!(ETagAlgorithmFamily);
 
 /// Property type `SseConfig` of `AWS::Omics::SequenceStore`.
@@ -457,6 +472,21 @@ impl Check for EncryptionType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EncryptionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "KMS" => Self::Kms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionType::from(s))
     }
 }
 

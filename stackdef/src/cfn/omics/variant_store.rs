@@ -360,4 +360,19 @@ impl Check for EncryptionType {
     }
 }
 
+impl From<&str> for EncryptionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "KMS" => Self::Kms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionType::from(s))
+    }
+}
+
 crate::impl_literal!(EncryptionType);

@@ -184,7 +184,6 @@ pub struct WorkflowProps {
     /// `readmeUri` (optional).
     /// Create-only: changing it replaces the resource.
     /// Write-only: not returned when the resource is read.
-    /// Pattern: `^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/((.{1,1024}))$`.
     pub readme_uri: Option<Value<String>>,
 }
 
@@ -481,14 +480,6 @@ impl Check for WorkflowProps {
             },
             out,
         );
-        self.readme_uri.check(
-            &path.field("readmeUri"),
-            &Rules {
-                pattern: Some("^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/((.{1,1024}))$"),
-                ..Rules::NONE
-            },
-            out,
-        );
     }
 }
 
@@ -527,6 +518,21 @@ impl Check for Accelerators {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Accelerators {
+    fn from(s: &str) -> Self {
+        match s {
+            "GPU" => Self::Gpu,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Accelerators> {
+    fn from(s: &str) -> Self {
+        Value::literal(Accelerators::from(s))
     }
 }
 
@@ -973,6 +979,23 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "BRANCH" => Self::Branch,
+            "TAG" => Self::Tag,
+            "COMMIT" => Self::Commit,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Values of `WorkflowEngine`.
@@ -1014,6 +1037,23 @@ impl Check for WorkflowEngine {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WorkflowEngine {
+    fn from(s: &str) -> Self {
+        match s {
+            "WDL" => Self::Wdl,
+            "NEXTFLOW" => Self::Nextflow,
+            "CWL" => Self::Cwl,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WorkflowEngine> {
+    fn from(s: &str) -> Self {
+        Value::literal(WorkflowEngine::from(s))
     }
 }
 
@@ -1116,6 +1156,22 @@ impl Check for StorageType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StorageType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STATIC" => Self::Static,
+            "DYNAMIC" => Self::Dynamic,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StorageType> {
+    fn from(s: &str) -> Self {
+        Value::literal(StorageType::from(s))
     }
 }
 

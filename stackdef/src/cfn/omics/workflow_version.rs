@@ -184,7 +184,6 @@ pub struct WorkflowVersionProps {
     /// `readmeUri` (optional).
     /// Create-only: changing it replaces the resource.
     /// Write-only: not returned when the resource is read.
-    /// Pattern: `^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/((.{1,1024}))$`.
     pub readme_uri: Option<Value<String>>,
 }
 
@@ -491,14 +490,6 @@ impl Check for WorkflowVersionProps {
             },
             out,
         );
-        self.readme_uri.check(
-            &path.field("readmeUri"),
-            &Rules {
-                pattern: Some("^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/((.{1,1024}))$"),
-                ..Rules::NONE
-            },
-            out,
-        );
     }
 }
 
@@ -537,6 +528,21 @@ impl Check for Accelerators {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Accelerators {
+    fn from(s: &str) -> Self {
+        match s {
+            "GPU" => Self::Gpu,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Accelerators> {
+    fn from(s: &str) -> Self {
+        Value::literal(Accelerators::from(s))
     }
 }
 
@@ -983,6 +989,23 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "BRANCH" => Self::Branch,
+            "TAG" => Self::Tag,
+            "COMMIT" => Self::Commit,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Values of `WorkflowEngine`.
@@ -1024,6 +1047,23 @@ impl Check for WorkflowEngine {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WorkflowEngine {
+    fn from(s: &str) -> Self {
+        match s {
+            "WDL" => Self::Wdl,
+            "NEXTFLOW" => Self::Nextflow,
+            "CWL" => Self::Cwl,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WorkflowEngine> {
+    fn from(s: &str) -> Self {
+        Value::literal(WorkflowEngine::from(s))
     }
 }
 
@@ -1126,6 +1166,22 @@ impl Check for StorageType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StorageType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STATIC" => Self::Static,
+            "DYNAMIC" => Self::Dynamic,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StorageType> {
+    fn from(s: &str) -> Self {
+        Value::literal(StorageType::from(s))
     }
 }
 

@@ -200,4 +200,19 @@ impl Check for AccessPolicyType {
     }
 }
 
+impl From<&str> for AccessPolicyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "data" => Self::Data,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccessPolicyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccessPolicyType::from(s))
+    }
+}
+
 crate::impl_literal!(AccessPolicyType);

@@ -358,6 +358,22 @@ impl Check for StandbyReplicas {
     }
 }
 
+impl From<&str> for StandbyReplicas {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StandbyReplicas> {
+    fn from(s: &str) -> Self {
+        Value::literal(StandbyReplicas::from(s))
+    }
+}
+
 crate::impl_literal!(StandbyReplicas);
 
 /// Property type `Tag` of `AWS::OpenSearchServerless::Collection`.
@@ -457,6 +473,23 @@ impl Check for CollectionType {
     }
 }
 
+impl From<&str> for CollectionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SEARCH" => Self::Search,
+            "TIMESERIES" => Self::Timeseries,
+            "VECTORSEARCH" => Self::Vectorsearch,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CollectionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CollectionType::from(s))
+    }
+}
+
 crate::impl_literal!(CollectionType);
 
 /// Property type `VectorOptions` of `AWS::OpenSearchServerless::Collection`.
@@ -544,6 +577,23 @@ impl Check for ServerlessVectorAcceleration {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ServerlessVectorAcceleration {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            "ALLOWED" => Self::Allowed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ServerlessVectorAcceleration> {
+    fn from(s: &str) -> Self {
+        Value::literal(ServerlessVectorAcceleration::from(s))
     }
 }
 

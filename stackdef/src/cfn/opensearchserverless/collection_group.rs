@@ -346,6 +346,22 @@ impl Check for StandbyReplicas {
     }
 }
 
+impl From<&str> for StandbyReplicas {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StandbyReplicas> {
+    fn from(s: &str) -> Self {
+        Value::literal(StandbyReplicas::from(s))
+    }
+}
+
 crate::impl_literal!(StandbyReplicas);
 
 /// Property type `Tag` of `AWS::OpenSearchServerless::CollectionGroup`.

@@ -387,6 +387,23 @@ impl Check for Engine {
     }
 }
 
+impl From<&str> for Engine {
+    fn from(s: &str) -> Self {
+        match s {
+            "nmslib" => Self::Nmslib,
+            "faiss" => Self::Faiss,
+            "lucene" => Self::Lucene,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Engine> {
+    fn from(s: &str) -> Self {
+        Value::literal(Engine::from(s))
+    }
+}
+
 crate::impl_literal!(Engine);
 
 /// Values of `Name`.
@@ -425,6 +442,22 @@ impl Check for Name {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        match s {
+            "hnsw" => Self::Hnsw,
+            "ivf" => Self::Ivf,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Name> {
+    fn from(s: &str) -> Self {
+        Value::literal(Name::from(s))
     }
 }
 
@@ -550,6 +583,26 @@ impl Check for SpaceType {
     }
 }
 
+impl From<&str> for SpaceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "l2" => Self::L2,
+            "l1" => Self::L1,
+            "linf" => Self::Linf,
+            "cosinesimil" => Self::Cosinesimil,
+            "innerproduct" => Self::Innerproduct,
+            "hamming" => Self::Hamming,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SpaceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SpaceType::from(s))
+    }
+}
+
 crate::impl_literal!(SpaceType);
 
 /// Values of `Type`.
@@ -588,6 +641,22 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "text" => Self::Text,
+            "knn_vector" => Self::KnnVector,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

@@ -200,4 +200,19 @@ impl Check for LifecyclePolicyType {
     }
 }
 
+impl From<&str> for LifecyclePolicyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "retention" => Self::Retention,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LifecyclePolicyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LifecyclePolicyType::from(s))
+    }
+}
+
 crate::impl_literal!(LifecyclePolicyType);

@@ -563,4 +563,21 @@ impl Check for SecurityConfigType {
     }
 }
 
+impl From<&str> for SecurityConfigType {
+    fn from(s: &str) -> Self {
+        match s {
+            "saml" => Self::Saml,
+            "iamidentitycenter" => Self::Iamidentitycenter,
+            "iamfederation" => Self::Iamfederation,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SecurityConfigType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SecurityConfigType::from(s))
+    }
+}
+
 crate::impl_literal!(SecurityConfigType);

@@ -203,4 +203,20 @@ impl Check for SecurityPolicyType {
     }
 }
 
+impl From<&str> for SecurityPolicyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "encryption" => Self::Encryption,
+            "network" => Self::Network,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SecurityPolicyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SecurityPolicyType::from(s))
+    }
+}
+
 crate::impl_literal!(SecurityPolicyType);

@@ -309,6 +309,26 @@ impl Check for AppConfigType {
     }
 }
 
+impl From<&str> for AppConfigType {
+    fn from(s: &str) -> Self {
+        match s {
+            "opensearchDashboards.dashboardAdmin.users" => {
+                Self::OpensearchDashboardsDashboardAdminUsers
+            }
+            "opensearchDashboards.dashboardAdmin.groups" => {
+                Self::OpensearchDashboardsDashboardAdminGroups
+            }
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AppConfigType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AppConfigType::from(s))
+    }
+}
+
 crate::impl_literal!(AppConfigType);
 
 /// Property type `DataSource` of `AWS::OpenSearchService::Application`.

@@ -1417,6 +1417,21 @@ impl Check for NodeType {
     }
 }
 
+impl From<&str> for NodeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "coordinator" => Self::Coordinator,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NodeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NodeType::from(s))
+    }
+}
+
 crate::impl_literal!(NodeType);
 
 /// Property type `ZoneAwarenessConfig` of `AWS::OpenSearchService::Domain`.
@@ -1602,6 +1617,22 @@ impl Check for DeploymentStrategy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DeploymentStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "Default" => Self::Default,
+            "CapacityOptimized" => Self::CapacityOptimized,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeploymentStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeploymentStrategy::from(s))
     }
 }
 
@@ -1953,6 +1984,22 @@ impl Check for RolesKeyIdcType {
     }
 }
 
+impl From<&str> for RolesKeyIdcType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GroupName" => Self::GroupName,
+            "GroupId" => Self::GroupId,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RolesKeyIdcType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RolesKeyIdcType::from(s))
+    }
+}
+
 crate::impl_literal!(RolesKeyIdcType);
 
 /// Values of `SubjectKeyIdcType`.
@@ -1994,6 +2041,23 @@ impl Check for SubjectKeyIdcType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SubjectKeyIdcType {
+    fn from(s: &str) -> Self {
+        match s {
+            "UserName" => Self::UserName,
+            "UserId" => Self::UserId,
+            "Email" => Self::Email,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SubjectKeyIdcType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SubjectKeyIdcType::from(s))
     }
 }
 

@@ -131,7 +131,6 @@ pub struct AccountProps {
     /// `RoleName` (optional).
     /// Write-only: not returned when the resource is read.
     /// Length: 1..=64 characters.
-    /// Pattern: `[\w+=,.@-]{1,64}`.
     pub role_name: Option<Value<String>>,
     /// `Tags` (optional).
     pub tags: Option<Value<List<Tag>>>,
@@ -227,7 +226,6 @@ impl Check for AccountProps {
             &Rules {
                 min_length: Some(1),
                 max_length: Some(64),
-                pattern: Some("[\\w+=,.@-]{1,64}"),
                 ..Rules::NONE
             },
             out,

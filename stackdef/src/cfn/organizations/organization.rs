@@ -186,4 +186,20 @@ impl Check for FeatureSet {
     }
 }
 
+impl From<&str> for FeatureSet {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "CONSOLIDATED_BILLING" => Self::ConsolidatedBilling,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FeatureSet> {
+    fn from(s: &str) -> Self {
+        Value::literal(FeatureSet::from(s))
+    }
+}
+
 crate::impl_literal!(FeatureSet);

@@ -360,4 +360,31 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "AISERVICES_OPT_OUT_POLICY" => Self::AiservicesOptOutPolicy,
+            "BACKUP_POLICY" => Self::BackupPolicy,
+            "BEDROCK_POLICY" => Self::BedrockPolicy,
+            "CHATBOT_POLICY" => Self::ChatbotPolicy,
+            "DECLARATIVE_POLICY_EC2" => Self::DeclarativePolicyEc2,
+            "INSPECTOR_POLICY" => Self::InspectorPolicy,
+            "NETWORK_SECURITY_DIRECTOR_POLICY" => Self::NetworkSecurityDirectorPolicy,
+            "RESOURCE_CONTROL_POLICY" => Self::ResourceControlPolicy,
+            "S3_POLICY" => Self::S3Policy,
+            "SECURITYHUB_POLICY" => Self::SecurityhubPolicy,
+            "SERVICE_CONTROL_POLICY" => Self::ServiceControlPolicy,
+            "TAG_POLICY" => Self::TagPolicy,
+            "UPGRADE_ROLLOUT_POLICY" => Self::UpgradeRolloutPolicy,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);

@@ -747,4 +747,20 @@ impl Check for VpcEndpointManagement {
     }
 }
 
+impl From<&str> for VpcEndpointManagement {
+    fn from(s: &str) -> Self {
+        match s {
+            "CUSTOMER" => Self::Customer,
+            "SERVICE" => Self::Service,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VpcEndpointManagement> {
+    fn from(s: &str) -> Self {
+        Value::literal(VpcEndpointManagement::from(s))
+    }
+}
+
 crate::impl_literal!(VpcEndpointManagement);

@@ -344,6 +344,39 @@ impl Check for DeriveKeyUsage {
     }
 }
 
+impl From<&str> for DeriveKeyUsage {
+    fn from(s: &str) -> Self {
+        match s {
+            "TR31_B0_BASE_DERIVATION_KEY" => Self::Tr31B0BaseDerivationKey,
+            "TR31_C0_CARD_VERIFICATION_KEY" => Self::Tr31C0CardVerificationKey,
+            "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY" => Self::Tr31D0SymmetricDataEncryptionKey,
+            "TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS" => Self::Tr31E0EmvMkeyAppCryptograms,
+            "TR31_E1_EMV_MKEY_CONFIDENTIALITY" => Self::Tr31E1EmvMkeyConfidentiality,
+            "TR31_E2_EMV_MKEY_INTEGRITY" => Self::Tr31E2EmvMkeyIntegrity,
+            "TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS" => Self::Tr31E4EmvMkeyDynamicNumbers,
+            "TR31_E5_EMV_MKEY_CARD_PERSONALIZATION" => Self::Tr31E5EmvMkeyCardPersonalization,
+            "TR31_E6_EMV_MKEY_OTHER" => Self::Tr31E6EmvMkeyOther,
+            "TR31_K0_KEY_ENCRYPTION_KEY" => Self::Tr31K0KeyEncryptionKey,
+            "TR31_K1_KEY_BLOCK_PROTECTION_KEY" => Self::Tr31K1KeyBlockProtectionKey,
+            "TR31_M3_ISO_9797_3_MAC_KEY" => Self::Tr31M3Iso97973MacKey,
+            "TR31_M1_ISO_9797_1_MAC_KEY" => Self::Tr31M1Iso97971MacKey,
+            "TR31_M6_ISO_9797_5_CMAC_KEY" => Self::Tr31M6Iso97975CmacKey,
+            "TR31_M7_HMAC_KEY" => Self::Tr31M7HmacKey,
+            "TR31_P0_PIN_ENCRYPTION_KEY" => Self::Tr31P0PinEncryptionKey,
+            "TR31_P1_PIN_GENERATION_KEY" => Self::Tr31P1PinGenerationKey,
+            "TR31_V1_IBM3624_PIN_VERIFICATION_KEY" => Self::Tr31V1Ibm3624PinVerificationKey,
+            "TR31_V2_VISA_PIN_VERIFICATION_KEY" => Self::Tr31V2VisaPinVerificationKey,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeriveKeyUsage> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeriveKeyUsage::from(s))
+    }
+}
+
 crate::impl_literal!(DeriveKeyUsage);
 
 /// Property type `KeyAttributes` of `AWS::PaymentCryptography::Key`.
@@ -499,6 +532,35 @@ impl Check for KeyAlgorithm {
     }
 }
 
+impl From<&str> for KeyAlgorithm {
+    fn from(s: &str) -> Self {
+        match s {
+            "TDES_2KEY" => Self::Tdes2key,
+            "TDES_3KEY" => Self::Tdes3key,
+            "AES_128" => Self::Aes128,
+            "AES_192" => Self::Aes192,
+            "AES_256" => Self::Aes256,
+            "HMAC_SHA256" => Self::HmacSha256,
+            "HMAC_SHA384" => Self::HmacSha384,
+            "HMAC_SHA512" => Self::HmacSha512,
+            "HMAC_SHA224" => Self::HmacSha224,
+            "RSA_2048" => Self::Rsa2048,
+            "RSA_3072" => Self::Rsa3072,
+            "RSA_4096" => Self::Rsa4096,
+            "ECC_NIST_P256" => Self::EccNistP256,
+            "ECC_NIST_P384" => Self::EccNistP384,
+            "ECC_NIST_P521" => Self::EccNistP521,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeyAlgorithm> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeyAlgorithm::from(s))
+    }
+}
+
 crate::impl_literal!(KeyAlgorithm);
 
 /// Values of `KeyClass`.
@@ -548,6 +610,24 @@ impl Check for KeyClass {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for KeyClass {
+    fn from(s: &str) -> Self {
+        match s {
+            "SYMMETRIC_KEY" => Self::SymmetricKey,
+            "ASYMMETRIC_KEY_PAIR" => Self::AsymmetricKeyPair,
+            "PRIVATE_KEY" => Self::PrivateKey,
+            "PUBLIC_KEY" => Self::PublicKey,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeyClass> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeyClass::from(s))
     }
 }
 
@@ -812,6 +892,48 @@ impl Check for KeyUsage {
     }
 }
 
+impl From<&str> for KeyUsage {
+    fn from(s: &str) -> Self {
+        match s {
+            "TR31_B0_BASE_DERIVATION_KEY" => Self::Tr31B0BaseDerivationKey,
+            "TR31_C0_CARD_VERIFICATION_KEY" => Self::Tr31C0CardVerificationKey,
+            "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY" => Self::Tr31D0SymmetricDataEncryptionKey,
+            "TR31_D1_ASYMMETRIC_KEY_FOR_DATA_ENCRYPTION" => {
+                Self::Tr31D1AsymmetricKeyForDataEncryption
+            }
+            "TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS" => Self::Tr31E0EmvMkeyAppCryptograms,
+            "TR31_E1_EMV_MKEY_CONFIDENTIALITY" => Self::Tr31E1EmvMkeyConfidentiality,
+            "TR31_E2_EMV_MKEY_INTEGRITY" => Self::Tr31E2EmvMkeyIntegrity,
+            "TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS" => Self::Tr31E4EmvMkeyDynamicNumbers,
+            "TR31_E5_EMV_MKEY_CARD_PERSONALIZATION" => Self::Tr31E5EmvMkeyCardPersonalization,
+            "TR31_E6_EMV_MKEY_OTHER" => Self::Tr31E6EmvMkeyOther,
+            "TR31_K0_KEY_ENCRYPTION_KEY" => Self::Tr31K0KeyEncryptionKey,
+            "TR31_K1_KEY_BLOCK_PROTECTION_KEY" => Self::Tr31K1KeyBlockProtectionKey,
+            "TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT" => Self::Tr31K3AsymmetricKeyForKeyAgreement,
+            "TR31_M0_ISO_16609_MAC_KEY" => Self::Tr31M0Iso16609MacKey,
+            "TR31_M3_ISO_9797_3_MAC_KEY" => Self::Tr31M3Iso97973MacKey,
+            "TR31_M1_ISO_9797_1_MAC_KEY" => Self::Tr31M1Iso97971MacKey,
+            "TR31_M6_ISO_9797_5_CMAC_KEY" => Self::Tr31M6Iso97975CmacKey,
+            "TR31_M7_HMAC_KEY" => Self::Tr31M7HmacKey,
+            "TR31_P0_PIN_ENCRYPTION_KEY" => Self::Tr31P0PinEncryptionKey,
+            "TR31_P1_PIN_GENERATION_KEY" => Self::Tr31P1PinGenerationKey,
+            "TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE" => {
+                Self::Tr31S0AsymmetricKeyForDigitalSignature
+            }
+            "TR31_V1_IBM3624_PIN_VERIFICATION_KEY" => Self::Tr31V1Ibm3624PinVerificationKey,
+            "TR31_V2_VISA_PIN_VERIFICATION_KEY" => Self::Tr31V2VisaPinVerificationKey,
+            "TR31_K2_TR34_ASYMMETRIC_KEY" => Self::Tr31K2Tr34AsymmetricKey,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeyUsage> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeyUsage::from(s))
+    }
+}
+
 crate::impl_literal!(KeyUsage);
 
 /// Values of `KeyCheckValueAlgorithm`.
@@ -856,6 +978,24 @@ impl Check for KeyCheckValueAlgorithm {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for KeyCheckValueAlgorithm {
+    fn from(s: &str) -> Self {
+        match s {
+            "CMAC" => Self::Cmac,
+            "ANSI_X9_24" => Self::AnsiX924,
+            "HMAC" => Self::Hmac,
+            "SHA_1" => Self::Sha1,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KeyCheckValueAlgorithm> {
+    fn from(s: &str) -> Self {
+        Value::literal(KeyCheckValueAlgorithm::from(s))
     }
 }
 

@@ -264,4 +264,20 @@ impl Check for AccessRight {
     }
 }
 
+impl From<&str> for AccessRight {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW" => Self::Allow,
+            "DENY" => Self::Deny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccessRight> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccessRight::from(s))
+    }
+}
+
 crate::impl_literal!(AccessRight);

@@ -390,6 +390,23 @@ impl Check for PurchaseOption {
     }
 }
 
+impl From<&str> for PurchaseOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "ONDEMAND" => Self::Ondemand,
+            "SPOT" => Self::Spot,
+            "CAPACITY_BLOCK" => Self::CapacityBlock,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PurchaseOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(PurchaseOption::from(s))
+    }
+}
+
 crate::impl_literal!(PurchaseOption);
 
 /// Property type `ScalingConfiguration` of `AWS::PCS::ComputeNodeGroup`.
@@ -623,6 +640,23 @@ impl Check for AllocationStrategy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AllocationStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "lowest-price" => Self::LowestPrice,
+            "capacity-optimized" => Self::CapacityOptimized,
+            "price-capacity-optimized" => Self::PriceCapacityOptimized,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AllocationStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(AllocationStrategy::from(s))
     }
 }
 

@@ -418,4 +418,21 @@ impl Check for DatasetType {
     }
 }
 
+impl From<&str> for DatasetType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Interactions" => Self::Interactions,
+            "Items" => Self::Items,
+            "Users" => Self::Users,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DatasetType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DatasetType::from(s))
+    }
+}
+
 crate::impl_literal!(DatasetType);

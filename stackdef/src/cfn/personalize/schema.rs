@@ -195,4 +195,20 @@ impl Check for Domain {
     }
 }
 
+impl From<&str> for Domain {
+    fn from(s: &str) -> Self {
+        match s {
+            "ECOMMERCE" => Self::Ecommerce,
+            "VIDEO_ON_DEMAND" => Self::VideoOnDemand,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Domain> {
+    fn from(s: &str) -> Self {
+        Value::literal(Domain::from(s))
+    }
+}
+
 crate::impl_literal!(Domain);

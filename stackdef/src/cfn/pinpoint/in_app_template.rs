@@ -379,6 +379,23 @@ impl Check for Alignment {
     }
 }
 
+impl From<&str> for Alignment {
+    fn from(s: &str) -> Self {
+        match s {
+            "LEFT" => Self::Left,
+            "CENTER" => Self::Center,
+            "RIGHT" => Self::Right,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Alignment> {
+    fn from(s: &str) -> Self {
+        Value::literal(Alignment::from(s))
+    }
+}
+
 crate::impl_literal!(Alignment);
 
 /// Property type `HeaderConfig` of `AWS::Pinpoint::InAppTemplate`.
@@ -613,6 +630,23 @@ impl Check for ButtonAction {
     }
 }
 
+impl From<&str> for ButtonAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "LINK" => Self::Link,
+            "DEEP_LINK" => Self::DeepLink,
+            "CLOSE" => Self::Close,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ButtonAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(ButtonAction::from(s))
+    }
+}
+
 crate::impl_literal!(ButtonAction);
 
 /// Property type `DefaultButtonConfiguration` of `AWS::Pinpoint::InAppTemplate`.
@@ -765,6 +799,26 @@ impl Check for Layout {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Layout {
+    fn from(s: &str) -> Self {
+        match s {
+            "BOTTOM_BANNER" => Self::BottomBanner,
+            "TOP_BANNER" => Self::TopBanner,
+            "OVERLAYS" => Self::Overlays,
+            "MOBILE_FEED" => Self::MobileFeed,
+            "MIDDLE_BANNER" => Self::MiddleBanner,
+            "CAROUSEL" => Self::Carousel,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Layout> {
+    fn from(s: &str) -> Self {
+        Value::literal(Layout::from(s))
     }
 }
 

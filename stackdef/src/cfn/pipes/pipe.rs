@@ -387,6 +387,22 @@ impl Check for RequestedPipeState {
     }
 }
 
+impl From<&str> for RequestedPipeState {
+    fn from(s: &str) -> Self {
+        match s {
+            "RUNNING" => Self::Running,
+            "STOPPED" => Self::Stopped,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RequestedPipeState> {
+    fn from(s: &str) -> Self {
+        Value::literal(RequestedPipeState::from(s))
+    }
+}
+
 crate::impl_literal!(RequestedPipeState);
 
 /// Property type `PipeEnrichmentParameters` of `AWS::Pipes::Pipe`.
@@ -743,6 +759,21 @@ impl Check for IncludeExecutionDataOption {
     }
 }
 
+impl From<&str> for IncludeExecutionDataOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IncludeExecutionDataOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(IncludeExecutionDataOption::from(s))
+    }
+}
+
 crate::impl_literal!(IncludeExecutionDataOption);
 
 /// Values of `LogLevel`.
@@ -787,6 +818,24 @@ impl Check for LogLevel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LogLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "OFF" => Self::Off,
+            "ERROR" => Self::Error,
+            "INFO" => Self::Info,
+            "TRACE" => Self::Trace,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogLevel::from(s))
     }
 }
 
@@ -904,6 +953,23 @@ impl Check for S3OutputFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for S3OutputFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "json" => Self::Json,
+            "plain" => Self::Plain,
+            "w3c" => Self::W3c,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3OutputFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3OutputFormat::from(s))
     }
 }
 
@@ -1423,6 +1489,21 @@ impl Check for OnPartialBatchItemFailureStreams {
     }
 }
 
+impl From<&str> for OnPartialBatchItemFailureStreams {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTOMATIC_BISECT" => Self::AutomaticBisect,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OnPartialBatchItemFailureStreams> {
+    fn from(s: &str) -> Self {
+        Value::literal(OnPartialBatchItemFailureStreams::from(s))
+    }
+}
+
 crate::impl_literal!(OnPartialBatchItemFailureStreams);
 
 /// Values of `DynamoDbStreamStartPosition`.
@@ -1461,6 +1542,22 @@ impl Check for DynamoDbStreamStartPosition {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DynamoDbStreamStartPosition {
+    fn from(s: &str) -> Self {
+        match s {
+            "TRIM_HORIZON" => Self::TrimHorizon,
+            "LATEST" => Self::Latest,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DynamoDbStreamStartPosition> {
+    fn from(s: &str) -> Self {
+        Value::literal(DynamoDbStreamStartPosition::from(s))
     }
 }
 
@@ -1784,6 +1881,23 @@ impl Check for KinesisStreamStartPosition {
     }
 }
 
+impl From<&str> for KinesisStreamStartPosition {
+    fn from(s: &str) -> Self {
+        match s {
+            "TRIM_HORIZON" => Self::TrimHorizon,
+            "LATEST" => Self::Latest,
+            "AT_TIMESTAMP" => Self::AtTimestamp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KinesisStreamStartPosition> {
+    fn from(s: &str) -> Self {
+        Value::literal(KinesisStreamStartPosition::from(s))
+    }
+}
+
 crate::impl_literal!(KinesisStreamStartPosition);
 
 /// Property type `PipeSourceManagedStreamingKafkaParameters` of `AWS::Pipes::Pipe`.
@@ -1954,6 +2068,22 @@ impl Check for MskStartPosition {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MskStartPosition {
+    fn from(s: &str) -> Self {
+        match s {
+            "TRIM_HORIZON" => Self::TrimHorizon,
+            "LATEST" => Self::Latest,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MskStartPosition> {
+    fn from(s: &str) -> Self {
+        Value::literal(MskStartPosition::from(s))
     }
 }
 
@@ -2286,6 +2416,22 @@ impl Check for SelfManagedKafkaStartPosition {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SelfManagedKafkaStartPosition {
+    fn from(s: &str) -> Self {
+        match s {
+            "TRIM_HORIZON" => Self::TrimHorizon,
+            "LATEST" => Self::Latest,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SelfManagedKafkaStartPosition> {
+    fn from(s: &str) -> Self {
+        Value::literal(SelfManagedKafkaStartPosition::from(s))
     }
 }
 
@@ -3079,6 +3225,23 @@ impl Check for BatchResourceRequirementType {
     }
 }
 
+impl From<&str> for BatchResourceRequirementType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GPU" => Self::Gpu,
+            "MEMORY" => Self::Memory,
+            "VCPU" => Self::Vcpu,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BatchResourceRequirementType> {
+    fn from(s: &str) -> Self {
+        Value::literal(BatchResourceRequirementType::from(s))
+    }
+}
+
 crate::impl_literal!(BatchResourceRequirementType);
 
 /// Property type `BatchJobDependency` of `AWS::Pipes::Pipe`.
@@ -3167,6 +3330,22 @@ impl Check for BatchJobDependencyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for BatchJobDependencyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "N_TO_N" => Self::NToN,
+            "SEQUENTIAL" => Self::Sequential,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BatchJobDependencyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(BatchJobDependencyType::from(s))
     }
 }
 
@@ -3672,6 +3851,23 @@ impl Check for LaunchType {
     }
 }
 
+impl From<&str> for LaunchType {
+    fn from(s: &str) -> Self {
+        match s {
+            "EC2" => Self::Ec2,
+            "FARGATE" => Self::Fargate,
+            "EXTERNAL" => Self::External,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LaunchType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LaunchType::from(s))
+    }
+}
+
 crate::impl_literal!(LaunchType);
 
 /// Property type `NetworkConfiguration` of `AWS::Pipes::Pipe`.
@@ -3853,6 +4049,22 @@ impl Check for AssignPublicIp {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AssignPublicIp {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AssignPublicIp> {
+    fn from(s: &str) -> Self {
+        Value::literal(AssignPublicIp::from(s))
     }
 }
 
@@ -4230,6 +4442,21 @@ impl Check for EcsEnvironmentFileType {
     }
 }
 
+impl From<&str> for EcsEnvironmentFileType {
+    fn from(s: &str) -> Self {
+        match s {
+            "s3" => Self::S3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EcsEnvironmentFileType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EcsEnvironmentFileType::from(s))
+    }
+}
+
 crate::impl_literal!(EcsEnvironmentFileType);
 
 /// Property type `EcsResourceRequirement` of `AWS::Pipes::Pipe`.
@@ -4307,6 +4534,22 @@ impl Check for EcsResourceRequirementType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EcsResourceRequirementType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GPU" => Self::Gpu,
+            "InferenceAccelerator" => Self::InferenceAccelerator,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EcsResourceRequirementType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EcsResourceRequirementType::from(s))
     }
 }
 
@@ -4500,6 +4743,22 @@ impl Check for PlacementConstraintType {
     }
 }
 
+impl From<&str> for PlacementConstraintType {
+    fn from(s: &str) -> Self {
+        match s {
+            "distinctInstance" => Self::DistinctInstance,
+            "memberOf" => Self::MemberOf,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PlacementConstraintType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PlacementConstraintType::from(s))
+    }
+}
+
 crate::impl_literal!(PlacementConstraintType);
 
 /// Property type `PlacementStrategy` of `AWS::Pipes::Pipe`.
@@ -4604,6 +4863,23 @@ impl Check for PlacementStrategyType {
     }
 }
 
+impl From<&str> for PlacementStrategyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "random" => Self::Random,
+            "spread" => Self::Spread,
+            "binpack" => Self::Binpack,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PlacementStrategyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PlacementStrategyType::from(s))
+    }
+}
+
 crate::impl_literal!(PlacementStrategyType);
 
 /// Values of `PropagateTags`.
@@ -4639,6 +4915,21 @@ impl Check for PropagateTags {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PropagateTags {
+    fn from(s: &str) -> Self {
+        match s {
+            "TASK_DEFINITION" => Self::TaskDefinition,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PropagateTags> {
+    fn from(s: &str) -> Self {
+        Value::literal(PropagateTags::from(s))
     }
 }
 
@@ -5012,6 +5303,22 @@ impl Check for PipeTargetInvocationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PipeTargetInvocationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "REQUEST_RESPONSE" => Self::RequestResponse,
+            "FIRE_AND_FORGET" => Self::FireAndForget,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PipeTargetInvocationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PipeTargetInvocationType::from(s))
     }
 }
 
@@ -5649,6 +5956,21 @@ impl Check for DimensionValueType {
     }
 }
 
+impl From<&str> for DimensionValueType {
+    fn from(s: &str) -> Self {
+        match s {
+            "VARCHAR" => Self::Varchar,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DimensionValueType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DimensionValueType::from(s))
+    }
+}
+
 crate::impl_literal!(DimensionValueType);
 
 /// Values of `EpochTimeUnit`.
@@ -5694,6 +6016,24 @@ impl Check for EpochTimeUnit {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EpochTimeUnit {
+    fn from(s: &str) -> Self {
+        match s {
+            "MILLISECONDS" => Self::Milliseconds,
+            "SECONDS" => Self::Seconds,
+            "MICROSECONDS" => Self::Microseconds,
+            "NANOSECONDS" => Self::Nanoseconds,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EpochTimeUnit> {
+    fn from(s: &str) -> Self {
+        Value::literal(EpochTimeUnit::from(s))
     }
 }
 
@@ -5883,6 +6223,25 @@ impl Check for MeasureValueType {
     }
 }
 
+impl From<&str> for MeasureValueType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DOUBLE" => Self::Double,
+            "BIGINT" => Self::Bigint,
+            "VARCHAR" => Self::Varchar,
+            "BOOLEAN" => Self::Boolean,
+            "TIMESTAMP" => Self::Timestamp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MeasureValueType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MeasureValueType::from(s))
+    }
+}
+
 crate::impl_literal!(MeasureValueType);
 
 /// Property type `SingleMeasureMapping` of `AWS::Pipes::Pipe`.
@@ -5989,6 +6348,22 @@ impl Check for TimeFieldType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TimeFieldType {
+    fn from(s: &str) -> Self {
+        match s {
+            "EPOCH" => Self::Epoch,
+            "TIMESTAMP_FORMAT" => Self::TimestampFormat,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TimeFieldType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TimeFieldType::from(s))
     }
 }
 

@@ -263,6 +263,21 @@ impl Check for Provisioning {
     }
 }
 
+impl From<&str> for Provisioning {
+    fn from(s: &str) -> Self {
+        match s {
+            "CUSTOMER_MANAGED" => Self::CustomerManaged,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Provisioning> {
+    fn from(s: &str) -> Self {
+        Value::literal(Provisioning::from(s))
+    }
+}
+
 crate::impl_literal!(Provisioning);
 
 /// Property type `Tag` of `AWS::Proton::ServiceTemplate`.

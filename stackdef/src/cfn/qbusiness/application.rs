@@ -154,7 +154,6 @@ pub struct ApplicationProps {
     pub quick_sight_configuration: Option<Value<QuickSightConfiguration>>,
     /// `RoleArn` (optional).
     /// Length: 0..=1284 characters.
-    /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
     pub role_arn: Option<Value<ids::RoleArn>>,
     /// `Tags` (optional).
     /// Items: 0..=200.
@@ -391,7 +390,15 @@ impl Check for ApplicationProps {
             &Rules::NONE,
             out,
         );
-        self.role_arn.check(&path.field("RoleArn"), &Rules { min_length: Some(0), max_length: Some(1284), pattern: Some("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$"), ..Rules::NONE }, out);
+        self.role_arn.check(
+            &path.field("RoleArn"),
+            &Rules {
+                min_length: Some(0),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.tags.check(
             &path.field("Tags"),
             &Rules {
@@ -481,6 +488,22 @@ impl Check for AttachmentsControlMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AttachmentsControlMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AttachmentsControlMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(AttachmentsControlMode::from(s))
     }
 }
 
@@ -577,6 +600,22 @@ impl Check for AutoSubscriptionStatus {
     }
 }
 
+impl From<&str> for AutoSubscriptionStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AutoSubscriptionStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(AutoSubscriptionStatus::from(s))
+    }
+}
+
 crate::impl_literal!(AutoSubscriptionStatus);
 
 /// Values of `SubscriptionType`.
@@ -615,6 +654,22 @@ impl Check for SubscriptionType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SubscriptionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Q_LITE" => Self::QLite,
+            "Q_BUSINESS" => Self::QBusiness,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SubscriptionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SubscriptionType::from(s))
     }
 }
 
@@ -720,6 +775,25 @@ impl Check for IdentityType {
     }
 }
 
+impl From<&str> for IdentityType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS_IAM_IDP_SAML" => Self::AwsIamIdpSaml,
+            "AWS_IAM_IDP_OIDC" => Self::AwsIamIdpOidc,
+            "AWS_IAM_IDC" => Self::AwsIamIdc,
+            "AWS_QUICKSIGHT_IDP" => Self::AwsQuicksightIdp,
+            "ANONYMOUS" => Self::Anonymous,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IdentityType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IdentityType::from(s))
+    }
+}
+
 crate::impl_literal!(IdentityType);
 
 /// Property type `PersonalizationConfiguration` of `AWS::QBusiness::Application`.
@@ -800,6 +874,22 @@ impl Check for PersonalizationControlMode {
     }
 }
 
+impl From<&str> for PersonalizationControlMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PersonalizationControlMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(PersonalizationControlMode::from(s))
+    }
+}
+
 crate::impl_literal!(PersonalizationControlMode);
 
 /// Property type `QAppsConfiguration` of `AWS::QBusiness::Application`.
@@ -874,6 +964,22 @@ impl Check for QAppsControlMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for QAppsControlMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<QAppsControlMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(QAppsControlMode::from(s))
     }
 }
 

@@ -657,6 +657,22 @@ impl Check for DataAccessorAuthenticationType {
     }
 }
 
+impl From<&str> for DataAccessorAuthenticationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS_IAM_IDC_TTI" => Self::AwsIamIdcTti,
+            "AWS_IAM_IDC_AUTH_CODE" => Self::AwsIamIdcAuthCode,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataAccessorAuthenticationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataAccessorAuthenticationType::from(s))
+    }
+}
+
 crate::impl_literal!(DataAccessorAuthenticationType);
 
 /// Property type `Tag` of `AWS::QBusiness::DataAccessor`.

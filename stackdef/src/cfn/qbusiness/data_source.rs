@@ -133,7 +133,6 @@ pub struct DataSourceProps {
     pub media_extraction_configuration: Option<Value<MediaExtractionConfiguration>>,
     /// `RoleArn` (optional).
     /// Length: 0..=1284 characters.
-    /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
     pub role_arn: Option<Value<ids::RoleArn>>,
     /// `SyncSchedule` (optional).
     /// Length: ..=998 characters.
@@ -304,7 +303,15 @@ impl Check for DataSourceProps {
             &Rules::NONE,
             out,
         );
-        self.role_arn.check(&path.field("RoleArn"), &Rules { min_length: Some(0), max_length: Some(1284), pattern: Some("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$"), ..Rules::NONE }, out);
+        self.role_arn.check(
+            &path.field("RoleArn"),
+            &Rules {
+                min_length: Some(0),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.sync_schedule.check(
             &path.field("SyncSchedule"),
             &Rules {
@@ -634,6 +641,31 @@ impl Check for DocumentEnrichmentConditionOperator {
     }
 }
 
+impl From<&str> for DocumentEnrichmentConditionOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "GREATER_THAN" => Self::GreaterThan,
+            "GREATER_THAN_OR_EQUALS" => Self::GreaterThanOrEquals,
+            "LESS_THAN" => Self::LessThan,
+            "LESS_THAN_OR_EQUALS" => Self::LessThanOrEquals,
+            "EQUALS" => Self::Equals,
+            "NOT_EQUALS" => Self::NotEquals,
+            "CONTAINS" => Self::Contains,
+            "NOT_CONTAINS" => Self::NotContains,
+            "EXISTS" => Self::Exists,
+            "NOT_EXISTS" => Self::NotExists,
+            "BEGINS_WITH" => Self::BeginsWith,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DocumentEnrichmentConditionOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(DocumentEnrichmentConditionOperator::from(s))
+    }
+}
+
 crate::impl_literal!(DocumentEnrichmentConditionOperator);
 
 /// Values of `DocumentContentOperator`.
@@ -669,6 +701,21 @@ impl Check for DocumentContentOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DocumentContentOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "DELETE" => Self::Delete,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DocumentContentOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(DocumentContentOperator::from(s))
     }
 }
 
@@ -783,6 +830,21 @@ impl Check for AttributeValueOperator {
     }
 }
 
+impl From<&str> for AttributeValueOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "DELETE" => Self::Delete,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AttributeValueOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(AttributeValueOperator::from(s))
+    }
+}
+
 crate::impl_literal!(AttributeValueOperator);
 
 /// Property type `HookConfiguration` of `AWS::QBusiness::DataSource`.
@@ -796,7 +858,6 @@ pub struct HookConfiguration {
     pub lambda_arn: Option<Value<ids::FunctionArn>>,
     /// `RoleArn` (optional).
     /// Length: 0..=1284 characters.
-    /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
     pub role_arn: Option<Value<ids::RoleArn>>,
     /// `S3BucketName` (optional).
     /// Length: 1..=63 characters.
@@ -863,7 +924,15 @@ impl Check for HookConfiguration {
         self.invocation_condition
             .check(&path.field("InvocationCondition"), &Rules::NONE, out);
         self.lambda_arn.check(&path.field("LambdaArn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:aws[a-zA-Z-]*:lambda:[a-z-]*-[0-9]:[0-9]{12}:function:[a-zA-Z0-9-_]+(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?(:[a-zA-Z0-9-_]+)?$"), ..Rules::NONE }, out);
-        self.role_arn.check(&path.field("RoleArn"), &Rules { min_length: Some(0), max_length: Some(1284), pattern: Some("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$"), ..Rules::NONE }, out);
+        self.role_arn.check(
+            &path.field("RoleArn"),
+            &Rules {
+                min_length: Some(0),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.s3_bucket_name.check(
             &path.field("S3BucketName"),
             &Rules {
@@ -1038,6 +1107,22 @@ impl Check for AudioExtractionStatus {
     }
 }
 
+impl From<&str> for AudioExtractionStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AudioExtractionStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(AudioExtractionStatus::from(s))
+    }
+}
+
 crate::impl_literal!(AudioExtractionStatus);
 
 /// Property type `ImageExtractionConfiguration` of `AWS::QBusiness::DataSource`.
@@ -1115,6 +1200,22 @@ impl Check for ImageExtractionStatus {
     }
 }
 
+impl From<&str> for ImageExtractionStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ImageExtractionStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(ImageExtractionStatus::from(s))
+    }
+}
+
 crate::impl_literal!(ImageExtractionStatus);
 
 /// Property type `VideoExtractionConfiguration` of `AWS::QBusiness::DataSource`.
@@ -1189,6 +1290,22 @@ impl Check for VideoExtractionStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VideoExtractionStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VideoExtractionStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(VideoExtractionStatus::from(s))
     }
 }
 

@@ -422,6 +422,22 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Values of `AttributeType`.
@@ -466,6 +482,24 @@ impl Check for AttributeType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AttributeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STRING" => Self::String,
+            "STRING_LIST" => Self::StringList,
+            "NUMBER" => Self::Number,
+            "DATE" => Self::Date,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AttributeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AttributeType::from(s))
     }
 }
 
@@ -562,6 +596,22 @@ impl Check for IndexType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IndexType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENTERPRISE" => Self::Enterprise,
+            "STARTER" => Self::Starter,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IndexType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IndexType::from(s))
     }
 }
 

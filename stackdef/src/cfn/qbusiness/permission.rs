@@ -313,4 +313,19 @@ impl Check for ConditionOperator {
     }
 }
 
+impl From<&str> for ConditionOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "StringEquals" => Self::StringEquals,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConditionOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConditionOperator::from(s))
+    }
+}
+
 crate::impl_literal!(ConditionOperator);

@@ -351,6 +351,21 @@ impl Check for ApiSchemaType {
     }
 }
 
+impl From<&str> for ApiSchemaType {
+    fn from(s: &str) -> Self {
+        match s {
+            "OPEN_API_V3" => Self::OpenApiV3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApiSchemaType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApiSchemaType::from(s))
+    }
+}
+
 crate::impl_literal!(ApiSchemaType);
 
 /// Values of `PluginState`.
@@ -389,6 +404,22 @@ impl Check for PluginState {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PluginState {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PluginState> {
+    fn from(s: &str) -> Self {
+        Value::literal(PluginState::from(s))
     }
 }
 
@@ -548,6 +579,37 @@ impl Check for PluginType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PluginType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SERVICE_NOW" => Self::ServiceNow,
+            "SALESFORCE" => Self::Salesforce,
+            "JIRA" => Self::Jira,
+            "ZENDESK" => Self::Zendesk,
+            "CUSTOM" => Self::Custom,
+            "QUICKSIGHT" => Self::Quicksight,
+            "SERVICENOW_NOW_PLATFORM" => Self::ServicenowNowPlatform,
+            "JIRA_CLOUD" => Self::JiraCloud,
+            "SALESFORCE_CRM" => Self::SalesforceCrm,
+            "ZENDESK_SUITE" => Self::ZendeskSuite,
+            "ATLASSIAN_CONFLUENCE" => Self::AtlassianConfluence,
+            "GOOGLE_CALENDAR" => Self::GoogleCalendar,
+            "MICROSOFT_TEAMS" => Self::MicrosoftTeams,
+            "MICROSOFT_EXCHANGE" => Self::MicrosoftExchange,
+            "PAGERDUTY_ADVANCE" => Self::PagerdutyAdvance,
+            "SMARTSHEET" => Self::Smartsheet,
+            "ASANA" => Self::Asana,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PluginType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PluginType::from(s))
     }
 }
 

@@ -115,7 +115,6 @@ pub struct RetrieverProps {
     pub display_name: Value<String>,
     /// `RoleArn` (optional).
     /// Length: 0..=1284 characters.
-    /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
     pub role_arn: Option<Value<ids::RoleArn>>,
     /// `Tags` (optional).
     /// Items: 0..=200.
@@ -196,7 +195,15 @@ impl Check for RetrieverProps {
             },
             out,
         );
-        self.role_arn.check(&path.field("RoleArn"), &Rules { min_length: Some(0), max_length: Some(1284), pattern: Some("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$"), ..Rules::NONE }, out);
+        self.role_arn.check(
+            &path.field("RoleArn"),
+            &Rules {
+                min_length: Some(0),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.tags.check(
             &path.field("Tags"),
             &Rules {
@@ -303,6 +310,22 @@ impl Check for RetrieverType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RetrieverType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NATIVE_INDEX" => Self::NativeIndex,
+            "KENDRA_INDEX" => Self::KendraIndex,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RetrieverType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RetrieverType::from(s))
     }
 }
 

@@ -125,7 +125,6 @@ pub struct WebExperienceProps {
     pub origins: Option<Value<List<String>>>,
     /// `RoleArn` (optional).
     /// Length: 0..=1284 characters.
-    /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
     pub role_arn: Option<Value<ids::RoleArn>>,
     /// `SamplePromptsControlMode` (optional).
     pub sample_prompts_control_mode: Option<Value<WebExperienceSamplePromptsControlMode>>,
@@ -310,7 +309,15 @@ impl Check for WebExperienceProps {
             },
             out,
         );
-        self.role_arn.check(&path.field("RoleArn"), &Rules { min_length: Some(0), max_length: Some(1284), pattern: Some("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$"), ..Rules::NONE }, out);
+        self.role_arn.check(
+            &path.field("RoleArn"),
+            &Rules {
+                min_length: Some(0),
+                max_length: Some(1284),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.sample_prompts_control_mode.check(
             &path.field("SamplePromptsControlMode"),
             &Rules::NONE,
@@ -439,6 +446,22 @@ impl Check for BrowserExtension {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for BrowserExtension {
+    fn from(s: &str) -> Self {
+        match s {
+            "FIREFOX" => Self::Firefox,
+            "CHROME" => Self::Chrome,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BrowserExtension> {
+    fn from(s: &str) -> Self {
+        Value::literal(BrowserExtension::from(s))
     }
 }
 
@@ -599,6 +622,22 @@ impl Check for WebExperienceSamplePromptsControlMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WebExperienceSamplePromptsControlMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WebExperienceSamplePromptsControlMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(WebExperienceSamplePromptsControlMode::from(s))
     }
 }
 

@@ -383,6 +383,26 @@ impl Check for ConnectionAuthType {
     }
 }
 
+impl From<&str> for ConnectionAuthType {
+    fn from(s: &str) -> Self {
+        match s {
+            "BASIC" => Self::Basic,
+            "API_KEY" => Self::ApiKey,
+            "OAUTH2_CLIENT_CREDENTIALS" => Self::Oauth2ClientCredentials,
+            "NONE" => Self::None,
+            "IAM" => Self::Iam,
+            "OAUTH2_AUTHORIZATION_CODE" => Self::Oauth2AuthorizationCode,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConnectionAuthType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConnectionAuthType::from(s))
+    }
+}
+
 crate::impl_literal!(ConnectionAuthType);
 
 /// Property type `ResourcePermission` of `AWS::QuickSight::ActionConnector`.
@@ -637,6 +657,47 @@ impl Check for ActionConnectorType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ActionConnectorType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GENERIC_HTTP" => Self::GenericHttp,
+            "SERVICENOW_NOW_PLATFORM" => Self::ServicenowNowPlatform,
+            "SALESFORCE_CRM" => Self::SalesforceCrm,
+            "MICROSOFT_OUTLOOK" => Self::MicrosoftOutlook,
+            "PAGERDUTY_ADVANCE" => Self::PagerdutyAdvance,
+            "JIRA_CLOUD" => Self::JiraCloud,
+            "ATLASSIAN_CONFLUENCE" => Self::AtlassianConfluence,
+            "AMAZON_S3" => Self::AmazonS3,
+            "AMAZON_BEDROCK_AGENT_RUNTIME" => Self::AmazonBedrockAgentRuntime,
+            "AMAZON_BEDROCK_RUNTIME" => Self::AmazonBedrockRuntime,
+            "AMAZON_BEDROCK_DATA_AUTOMATION_RUNTIME" => Self::AmazonBedrockDataAutomationRuntime,
+            "AMAZON_TEXTRACT" => Self::AmazonTextract,
+            "AMAZON_COMPREHEND" => Self::AmazonComprehend,
+            "AMAZON_COMPREHEND_MEDICAL" => Self::AmazonComprehendMedical,
+            "MICROSOFT_ONEDRIVE" => Self::MicrosoftOnedrive,
+            "MICROSOFT_SHAREPOINT" => Self::MicrosoftSharepoint,
+            "MICROSOFT_TEAMS" => Self::MicrosoftTeams,
+            "SAP_BUSINESSPARTNER" => Self::SapBusinesspartner,
+            "SAP_PRODUCTMASTERDATA" => Self::SapProductmasterdata,
+            "SAP_PHYSICALINVENTORY" => Self::SapPhysicalinventory,
+            "SAP_BILLOFMATERIALS" => Self::SapBillofmaterials,
+            "SAP_MATERIALSTOCK" => Self::SapMaterialstock,
+            "ZENDESK_SUITE" => Self::ZendeskSuite,
+            "SMARTSHEET" => Self::Smartsheet,
+            "SLACK" => Self::Slack,
+            "ASANA" => Self::Asana,
+            "BAMBOO_HR" => Self::BambooHr,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ActionConnectorType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ActionConnectorType::from(s))
     }
 }
 

@@ -3694,6 +3694,21 @@ impl Check for CapabilityState {
     }
 }
 
+impl From<&str> for CapabilityState {
+    fn from(s: &str) -> Self {
+        match s {
+            "DENY" => Self::Deny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CapabilityState> {
+    fn from(s: &str) -> Self {
+        Value::literal(CapabilityState::from(s))
+    }
+}
+
 crate::impl_literal!(CapabilityState);
 
 /// Property type `Tag` of `AWS::QuickSight::CustomPermissions`.

@@ -684,6 +684,21 @@ impl Check for GeoSpatialCountryCode {
     }
 }
 
+impl From<&str> for GeoSpatialCountryCode {
+    fn from(s: &str) -> Self {
+        match s {
+            "US" => Self::Us,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GeoSpatialCountryCode> {
+    fn from(s: &str) -> Self {
+        Value::literal(GeoSpatialCountryCode::from(s))
+    }
+}
+
 crate::impl_literal!(GeoSpatialCountryCode);
 
 /// Property type `ColumnLevelPermissionRule` of `AWS::QuickSight::DataSet`.
@@ -1140,6 +1155,22 @@ impl Check for ColumnDataSubType {
     }
 }
 
+impl From<&str> for ColumnDataSubType {
+    fn from(s: &str) -> Self {
+        match s {
+            "FLOAT" => Self::Float,
+            "FIXED" => Self::Fixed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ColumnDataSubType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ColumnDataSubType::from(s))
+    }
+}
+
 crate::impl_literal!(ColumnDataSubType);
 
 /// Values of `InputColumnDataType`.
@@ -1205,6 +1236,28 @@ impl Check for InputColumnDataType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InputColumnDataType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STRING" => Self::String,
+            "INTEGER" => Self::Integer,
+            "DECIMAL" => Self::Decimal,
+            "DATETIME" => Self::Datetime,
+            "BIT" => Self::Bit,
+            "BOOLEAN" => Self::Boolean,
+            "JSON" => Self::Json,
+            "SEMISTRUCT" => Self::Semistruct,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InputColumnDataType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InputColumnDataType::from(s))
     }
 }
 
@@ -1869,6 +1922,29 @@ impl Check for DataPrepSimpleAggregationFunctionType {
     }
 }
 
+impl From<&str> for DataPrepSimpleAggregationFunctionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "COUNT" => Self::Count,
+            "DISTINCT_COUNT" => Self::DistinctCount,
+            "SUM" => Self::Sum,
+            "AVERAGE" => Self::Average,
+            "MEDIAN" => Self::Median,
+            "MAX" => Self::Max,
+            "MIN" => Self::Min,
+            "VARIANCE" => Self::Variance,
+            "STANDARD_DEVIATION" => Self::StandardDeviation,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataPrepSimpleAggregationFunctionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataPrepSimpleAggregationFunctionType::from(s))
+    }
+}
+
 crate::impl_literal!(DataPrepSimpleAggregationFunctionType);
 
 /// Property type `TransformOperationSource` of `AWS::QuickSight::DataSet`.
@@ -2346,6 +2422,24 @@ impl Check for ColumnDataType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ColumnDataType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STRING" => Self::String,
+            "INTEGER" => Self::Integer,
+            "DECIMAL" => Self::Decimal,
+            "DATETIME" => Self::Datetime,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ColumnDataType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ColumnDataType::from(s))
     }
 }
 
@@ -2842,6 +2936,24 @@ impl Check for DataSetDateComparisonFilterOperator {
     }
 }
 
+impl From<&str> for DataSetDateComparisonFilterOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "BEFORE" => Self::Before,
+            "BEFORE_OR_EQUALS_TO" => Self::BeforeOrEqualsTo,
+            "AFTER" => Self::After,
+            "AFTER_OR_EQUALS_TO" => Self::AfterOrEqualsTo,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataSetDateComparisonFilterOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataSetDateComparisonFilterOperator::from(s))
+    }
+}
+
 crate::impl_literal!(DataSetDateComparisonFilterOperator);
 
 /// Property type `DataSetDateFilterValue` of `AWS::QuickSight::DataSet`.
@@ -3137,6 +3249,26 @@ impl Check for DataSetNumericComparisonFilterOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DataSetNumericComparisonFilterOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "EQUALS" => Self::Equals,
+            "DOES_NOT_EQUAL" => Self::DoesNotEqual,
+            "GREATER_THAN" => Self::GreaterThan,
+            "GREATER_THAN_OR_EQUALS_TO" => Self::GreaterThanOrEqualsTo,
+            "LESS_THAN" => Self::LessThan,
+            "LESS_THAN_OR_EQUALS_TO" => Self::LessThanOrEqualsTo,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataSetNumericComparisonFilterOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataSetNumericComparisonFilterOperator::from(s))
     }
 }
 
@@ -3438,6 +3570,26 @@ impl Check for DataSetStringComparisonFilterOperator {
     }
 }
 
+impl From<&str> for DataSetStringComparisonFilterOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "EQUALS" => Self::Equals,
+            "DOES_NOT_EQUAL" => Self::DoesNotEqual,
+            "CONTAINS" => Self::Contains,
+            "DOES_NOT_CONTAIN" => Self::DoesNotContain,
+            "STARTS_WITH" => Self::StartsWith,
+            "ENDS_WITH" => Self::EndsWith,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataSetStringComparisonFilterOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataSetStringComparisonFilterOperator::from(s))
+    }
+}
+
 crate::impl_literal!(DataSetStringComparisonFilterOperator);
 
 /// Property type `DataSetStringFilterValue` of `AWS::QuickSight::DataSet`.
@@ -3567,6 +3719,22 @@ impl Check for DataSetStringListFilterOperator {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DataSetStringListFilterOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "INCLUDE" => Self::Include,
+            "EXCLUDE" => Self::Exclude,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataSetStringListFilterOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataSetStringListFilterOperator::from(s))
     }
 }
 
@@ -4015,6 +4183,24 @@ impl Check for JoinOperationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for JoinOperationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "INNER" => Self::Inner,
+            "OUTER" => Self::Outer,
+            "LEFT" => Self::Left,
+            "RIGHT" => Self::Right,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<JoinOperationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(JoinOperationType::from(s))
     }
 }
 
@@ -4895,6 +5081,22 @@ impl Check for RefreshFailureAlertStatus {
     }
 }
 
+impl From<&str> for RefreshFailureAlertStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RefreshFailureAlertStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(RefreshFailureAlertStatus::from(s))
+    }
+}
+
 crate::impl_literal!(RefreshFailureAlertStatus);
 
 /// Property type `RefreshConfiguration` of `AWS::QuickSight::DataSet`.
@@ -5062,6 +5264,23 @@ impl Check for LookbackWindowSizeUnit {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LookbackWindowSizeUnit {
+    fn from(s: &str) -> Self {
+        match s {
+            "HOUR" => Self::Hour,
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LookbackWindowSizeUnit> {
+    fn from(s: &str) -> Self {
+        Value::literal(LookbackWindowSizeUnit::from(s))
     }
 }
 
@@ -5434,6 +5653,29 @@ impl Check for TimeGranularity {
     }
 }
 
+impl From<&str> for TimeGranularity {
+    fn from(s: &str) -> Self {
+        match s {
+            "YEAR" => Self::Year,
+            "QUARTER" => Self::Quarter,
+            "MONTH" => Self::Month,
+            "WEEK" => Self::Week,
+            "DAY" => Self::Day,
+            "HOUR" => Self::Hour,
+            "MINUTE" => Self::Minute,
+            "SECOND" => Self::Second,
+            "MILLISECOND" => Self::Millisecond,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TimeGranularity> {
+    fn from(s: &str) -> Self {
+        Value::literal(TimeGranularity::from(s))
+    }
+}
+
 crate::impl_literal!(TimeGranularity);
 
 /// Values of `DatasetParameterValueType`.
@@ -5472,6 +5714,22 @@ impl Check for DatasetParameterValueType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DatasetParameterValueType {
+    fn from(s: &str) -> Self {
+        match s {
+            "MULTI_VALUED" => Self::MultiValued,
+            "SINGLE_VALUED" => Self::SingleValued,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DatasetParameterValueType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DatasetParameterValueType::from(s))
     }
 }
 
@@ -5991,6 +6249,22 @@ impl Check for DataSetImportMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DataSetImportMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "SPICE" => Self::Spice,
+            "DIRECT_QUERY" => Self::DirectQuery,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataSetImportMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataSetImportMode::from(s))
     }
 }
 
@@ -6718,6 +6992,31 @@ impl Check for GeoSpatialDataRole {
     }
 }
 
+impl From<&str> for GeoSpatialDataRole {
+    fn from(s: &str) -> Self {
+        match s {
+            "COUNTRY" => Self::Country,
+            "STATE" => Self::State,
+            "COUNTY" => Self::County,
+            "CITY" => Self::City,
+            "POSTCODE" => Self::Postcode,
+            "LONGITUDE" => Self::Longitude,
+            "LATITUDE" => Self::Latitude,
+            "POLITICAL1" => Self::Political1,
+            "CENSUS_TRACT" => Self::CensusTract,
+            "CENSUS_BLOCK_GROUP" => Self::CensusBlockGroup,
+            "CENSUS_BLOCK" => Self::CensusBlock,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GeoSpatialDataRole> {
+    fn from(s: &str) -> Self {
+        Value::literal(GeoSpatialDataRole::from(s))
+    }
+}
+
 crate::impl_literal!(GeoSpatialDataRole);
 
 /// Property type `UntagColumnOperation` of `AWS::QuickSight::DataSet`.
@@ -6806,6 +7105,22 @@ impl Check for ColumnTagName {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ColumnTagName {
+    fn from(s: &str) -> Self {
+        match s {
+            "COLUMN_GEOGRAPHIC_ROLE" => Self::ColumnGeographicRole,
+            "COLUMN_DESCRIPTION" => Self::ColumnDescription,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ColumnTagName> {
+    fn from(s: &str) -> Self {
+        Value::literal(ColumnTagName::from(s))
     }
 }
 
@@ -7077,6 +7392,24 @@ impl Check for JoinType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for JoinType {
+    fn from(s: &str) -> Self {
+        match s {
+            "INNER" => Self::Inner,
+            "OUTER" => Self::Outer,
+            "LEFT" => Self::Left,
+            "RIGHT" => Self::Right,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<JoinType> {
+    fn from(s: &str) -> Self {
+        Value::literal(JoinType::from(s))
     }
 }
 
@@ -7724,6 +8057,26 @@ impl Check for FileFormat {
     }
 }
 
+impl From<&str> for FileFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "CSV" => Self::Csv,
+            "TSV" => Self::Tsv,
+            "CLF" => Self::Clf,
+            "ELF" => Self::Elf,
+            "XLSX" => Self::Xlsx,
+            "JSON" => Self::Json,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FileFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(FileFormat::from(s))
+    }
+}
+
 crate::impl_literal!(FileFormat);
 
 /// Values of `TextQualifier`.
@@ -7762,6 +8115,22 @@ impl Check for TextQualifier {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TextQualifier {
+    fn from(s: &str) -> Self {
+        match s {
+            "DOUBLE_QUOTE" => Self::DoubleQuote,
+            "SINGLE_QUOTE" => Self::SingleQuote,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TextQualifier> {
+    fn from(s: &str) -> Self {
+        Value::literal(TextQualifier::from(s))
     }
 }
 
@@ -8035,6 +8404,22 @@ impl Check for RowLevelPermissionFormatVersion {
     }
 }
 
+impl From<&str> for RowLevelPermissionFormatVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "VERSION_1" => Self::Version1,
+            "VERSION_2" => Self::Version2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RowLevelPermissionFormatVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(RowLevelPermissionFormatVersion::from(s))
+    }
+}
+
 crate::impl_literal!(RowLevelPermissionFormatVersion);
 
 /// Values of `RowLevelPermissionPolicy`.
@@ -8076,6 +8461,22 @@ impl Check for RowLevelPermissionPolicy {
     }
 }
 
+impl From<&str> for RowLevelPermissionPolicy {
+    fn from(s: &str) -> Self {
+        match s {
+            "GRANT_ACCESS" => Self::GrantAccess,
+            "DENY_ACCESS" => Self::DenyAccess,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RowLevelPermissionPolicy> {
+    fn from(s: &str) -> Self {
+        Value::literal(RowLevelPermissionPolicy::from(s))
+    }
+}
+
 crate::impl_literal!(RowLevelPermissionPolicy);
 
 /// Values of `Status`.
@@ -8114,6 +8515,22 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 
@@ -8573,6 +8990,21 @@ impl Check for DataSetUseAs {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DataSetUseAs {
+    fn from(s: &str) -> Self {
+        match s {
+            "RLS_RULES" => Self::RlsRules,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataSetUseAs> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataSetUseAs::from(s))
     }
 }
 

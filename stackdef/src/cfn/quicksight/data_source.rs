@@ -2072,6 +2072,24 @@ impl Check for AuthenticationType {
     }
 }
 
+impl From<&str> for AuthenticationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PASSWORD" => Self::Password,
+            "TOKEN" => Self::Token,
+            "X509" => Self::X509,
+            "KEYPAIR" => Self::Keypair,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthenticationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthenticationType::from(s))
+    }
+}
+
 crate::impl_literal!(AuthenticationType);
 
 /// Property type `OAuthParameters` of `AWS::QuickSight::DataSource`.
@@ -2512,6 +2530,22 @@ impl Check for StarburstProductType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StarburstProductType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GALAXY" => Self::Galaxy,
+            "ENTERPRISE" => Self::Enterprise,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StarburstProductType> {
+    fn from(s: &str) -> Self {
+        Value::literal(StarburstProductType::from(s))
     }
 }
 
@@ -3029,6 +3063,28 @@ impl Check for DataSourceErrorInfoType {
     }
 }
 
+impl From<&str> for DataSourceErrorInfoType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACCESS_DENIED" => Self::AccessDenied,
+            "COPY_SOURCE_NOT_FOUND" => Self::CopySourceNotFound,
+            "TIMEOUT" => Self::Timeout,
+            "ENGINE_VERSION_NOT_SUPPORTED" => Self::EngineVersionNotSupported,
+            "UNKNOWN_HOST" => Self::UnknownHost,
+            "GENERIC_SQL_FAILURE" => Self::GenericSqlFailure,
+            "CONFLICT" => Self::Conflict,
+            "UNKNOWN" => Self::Unknown,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataSourceErrorInfoType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataSourceErrorInfoType::from(s))
+    }
+}
+
 crate::impl_literal!(DataSourceErrorInfoType);
 
 /// Property type `ResourcePermission` of `AWS::QuickSight::DataSource`.
@@ -3433,6 +3489,73 @@ impl Check for DataSourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DataSourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ADOBE_ANALYTICS" => Self::AdobeAnalytics,
+            "AMAZON_ELASTICSEARCH" => Self::AmazonElasticsearch,
+            "AMAZON_OPENSEARCH" => Self::AmazonOpensearch,
+            "ATHENA" => Self::Athena,
+            "AURORA" => Self::Aurora,
+            "AURORA_POSTGRESQL" => Self::AuroraPostgresql,
+            "AWS_IOT_ANALYTICS" => Self::AwsIotAnalytics,
+            "DATABRICKS" => Self::Databricks,
+            "DENODO" => Self::Denodo,
+            "DREMIO" => Self::Dremio,
+            "DYNAMODB" => Self::Dynamodb,
+            "SAPHANA" => Self::Saphana,
+            "DB2_AS400" => Self::Db2As400,
+            "EXASOL" => Self::Exasol,
+            "FILE" => Self::File,
+            "GITHUB" => Self::Github,
+            "INTERNATIONAL_DATA_CORPORATION" => Self::InternationalDataCorporation,
+            "JIRA" => Self::Jira,
+            "MARIADB" => Self::Mariadb,
+            "MYSQL" => Self::Mysql,
+            "ORACLE" => Self::Oracle,
+            "POSTGRESQL" => Self::Postgresql,
+            "PRESTO" => Self::Presto,
+            "QBUSINESS" => Self::Qbusiness,
+            "REDSHIFT" => Self::Redshift,
+            "S3" => Self::S3,
+            "S3_TABLES" => Self::S3Tables,
+            "S3_KNOWLEDGE_BASE" => Self::S3KnowledgeBase,
+            "SALESFORCE" => Self::Salesforce,
+            "SERVICENOW" => Self::Servicenow,
+            "SNOWFLAKE" => Self::Snowflake,
+            "SPARK" => Self::Spark,
+            "SPICE" => Self::Spice,
+            "SQLSERVER" => Self::Sqlserver,
+            "TERADATA" => Self::Teradata,
+            "TIMESTREAM" => Self::Timestream,
+            "TWITTER" => Self::Twitter,
+            "BIGQUERY" => Self::Bigquery,
+            "GOOGLE_ANALYTICS" => Self::GoogleAnalytics,
+            "TRINO" => Self::Trino,
+            "STARBURST" => Self::Starburst,
+            "MONGO" => Self::Mongo,
+            "MONGO_ATLAS" => Self::MongoAtlas,
+            "DOCUMENTDB" => Self::Documentdb,
+            "APPFLOW" => Self::Appflow,
+            "IMPALA" => Self::Impala,
+            "GLUE" => Self::Glue,
+            "GOOGLE_DRIVE" => Self::GoogleDrive,
+            "CONFLUENCE" => Self::Confluence,
+            "SHAREPOINT" => Self::Sharepoint,
+            "ONE_DRIVE" => Self::OneDrive,
+            "WEB_CRAWLER" => Self::WebCrawler,
+            "BOX" => Self::Box,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataSourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataSourceType::from(s))
     }
 }
 

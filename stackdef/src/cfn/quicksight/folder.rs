@@ -307,6 +307,22 @@ impl Check for FolderType {
     }
 }
 
+impl From<&str> for FolderType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SHARED" => Self::Shared,
+            "RESTRICTED" => Self::Restricted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FolderType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FolderType::from(s))
+    }
+}
+
 crate::impl_literal!(FolderType);
 
 /// Property type `ResourcePermission` of `AWS::QuickSight::Folder`.
@@ -405,6 +421,22 @@ impl Check for SharingModel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SharingModel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACCOUNT" => Self::Account,
+            "NAMESPACE" => Self::Namespace,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SharingModel> {
+    fn from(s: &str) -> Self {
+        Value::literal(SharingModel::from(s))
     }
 }
 

@@ -289,6 +289,22 @@ impl Check for RefreshType {
     }
 }
 
+impl From<&str> for RefreshType {
+    fn from(s: &str) -> Self {
+        match s {
+            "FULL_REFRESH" => Self::FullRefresh,
+            "INCREMENTAL_REFRESH" => Self::IncrementalRefresh,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RefreshType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RefreshType::from(s))
+    }
+}
+
 crate::impl_literal!(RefreshType);
 
 /// Property type `ScheduleFrequency` of `AWS::QuickSight::RefreshSchedule`.
@@ -439,6 +455,26 @@ impl Check for Interval {
     }
 }
 
+impl From<&str> for Interval {
+    fn from(s: &str) -> Self {
+        match s {
+            "MINUTE15" => Self::Minute15,
+            "MINUTE30" => Self::Minute30,
+            "HOURLY" => Self::Hourly,
+            "DAILY" => Self::Daily,
+            "WEEKLY" => Self::Weekly,
+            "MONTHLY" => Self::Monthly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Interval> {
+    fn from(s: &str) -> Self {
+        Value::literal(Interval::from(s))
+    }
+}
+
 crate::impl_literal!(Interval);
 
 /// Property type `RefreshOnDay` of `AWS::QuickSight::RefreshSchedule`.
@@ -563,6 +599,27 @@ impl Check for DayOfWeek {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DayOfWeek {
+    fn from(s: &str) -> Self {
+        match s {
+            "SUNDAY" => Self::Sunday,
+            "MONDAY" => Self::Monday,
+            "TUESDAY" => Self::Tuesday,
+            "WEDNESDAY" => Self::Wednesday,
+            "THURSDAY" => Self::Thursday,
+            "FRIDAY" => Self::Friday,
+            "SATURDAY" => Self::Saturday,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DayOfWeek> {
+    fn from(s: &str) -> Self {
+        Value::literal(DayOfWeek::from(s))
     }
 }
 

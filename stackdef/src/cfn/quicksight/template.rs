@@ -931,6 +931,22 @@ impl Check for ResizeOption {
     }
 }
 
+impl From<&str> for ResizeOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "FIXED" => Self::Fixed,
+            "RESPONSIVE" => Self::Responsive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResizeOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResizeOption::from(s))
+    }
+}
+
 crate::impl_literal!(ResizeOption);
 
 /// Property type `DefaultPaginatedLayoutConfiguration` of `AWS::QuickSight::Template`.
@@ -1233,6 +1249,22 @@ impl Check for PaperOrientation {
     }
 }
 
+impl From<&str> for PaperOrientation {
+    fn from(s: &str) -> Self {
+        match s {
+            "PORTRAIT" => Self::Portrait,
+            "LANDSCAPE" => Self::Landscape,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PaperOrientation> {
+    fn from(s: &str) -> Self {
+        Value::literal(PaperOrientation::from(s))
+    }
+}
+
 crate::impl_literal!(PaperOrientation);
 
 /// Values of `PaperSize`.
@@ -1313,6 +1345,31 @@ impl Check for PaperSize {
     }
 }
 
+impl From<&str> for PaperSize {
+    fn from(s: &str) -> Self {
+        match s {
+            "US_LETTER" => Self::UsLetter,
+            "US_LEGAL" => Self::UsLegal,
+            "US_TABLOID_LEDGER" => Self::UsTabloidLedger,
+            "A0" => Self::A0,
+            "A1" => Self::A1,
+            "A2" => Self::A2,
+            "A3" => Self::A3,
+            "A4" => Self::A4,
+            "A5" => Self::A5,
+            "JIS_B4" => Self::JisB4,
+            "JIS_B5" => Self::JisB5,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PaperSize> {
+    fn from(s: &str) -> Self {
+        Value::literal(PaperSize::from(s))
+    }
+}
+
 crate::impl_literal!(PaperSize);
 
 /// Values of `SheetContentType`.
@@ -1351,6 +1408,22 @@ impl Check for SheetContentType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SheetContentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PAGINATED" => Self::Paginated,
+            "INTERACTIVE" => Self::Interactive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SheetContentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SheetContentType::from(s))
     }
 }
 
@@ -1663,6 +1736,23 @@ impl Check for SpecialValue {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SpecialValue {
+    fn from(s: &str) -> Self {
+        match s {
+            "EMPTY" => Self::Empty,
+            "NULL" => Self::Null,
+            "OTHER" => Self::OtherValue,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SpecialValue> {
+    fn from(s: &str) -> Self {
+        Value::literal(SpecialValue::from(s))
     }
 }
 
@@ -2328,6 +2418,22 @@ impl Check for NegativeValueDisplayMode {
     }
 }
 
+impl From<&str> for NegativeValueDisplayMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "POSITIVE" => Self::Positive,
+            "NEGATIVE" => Self::Negative,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NegativeValueDisplayMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(NegativeValueDisplayMode::from(s))
+    }
+}
+
 crate::impl_literal!(NegativeValueDisplayMode);
 
 /// Values of `NumberScale`.
@@ -2393,6 +2499,28 @@ impl Check for NumberScale {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NumberScale {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "AUTO" => Self::Auto,
+            "THOUSANDS" => Self::Thousands,
+            "MILLIONS" => Self::Millions,
+            "BILLIONS" => Self::Billions,
+            "TRILLIONS" => Self::Trillions,
+            "LAKHS" => Self::Lakhs,
+            "CRORES" => Self::Crores,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NumberScale> {
+    fn from(s: &str) -> Self {
+        Value::literal(NumberScale::from(s))
     }
 }
 
@@ -2493,6 +2621,23 @@ impl Check for NumericSeparatorSymbol {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NumericSeparatorSymbol {
+    fn from(s: &str) -> Self {
+        match s {
+            "COMMA" => Self::Comma,
+            "DOT" => Self::Dot,
+            "SPACE" => Self::Space,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NumericSeparatorSymbol> {
+    fn from(s: &str) -> Self {
+        Value::literal(NumericSeparatorSymbol::from(s))
     }
 }
 
@@ -2602,6 +2747,22 @@ impl Check for DigitGroupingStyle {
     }
 }
 
+impl From<&str> for DigitGroupingStyle {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "LAKHS" => Self::Lakhs,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DigitGroupingStyle> {
+    fn from(s: &str) -> Self {
+        Value::literal(DigitGroupingStyle::from(s))
+    }
+}
+
 crate::impl_literal!(DigitGroupingStyle);
 
 /// Values of `Visibility`.
@@ -2640,6 +2801,22 @@ impl Check for Visibility {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Visibility {
+    fn from(s: &str) -> Self {
+        match s {
+            "HIDDEN" => Self::Hidden,
+            "VISIBLE" => Self::Visible,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Visibility> {
+    fn from(s: &str) -> Self {
+        Value::literal(Visibility::from(s))
     }
 }
 
@@ -3095,6 +3272,22 @@ impl Check for ColumnRole {
     }
 }
 
+impl From<&str> for ColumnRole {
+    fn from(s: &str) -> Self {
+        match s {
+            "DIMENSION" => Self::Dimension,
+            "MEASURE" => Self::Measure,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ColumnRole> {
+    fn from(s: &str) -> Self {
+        Value::literal(ColumnRole::from(s))
+    }
+}
+
 crate::impl_literal!(ColumnRole);
 
 /// Property type `DataSetConfiguration` of `AWS::QuickSight::Template`.
@@ -3504,6 +3697,22 @@ impl Check for CrossDatasetTypes {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CrossDatasetTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL_DATASETS" => Self::AllDatasets,
+            "SINGLE_DATASET" => Self::SingleDataset,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CrossDatasetTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(CrossDatasetTypes::from(s))
     }
 }
 
@@ -3970,6 +4179,26 @@ impl Check for CategoryFilterMatchOperator {
     }
 }
 
+impl From<&str> for CategoryFilterMatchOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "EQUALS" => Self::Equals,
+            "DOES_NOT_EQUAL" => Self::DoesNotEqual,
+            "CONTAINS" => Self::Contains,
+            "DOES_NOT_CONTAIN" => Self::DoesNotContain,
+            "STARTS_WITH" => Self::StartsWith,
+            "ENDS_WITH" => Self::EndsWith,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CategoryFilterMatchOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(CategoryFilterMatchOperator::from(s))
+    }
+}
+
 crate::impl_literal!(CategoryFilterMatchOperator);
 
 /// Values of `FilterNullOption`.
@@ -4014,6 +4243,23 @@ impl Check for FilterNullOption {
     }
 }
 
+impl From<&str> for FilterNullOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL_VALUES" => Self::AllValues,
+            "NULLS_ONLY" => Self::NullsOnly,
+            "NON_NULLS_ONLY" => Self::NonNullsOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FilterNullOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(FilterNullOption::from(s))
+    }
+}
+
 crate::impl_literal!(FilterNullOption);
 
 /// Values of `CategoryFilterSelectAllOptions`.
@@ -4049,6 +4295,21 @@ impl Check for CategoryFilterSelectAllOptions {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CategoryFilterSelectAllOptions {
+    fn from(s: &str) -> Self {
+        match s {
+            "FILTER_ALL_VALUES" => Self::FilterAllValues,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CategoryFilterSelectAllOptions> {
+    fn from(s: &str) -> Self {
+        Value::literal(CategoryFilterSelectAllOptions::from(s))
     }
 }
 
@@ -4556,6 +4817,22 @@ impl Check for CommitMode {
     }
 }
 
+impl From<&str> for CommitMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTO" => Self::Auto,
+            "MANUAL" => Self::Manual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CommitMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(CommitMode::from(s))
+    }
+}
+
 crate::impl_literal!(CommitMode);
 
 /// Property type `DateTimePickerControlDisplayOptions` of `AWS::QuickSight::Template`.
@@ -4945,6 +5222,22 @@ impl Check for FontDecoration {
     }
 }
 
+impl From<&str> for FontDecoration {
+    fn from(s: &str) -> Self {
+        match s {
+            "UNDERLINE" => Self::Underline,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FontDecoration> {
+    fn from(s: &str) -> Self {
+        Value::literal(FontDecoration::from(s))
+    }
+}
+
 crate::impl_literal!(FontDecoration);
 
 /// Property type `FontSize` of `AWS::QuickSight::Template`.
@@ -5047,6 +5340,25 @@ impl Check for RelativeFontSize {
     }
 }
 
+impl From<&str> for RelativeFontSize {
+    fn from(s: &str) -> Self {
+        match s {
+            "EXTRA_SMALL" => Self::ExtraSmall,
+            "SMALL" => Self::Small,
+            "MEDIUM" => Self::Medium,
+            "LARGE" => Self::Large,
+            "EXTRA_LARGE" => Self::ExtraLarge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RelativeFontSize> {
+    fn from(s: &str) -> Self {
+        Value::literal(RelativeFontSize::from(s))
+    }
+}
+
 crate::impl_literal!(RelativeFontSize);
 
 /// Values of `FontStyle`.
@@ -5085,6 +5397,22 @@ impl Check for FontStyle {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FontStyle {
+    fn from(s: &str) -> Self {
+        match s {
+            "NORMAL" => Self::Normal,
+            "ITALIC" => Self::Italic,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FontStyle> {
+    fn from(s: &str) -> Self {
+        Value::literal(FontStyle::from(s))
     }
 }
 
@@ -5166,6 +5494,22 @@ impl Check for FontWeightName {
     }
 }
 
+impl From<&str> for FontWeightName {
+    fn from(s: &str) -> Self {
+        match s {
+            "NORMAL" => Self::Normal,
+            "BOLD" => Self::Bold,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FontWeightName> {
+    fn from(s: &str) -> Self {
+        Value::literal(FontWeightName::from(s))
+    }
+}
+
 crate::impl_literal!(FontWeightName);
 
 /// Values of `SheetControlDateTimePickerType`.
@@ -5204,6 +5548,22 @@ impl Check for SheetControlDateTimePickerType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SheetControlDateTimePickerType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SINGLE_VALUED" => Self::SingleValued,
+            "DATE_RANGE" => Self::DateRange,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SheetControlDateTimePickerType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SheetControlDateTimePickerType::from(s))
     }
 }
 
@@ -5482,6 +5842,22 @@ impl Check for SheetControlListType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SheetControlListType {
+    fn from(s: &str) -> Self {
+        match s {
+            "MULTI_SELECT" => Self::MultiSelect,
+            "SINGLE_SELECT" => Self::SingleSelect,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SheetControlListType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SheetControlListType::from(s))
     }
 }
 
@@ -5968,6 +6344,22 @@ impl Check for SheetControlSliderType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SheetControlSliderType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SINGLE_POINT" => Self::SinglePoint,
+            "RANGE" => Self::Range,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SheetControlSliderType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SheetControlSliderType::from(s))
     }
 }
 
@@ -6780,6 +7172,21 @@ impl Check for SimpleAttributeAggregationFunction {
     }
 }
 
+impl From<&str> for SimpleAttributeAggregationFunction {
+    fn from(s: &str) -> Self {
+        match s {
+            "UNIQUE_VALUE" => Self::UniqueValue,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SimpleAttributeAggregationFunction> {
+    fn from(s: &str) -> Self {
+        Value::literal(SimpleAttributeAggregationFunction::from(s))
+    }
+}
+
 crate::impl_literal!(SimpleAttributeAggregationFunction);
 
 /// Values of `CategoricalAggregationFunction`.
@@ -6818,6 +7225,22 @@ impl Check for CategoricalAggregationFunction {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CategoricalAggregationFunction {
+    fn from(s: &str) -> Self {
+        match s {
+            "COUNT" => Self::Count,
+            "DISTINCT_COUNT" => Self::DistinctCount,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CategoricalAggregationFunction> {
+    fn from(s: &str) -> Self {
+        Value::literal(CategoricalAggregationFunction::from(s))
     }
 }
 
@@ -6865,6 +7288,24 @@ impl Check for DateAggregationFunction {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DateAggregationFunction {
+    fn from(s: &str) -> Self {
+        match s {
+            "COUNT" => Self::Count,
+            "DISTINCT_COUNT" => Self::DistinctCount,
+            "MIN" => Self::Min,
+            "MAX" => Self::Max,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DateAggregationFunction> {
+    fn from(s: &str) -> Self {
+        Value::literal(DateAggregationFunction::from(s))
     }
 }
 
@@ -7058,6 +7499,31 @@ impl Check for SimpleNumericalAggregationFunction {
     }
 }
 
+impl From<&str> for SimpleNumericalAggregationFunction {
+    fn from(s: &str) -> Self {
+        match s {
+            "SUM" => Self::Sum,
+            "AVERAGE" => Self::Average,
+            "MIN" => Self::Min,
+            "MAX" => Self::Max,
+            "COUNT" => Self::Count,
+            "DISTINCT_COUNT" => Self::DistinctCount,
+            "VAR" => Self::Var,
+            "VARP" => Self::Varp,
+            "STDEV" => Self::Stdev,
+            "STDEVP" => Self::Stdevp,
+            "MEDIAN" => Self::Median,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SimpleNumericalAggregationFunction> {
+    fn from(s: &str) -> Self {
+        Value::literal(SimpleNumericalAggregationFunction::from(s))
+    }
+}
+
 crate::impl_literal!(SimpleNumericalAggregationFunction);
 
 /// Values of `NumericEqualityMatchOperator`.
@@ -7099,6 +7565,22 @@ impl Check for NumericEqualityMatchOperator {
     }
 }
 
+impl From<&str> for NumericEqualityMatchOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "EQUALS" => Self::Equals,
+            "DOES_NOT_EQUAL" => Self::DoesNotEqual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NumericEqualityMatchOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(NumericEqualityMatchOperator::from(s))
+    }
+}
+
 crate::impl_literal!(NumericEqualityMatchOperator);
 
 /// Values of `NumericFilterSelectAllOptions`.
@@ -7134,6 +7616,21 @@ impl Check for NumericFilterSelectAllOptions {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NumericFilterSelectAllOptions {
+    fn from(s: &str) -> Self {
+        match s {
+            "FILTER_ALL_VALUES" => Self::FilterAllValues,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NumericFilterSelectAllOptions> {
+    fn from(s: &str) -> Self {
+        Value::literal(NumericFilterSelectAllOptions::from(s))
     }
 }
 
@@ -7635,6 +8132,21 @@ impl Check for AnchorOption {
     }
 }
 
+impl From<&str> for AnchorOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "NOW" => Self::Now,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AnchorOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(AnchorOption::from(s))
+    }
+}
+
 crate::impl_literal!(AnchorOption);
 
 /// Property type `ExcludePeriodConfiguration` of `AWS::QuickSight::Template`.
@@ -7759,6 +8271,29 @@ impl Check for TimeGranularity {
     }
 }
 
+impl From<&str> for TimeGranularity {
+    fn from(s: &str) -> Self {
+        match s {
+            "YEAR" => Self::Year,
+            "QUARTER" => Self::Quarter,
+            "MONTH" => Self::Month,
+            "WEEK" => Self::Week,
+            "DAY" => Self::Day,
+            "HOUR" => Self::Hour,
+            "MINUTE" => Self::Minute,
+            "SECOND" => Self::Second,
+            "MILLISECOND" => Self::Millisecond,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TimeGranularity> {
+    fn from(s: &str) -> Self {
+        Value::literal(TimeGranularity::from(s))
+    }
+}
+
 crate::impl_literal!(TimeGranularity);
 
 /// Values of `WidgetStatus`.
@@ -7797,6 +8332,22 @@ impl Check for WidgetStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WidgetStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WidgetStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(WidgetStatus::from(s))
     }
 }
 
@@ -7847,6 +8398,25 @@ impl Check for RelativeDateType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RelativeDateType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PREVIOUS" => Self::Previous,
+            "THIS" => Self::This,
+            "LAST" => Self::Last,
+            "NOW" => Self::Now,
+            "NEXT" => Self::Next,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RelativeDateType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RelativeDateType::from(s))
     }
 }
 
@@ -8515,6 +9085,22 @@ impl Check for SortDirection {
     }
 }
 
+impl From<&str> for SortDirection {
+    fn from(s: &str) -> Self {
+        match s {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SortDirection> {
+    fn from(s: &str) -> Self {
+        Value::literal(SortDirection::from(s))
+    }
+}
+
 crate::impl_literal!(SortDirection);
 
 /// Property type `FilterScopeConfiguration` of `AWS::QuickSight::Template`.
@@ -8748,6 +9334,22 @@ impl Check for FilterVisualScope {
     }
 }
 
+impl From<&str> for FilterVisualScope {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL_VISUALS" => Self::AllVisuals,
+            "SELECTED_VISUALS" => Self::SelectedVisuals,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FilterVisualScope> {
+    fn from(s: &str) -> Self {
+        Value::literal(FilterVisualScope::from(s))
+    }
+}
+
 crate::impl_literal!(FilterVisualScope);
 
 /// Property type `AssetOptions` of `AWS::QuickSight::Template`.
@@ -8860,6 +9462,27 @@ impl Check for DayOfTheWeek {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DayOfTheWeek {
+    fn from(s: &str) -> Self {
+        match s {
+            "SUNDAY" => Self::Sunday,
+            "MONDAY" => Self::Monday,
+            "TUESDAY" => Self::Tuesday,
+            "WEDNESDAY" => Self::Wednesday,
+            "THURSDAY" => Self::Thursday,
+            "FRIDAY" => Self::Friday,
+            "SATURDAY" => Self::Saturday,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DayOfTheWeek> {
+    fn from(s: &str) -> Self {
+        Value::literal(DayOfTheWeek::from(s))
     }
 }
 
@@ -9372,6 +9995,22 @@ impl Check for ValueWhenUnsetOption {
     }
 }
 
+impl From<&str> for ValueWhenUnsetOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "RECOMMENDED_VALUE" => Self::RecommendedValue,
+            "NULL" => Self::Null,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ValueWhenUnsetOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(ValueWhenUnsetOption::from(s))
+    }
+}
+
 crate::impl_literal!(ValueWhenUnsetOption);
 
 /// Property type `DecimalParameterDeclaration` of `AWS::QuickSight::Template`.
@@ -9579,6 +10218,22 @@ impl Check for ParameterValueType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ParameterValueType {
+    fn from(s: &str) -> Self {
+        match s {
+            "MULTI_VALUED" => Self::MultiValued,
+            "SINGLE_VALUED" => Self::SingleValued,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ParameterValueType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ParameterValueType::from(s))
     }
 }
 
@@ -10160,6 +10815,22 @@ impl Check for QueryExecutionMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for QueryExecutionMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTO" => Self::Auto,
+            "MANUAL" => Self::Manual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<QueryExecutionMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(QueryExecutionMode::from(s))
     }
 }
 
@@ -12432,6 +13103,21 @@ impl Check for SelectAllValueOptions {
     }
 }
 
+impl From<&str> for SelectAllValueOptions {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL_VALUES" => Self::AllValues,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SelectAllValueOptions> {
+    fn from(s: &str) -> Self {
+        Value::literal(SelectAllValueOptions::from(s))
+    }
+}
+
 crate::impl_literal!(SelectAllValueOptions);
 
 /// Property type `CustomActionUrlOperation` of `AWS::QuickSight::Template`.
@@ -12526,6 +13212,23 @@ impl Check for UrlTargetConfiguration {
     }
 }
 
+impl From<&str> for UrlTargetConfiguration {
+    fn from(s: &str) -> Self {
+        match s {
+            "NEW_TAB" => Self::NewTab,
+            "NEW_WINDOW" => Self::NewWindow,
+            "SAME_TAB" => Self::SameTab,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UrlTargetConfiguration> {
+    fn from(s: &str) -> Self {
+        Value::literal(UrlTargetConfiguration::from(s))
+    }
+}
+
 crate::impl_literal!(UrlTargetConfiguration);
 
 /// Values of `ImageCustomActionTrigger`.
@@ -12564,6 +13267,22 @@ impl Check for ImageCustomActionTrigger {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ImageCustomActionTrigger {
+    fn from(s: &str) -> Self {
+        match s {
+            "CLICK" => Self::Click,
+            "MENU" => Self::Menu,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ImageCustomActionTrigger> {
+    fn from(s: &str) -> Self {
+        Value::literal(ImageCustomActionTrigger::from(s))
     }
 }
 
@@ -12688,6 +13407,22 @@ impl Check for DashboardBehavior {
     }
 }
 
+impl From<&str> for DashboardBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DashboardBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(DashboardBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(DashboardBehavior);
 
 /// Property type `SheetImageScalingConfiguration` of `AWS::QuickSight::Template`.
@@ -12775,6 +13510,24 @@ impl Check for SheetImageScalingType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SheetImageScalingType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SCALE_TO_WIDTH" => Self::ScaleToWidth,
+            "SCALE_TO_HEIGHT" => Self::ScaleToHeight,
+            "SCALE_TO_CONTAINER" => Self::ScaleToContainer,
+            "SCALE_NONE" => Self::ScaleNone,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SheetImageScalingType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SheetImageScalingType::from(s))
     }
 }
 
@@ -13477,6 +14230,25 @@ impl Check for LayoutElementType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LayoutElementType {
+    fn from(s: &str) -> Self {
+        match s {
+            "VISUAL" => Self::Visual,
+            "FILTER_CONTROL" => Self::FilterControl,
+            "PARAMETER_CONTROL" => Self::ParameterControl,
+            "TEXT_BOX" => Self::TextBox,
+            "IMAGE" => Self::Image,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LayoutElementType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LayoutElementType::from(s))
     }
 }
 
@@ -14207,6 +14979,22 @@ impl Check for SectionPageBreakStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SectionPageBreakStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SectionPageBreakStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(SectionPageBreakStatus::from(s))
     }
 }
 
@@ -16627,6 +17415,21 @@ impl Check for SelectedFieldOptions {
     }
 }
 
+impl From<&str> for SelectedFieldOptions {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL_FIELDS" => Self::AllFields,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SelectedFieldOptions> {
+    fn from(s: &str) -> Self {
+        Value::literal(SelectedFieldOptions::from(s))
+    }
+}
+
 crate::impl_literal!(SelectedFieldOptions);
 
 /// Property type `FilterOperationTargetVisualsConfiguration` of `AWS::QuickSight::Template`.
@@ -16787,6 +17590,21 @@ impl Check for TargetVisualOptions {
     }
 }
 
+impl From<&str> for TargetVisualOptions {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL_VISUALS" => Self::AllVisuals,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TargetVisualOptions> {
+    fn from(s: &str) -> Self {
+        Value::literal(TargetVisualOptions::from(s))
+    }
+}
+
 crate::impl_literal!(TargetVisualOptions);
 
 /// Values of `VisualCustomActionTrigger`.
@@ -16825,6 +17643,22 @@ impl Check for VisualCustomActionTrigger {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VisualCustomActionTrigger {
+    fn from(s: &str) -> Self {
+        match s {
+            "DATA_POINT_CLICK" => Self::DataPointClick,
+            "DATA_POINT_MENU" => Self::DataPointMenu,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VisualCustomActionTrigger> {
+    fn from(s: &str) -> Self {
+        Value::literal(VisualCustomActionTrigger::from(s))
     }
 }
 
@@ -17144,6 +17978,23 @@ impl Check for BarsArrangement {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for BarsArrangement {
+    fn from(s: &str) -> Self {
+        match s {
+            "CLUSTERED" => Self::Clustered,
+            "STACKED" => Self::Stacked,
+            "STACKED_PERCENT" => Self::StackedPercent,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BarsArrangement> {
+    fn from(s: &str) -> Self {
+        Value::literal(BarsArrangement::from(s))
     }
 }
 
@@ -18665,6 +19516,23 @@ impl Check for DataLabelContent {
     }
 }
 
+impl From<&str> for DataLabelContent {
+    fn from(s: &str) -> Self {
+        match s {
+            "VALUE" => Self::Value,
+            "PERCENT" => Self::Percent,
+            "VALUE_AND_PERCENT" => Self::ValueAndPercent,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataLabelContent> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataLabelContent::from(s))
+    }
+}
+
 crate::impl_literal!(DataLabelContent);
 
 /// Values of `DataLabelOverlap`.
@@ -18703,6 +19571,22 @@ impl Check for DataLabelOverlap {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DataLabelOverlap {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLE_OVERLAP" => Self::DisableOverlap,
+            "ENABLE_OVERLAP" => Self::EnableOverlap,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataLabelOverlap> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataLabelOverlap::from(s))
     }
 }
 
@@ -18757,6 +19641,26 @@ impl Check for DataLabelPosition {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DataLabelPosition {
+    fn from(s: &str) -> Self {
+        match s {
+            "INSIDE" => Self::Inside,
+            "OUTSIDE" => Self::Outside,
+            "LEFT" => Self::Left,
+            "TOP" => Self::Top,
+            "BOTTOM" => Self::Bottom,
+            "RIGHT" => Self::Right,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataLabelPosition> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataLabelPosition::from(s))
     }
 }
 
@@ -19941,6 +20845,24 @@ impl Check for LegendPosition {
     }
 }
 
+impl From<&str> for LegendPosition {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTO" => Self::Auto,
+            "RIGHT" => Self::Right,
+            "BOTTOM" => Self::Bottom,
+            "TOP" => Self::Top,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LegendPosition> {
+    fn from(s: &str) -> Self {
+        Value::literal(LegendPosition::from(s))
+    }
+}
+
 crate::impl_literal!(LegendPosition);
 
 /// Values of `BarChartOrientation`.
@@ -19979,6 +20901,22 @@ impl Check for BarChartOrientation {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for BarChartOrientation {
+    fn from(s: &str) -> Self {
+        match s {
+            "HORIZONTAL" => Self::Horizontal,
+            "VERTICAL" => Self::Vertical,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BarChartOrientation> {
+    fn from(s: &str) -> Self {
+        Value::literal(BarChartOrientation::from(s))
     }
 }
 
@@ -20188,6 +21126,22 @@ impl Check for AxisBinding {
     }
 }
 
+impl From<&str> for AxisBinding {
+    fn from(s: &str) -> Self {
+        match s {
+            "PRIMARY_YAXIS" => Self::PrimaryYaxis,
+            "SECONDARY_YAXIS" => Self::SecondaryYaxis,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AxisBinding> {
+    fn from(s: &str) -> Self {
+        Value::literal(AxisBinding::from(s))
+    }
+}
+
 crate::impl_literal!(AxisBinding);
 
 /// Property type `ReferenceLineDynamicDataConfiguration` of `AWS::QuickSight::Template`.
@@ -20286,6 +21240,22 @@ impl Check for ReferenceLineSeriesType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ReferenceLineSeriesType {
+    fn from(s: &str) -> Self {
+        match s {
+            "BAR" => Self::Bar,
+            "LINE" => Self::Line,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReferenceLineSeriesType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReferenceLineSeriesType::from(s))
     }
 }
 
@@ -20533,6 +21503,23 @@ impl Check for ReferenceLineLabelHorizontalPosition {
     }
 }
 
+impl From<&str> for ReferenceLineLabelHorizontalPosition {
+    fn from(s: &str) -> Self {
+        match s {
+            "LEFT" => Self::Left,
+            "CENTER" => Self::Center,
+            "RIGHT" => Self::Right,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReferenceLineLabelHorizontalPosition> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReferenceLineLabelHorizontalPosition::from(s))
+    }
+}
+
 crate::impl_literal!(ReferenceLineLabelHorizontalPosition);
 
 /// Property type `ReferenceLineValueLabelConfiguration` of `AWS::QuickSight::Template`.
@@ -20633,6 +21620,22 @@ impl Check for ReferenceLineValueLabelRelativePosition {
     }
 }
 
+impl From<&str> for ReferenceLineValueLabelRelativePosition {
+    fn from(s: &str) -> Self {
+        match s {
+            "BEFORE_CUSTOM_LABEL" => Self::BeforeCustomLabel,
+            "AFTER_CUSTOM_LABEL" => Self::AfterCustomLabel,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReferenceLineValueLabelRelativePosition> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReferenceLineValueLabelRelativePosition::from(s))
+    }
+}
+
 crate::impl_literal!(ReferenceLineValueLabelRelativePosition);
 
 /// Values of `ReferenceLineLabelVerticalPosition`.
@@ -20671,6 +21674,22 @@ impl Check for ReferenceLineLabelVerticalPosition {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ReferenceLineLabelVerticalPosition {
+    fn from(s: &str) -> Self {
+        match s {
+            "ABOVE" => Self::Above,
+            "BELOW" => Self::Below,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReferenceLineLabelVerticalPosition> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReferenceLineLabelVerticalPosition::from(s))
     }
 }
 
@@ -20775,6 +21794,23 @@ impl Check for ReferenceLinePatternType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ReferenceLinePatternType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SOLID" => Self::Solid,
+            "DASHED" => Self::Dashed,
+            "DOTTED" => Self::Dotted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReferenceLinePatternType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReferenceLinePatternType::from(s))
     }
 }
 
@@ -21081,6 +22117,23 @@ impl Check for PanelBorderStyle {
     }
 }
 
+impl From<&str> for PanelBorderStyle {
+    fn from(s: &str) -> Self {
+        match s {
+            "SOLID" => Self::Solid,
+            "DASHED" => Self::Dashed,
+            "DOTTED" => Self::Dotted,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PanelBorderStyle> {
+    fn from(s: &str) -> Self {
+        Value::literal(PanelBorderStyle::from(s))
+    }
+}
+
 crate::impl_literal!(PanelBorderStyle);
 
 /// Property type `PanelTitleOptions` of `AWS::QuickSight::Template`.
@@ -21200,6 +22253,24 @@ impl Check for HorizontalTextAlignment {
     }
 }
 
+impl From<&str> for HorizontalTextAlignment {
+    fn from(s: &str) -> Self {
+        match s {
+            "LEFT" => Self::Left,
+            "CENTER" => Self::Center,
+            "RIGHT" => Self::Right,
+            "AUTO" => Self::Auto,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HorizontalTextAlignment> {
+    fn from(s: &str) -> Self {
+        Value::literal(HorizontalTextAlignment::from(s))
+    }
+}
+
 crate::impl_literal!(HorizontalTextAlignment);
 
 /// Property type `SmallMultiplesAxisProperties` of `AWS::QuickSight::Template`.
@@ -21293,6 +22364,22 @@ impl Check for SmallMultiplesAxisPlacement {
     }
 }
 
+impl From<&str> for SmallMultiplesAxisPlacement {
+    fn from(s: &str) -> Self {
+        match s {
+            "OUTSIDE" => Self::Outside,
+            "INSIDE" => Self::Inside,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SmallMultiplesAxisPlacement> {
+    fn from(s: &str) -> Self {
+        Value::literal(SmallMultiplesAxisPlacement::from(s))
+    }
+}
+
 crate::impl_literal!(SmallMultiplesAxisPlacement);
 
 /// Values of `SmallMultiplesAxisScale`.
@@ -21331,6 +22418,22 @@ impl Check for SmallMultiplesAxisScale {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SmallMultiplesAxisScale {
+    fn from(s: &str) -> Self {
+        match s {
+            "SHARED" => Self::Shared,
+            "INDEPENDENT" => Self::Independent,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SmallMultiplesAxisScale> {
+    fn from(s: &str) -> Self {
+        Value::literal(SmallMultiplesAxisScale::from(s))
     }
 }
 
@@ -21564,6 +22667,22 @@ impl Check for OtherCategories {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OtherCategories {
+    fn from(s: &str) -> Self {
+        match s {
+            "INCLUDE" => Self::Include,
+            "EXCLUDE" => Self::Exclude,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OtherCategories> {
+    fn from(s: &str) -> Self {
+        Value::literal(OtherCategories::from(s))
     }
 }
 
@@ -21989,6 +23108,23 @@ impl Check for TooltipTarget {
     }
 }
 
+impl From<&str> for TooltipTarget {
+    fn from(s: &str) -> Self {
+        match s {
+            "BOTH" => Self::Both,
+            "BAR" => Self::Bar,
+            "LINE" => Self::Line,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TooltipTarget> {
+    fn from(s: &str) -> Self {
+        Value::literal(TooltipTarget::from(s))
+    }
+}
+
 crate::impl_literal!(TooltipTarget);
 
 /// Property type `FieldTooltipItem` of `AWS::QuickSight::Template`.
@@ -22108,6 +23244,22 @@ impl Check for TooltipTitleType {
     }
 }
 
+impl From<&str> for TooltipTitleType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "PRIMARY_VALUE" => Self::PrimaryValue,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TooltipTitleType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TooltipTitleType::from(s))
+    }
+}
+
 crate::impl_literal!(TooltipTitleType);
 
 /// Values of `SelectedTooltipType`.
@@ -22146,6 +23298,22 @@ impl Check for SelectedTooltipType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SelectedTooltipType {
+    fn from(s: &str) -> Self {
+        match s {
+            "BASIC" => Self::Basic,
+            "DETAILED" => Self::Detailed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SelectedTooltipType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SelectedTooltipType::from(s))
     }
 }
 
@@ -22453,6 +23621,24 @@ impl Check for PivotTableDataPathType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PivotTableDataPathType {
+    fn from(s: &str) -> Self {
+        match s {
+            "HIERARCHY_ROWS_LAYOUT_COLUMN" => Self::HierarchyRowsLayoutColumn,
+            "MULTIPLE_ROW_METRICS_COLUMN" => Self::MultipleRowMetricsColumn,
+            "EMPTY_COLUMN_HEADER" => Self::EmptyColumnHeader,
+            "COUNT_METRIC_COLUMN" => Self::CountMetricColumn,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PivotTableDataPathType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PivotTableDataPathType::from(s))
     }
 }
 
@@ -23707,6 +24893,22 @@ impl Check for BoxPlotFillStyle {
     }
 }
 
+impl From<&str> for BoxPlotFillStyle {
+    fn from(s: &str) -> Self {
+        match s {
+            "SOLID" => Self::Solid,
+            "TRANSPARENT" => Self::Transparent,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BoxPlotFillStyle> {
+    fn from(s: &str) -> Self {
+        Value::literal(BoxPlotFillStyle::from(s))
+    }
+}
+
 crate::impl_literal!(BoxPlotFillStyle);
 
 /// Property type `BoxPlotFieldWells` of `AWS::QuickSight::Template`.
@@ -24650,6 +25852,21 @@ impl Check for SingleYAxisOption {
     }
 }
 
+impl From<&str> for SingleYAxisOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "PRIMARY_Y_AXIS" => Self::PrimaryYAxis,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SingleYAxisOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(SingleYAxisOption::from(s))
+    }
+}
+
 crate::impl_literal!(SingleYAxisOption);
 
 /// Property type `ComboChartSortConfiguration` of `AWS::QuickSight::Template`.
@@ -25025,6 +26242,22 @@ impl Check for CustomContentType {
     }
 }
 
+impl From<&str> for CustomContentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IMAGE" => Self::Image,
+            "OTHER_EMBEDDED_CONTENT" => Self::OtherEmbeddedContent,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CustomContentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CustomContentType::from(s))
+    }
+}
+
 crate::impl_literal!(CustomContentType);
 
 /// Values of `CustomContentImageScalingConfiguration`.
@@ -25074,6 +26307,24 @@ impl Check for CustomContentImageScalingConfiguration {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CustomContentImageScalingConfiguration {
+    fn from(s: &str) -> Self {
+        match s {
+            "FIT_TO_HEIGHT" => Self::FitToHeight,
+            "FIT_TO_WIDTH" => Self::FitToWidth,
+            "DO_NOT_SCALE" => Self::DoNotScale,
+            "SCALE_TO_VISUAL" => Self::ScaleToVisual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CustomContentImageScalingConfiguration> {
+    fn from(s: &str) -> Self {
+        Value::literal(CustomContentImageScalingConfiguration::from(s))
     }
 }
 
@@ -25643,6 +26894,24 @@ impl Check for BaseMapStyleType {
     }
 }
 
+impl From<&str> for BaseMapStyleType {
+    fn from(s: &str) -> Self {
+        match s {
+            "LIGHT_GRAY" => Self::LightGray,
+            "DARK_GRAY" => Self::DarkGray,
+            "STREET" => Self::Street,
+            "IMAGERY" => Self::Imagery,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BaseMapStyleType> {
+    fn from(s: &str) -> Self {
+        Value::literal(BaseMapStyleType::from(s))
+    }
+}
+
 crate::impl_literal!(BaseMapStyleType);
 
 /// Property type `FilledMapSortConfiguration` of `AWS::QuickSight::Template`.
@@ -25869,6 +27138,22 @@ impl Check for MapZoomMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MapZoomMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTO" => Self::Auto,
+            "MANUAL" => Self::Manual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MapZoomMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(MapZoomMode::from(s))
     }
 }
 
@@ -26795,6 +28080,25 @@ impl Check for FunnelChartMeasureDataLabelStyle {
     }
 }
 
+impl From<&str> for FunnelChartMeasureDataLabelStyle {
+    fn from(s: &str) -> Self {
+        match s {
+            "VALUE_ONLY" => Self::ValueOnly,
+            "PERCENTAGE_BY_FIRST_STAGE" => Self::PercentageByFirstStage,
+            "PERCENTAGE_BY_PREVIOUS_STAGE" => Self::PercentageByPreviousStage,
+            "VALUE_AND_PERCENTAGE_BY_FIRST_STAGE" => Self::ValueAndPercentageByFirstStage,
+            "VALUE_AND_PERCENTAGE_BY_PREVIOUS_STAGE" => Self::ValueAndPercentageByPreviousStage,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FunnelChartMeasureDataLabelStyle> {
+    fn from(s: &str) -> Self {
+        Value::literal(FunnelChartMeasureDataLabelStyle::from(s))
+    }
+}
+
 crate::impl_literal!(FunnelChartMeasureDataLabelStyle);
 
 /// Property type `FunnelChartFieldWells` of `AWS::QuickSight::Template`.
@@ -27571,6 +28875,23 @@ impl Check for ArcThicknessOptions {
     }
 }
 
+impl From<&str> for ArcThicknessOptions {
+    fn from(s: &str) -> Self {
+        match s {
+            "SMALL" => Self::Small,
+            "MEDIUM" => Self::Medium,
+            "LARGE" => Self::Large,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ArcThicknessOptions> {
+    fn from(s: &str) -> Self {
+        Value::literal(ArcThicknessOptions::from(s))
+    }
+}
+
 crate::impl_literal!(ArcThicknessOptions);
 
 /// Property type `ArcAxisConfiguration` of `AWS::QuickSight::Template`.
@@ -27841,6 +29162,23 @@ impl Check for ComparisonMethod {
     }
 }
 
+impl From<&str> for ComparisonMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "DIFFERENCE" => Self::Difference,
+            "PERCENT_DIFFERENCE" => Self::PercentDifference,
+            "PERCENT" => Self::Percent,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComparisonMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComparisonMethod::from(s))
+    }
+}
+
 crate::impl_literal!(ComparisonMethod);
 
 /// Values of `PrimaryValueDisplayType`.
@@ -27882,6 +29220,23 @@ impl Check for PrimaryValueDisplayType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PrimaryValueDisplayType {
+    fn from(s: &str) -> Self {
+        match s {
+            "HIDDEN" => Self::Hidden,
+            "COMPARISON" => Self::Comparison,
+            "ACTUAL" => Self::Actual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PrimaryValueDisplayType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PrimaryValueDisplayType::from(s))
     }
 }
 
@@ -28306,6 +29661,21 @@ impl Check for ConditionalFormattingIconDisplayOption {
     }
 }
 
+impl From<&str> for ConditionalFormattingIconDisplayOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "ICON_ONLY" => Self::IconOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConditionalFormattingIconDisplayOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConditionalFormattingIconDisplayOption::from(s))
+    }
+}
+
 crate::impl_literal!(ConditionalFormattingIconDisplayOption);
 
 /// Property type `ConditionalFormattingCustomIconOptions` of `AWS::QuickSight::Template`.
@@ -28505,6 +29875,46 @@ impl Check for Icon {
     }
 }
 
+impl From<&str> for Icon {
+    fn from(s: &str) -> Self {
+        match s {
+            "CARET_UP" => Self::CaretUp,
+            "CARET_DOWN" => Self::CaretDown,
+            "PLUS" => Self::Plus,
+            "MINUS" => Self::Minus,
+            "ARROW_UP" => Self::ArrowUp,
+            "ARROW_DOWN" => Self::ArrowDown,
+            "ARROW_LEFT" => Self::ArrowLeft,
+            "ARROW_UP_LEFT" => Self::ArrowUpLeft,
+            "ARROW_DOWN_LEFT" => Self::ArrowDownLeft,
+            "ARROW_RIGHT" => Self::ArrowRight,
+            "ARROW_UP_RIGHT" => Self::ArrowUpRight,
+            "ARROW_DOWN_RIGHT" => Self::ArrowDownRight,
+            "FACE_UP" => Self::FaceUp,
+            "FACE_DOWN" => Self::FaceDown,
+            "FACE_FLAT" => Self::FaceFlat,
+            "ONE_BAR" => Self::OneBar,
+            "TWO_BAR" => Self::TwoBar,
+            "THREE_BAR" => Self::ThreeBar,
+            "CIRCLE" => Self::Circle,
+            "TRIANGLE" => Self::Triangle,
+            "SQUARE" => Self::Square,
+            "FLAG" => Self::Flag,
+            "THUMBS_UP" => Self::ThumbsUp,
+            "THUMBS_DOWN" => Self::ThumbsDown,
+            "CHECKMARK" => Self::Checkmark,
+            "X" => Self::X,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Icon> {
+    fn from(s: &str) -> Self {
+        Value::literal(Icon::from(s))
+    }
+}
+
 crate::impl_literal!(Icon);
 
 /// Property type `ConditionalFormattingIconSet` of `AWS::QuickSight::Template`.
@@ -28639,6 +30049,31 @@ impl Check for ConditionalFormattingIconSetType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ConditionalFormattingIconSetType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PLUS_MINUS" => Self::PlusMinus,
+            "CHECK_X" => Self::CheckX,
+            "THREE_COLOR_ARROW" => Self::ThreeColorArrow,
+            "THREE_GRAY_ARROW" => Self::ThreeGrayArrow,
+            "CARET_UP_MINUS_DOWN" => Self::CaretUpMinusDown,
+            "THREE_SHAPE" => Self::ThreeShape,
+            "THREE_CIRCLE" => Self::ThreeCircle,
+            "FLAGS" => Self::Flags,
+            "BARS" => Self::Bars,
+            "FOUR_COLOR_ARROW" => Self::FourColorArrow,
+            "FOUR_GRAY_ARROW" => Self::FourGrayArrow,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConditionalFormattingIconSetType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConditionalFormattingIconSetType::from(s))
     }
 }
 
@@ -29421,6 +30856,23 @@ impl Check for GeospatialSelectedPointStyle {
     }
 }
 
+impl From<&str> for GeospatialSelectedPointStyle {
+    fn from(s: &str) -> Self {
+        match s {
+            "POINT" => Self::Point,
+            "CLUSTER" => Self::Cluster,
+            "HEATMAP" => Self::Heatmap,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GeospatialSelectedPointStyle> {
+    fn from(s: &str) -> Self {
+        Value::literal(GeospatialSelectedPointStyle::from(s))
+    }
+}
+
 crate::impl_literal!(GeospatialSelectedPointStyle);
 
 /// Property type `HeatMapVisual` of `AWS::QuickSight::Template`.
@@ -29812,6 +31264,22 @@ impl Check for ColorFillType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ColorFillType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISCRETE" => Self::Discrete,
+            "GRADIENT" => Self::Gradient,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ColorFillType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ColorFillType::from(s))
     }
 }
 
@@ -30620,6 +32088,22 @@ impl Check for HistogramBinType {
     }
 }
 
+impl From<&str> for HistogramBinType {
+    fn from(s: &str) -> Self {
+        match s {
+            "BIN_COUNT" => Self::BinCount,
+            "BIN_WIDTH" => Self::BinWidth,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HistogramBinType> {
+    fn from(s: &str) -> Self {
+        Value::literal(HistogramBinType::from(s))
+    }
+}
+
 crate::impl_literal!(HistogramBinType);
 
 /// Property type `HistogramFieldWells` of `AWS::QuickSight::Template`.
@@ -31342,6 +32826,22 @@ impl Check for ForecastComputationSeasonality {
     }
 }
 
+impl From<&str> for ForecastComputationSeasonality {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTOMATIC" => Self::Automatic,
+            "CUSTOM" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ForecastComputationSeasonality> {
+    fn from(s: &str) -> Self {
+        Value::literal(ForecastComputationSeasonality::from(s))
+    }
+}
+
 crate::impl_literal!(ForecastComputationSeasonality);
 
 /// Property type `GrowthRateComputation` of `AWS::QuickSight::Template`.
@@ -31571,6 +33071,22 @@ impl Check for MaximumMinimumComputationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MaximumMinimumComputationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "MAXIMUM" => Self::Maximum,
+            "MINIMUM" => Self::Minimum,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MaximumMinimumComputationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MaximumMinimumComputationType::from(s))
     }
 }
 
@@ -32021,6 +33537,22 @@ impl Check for TopBottomSortOrder {
     }
 }
 
+impl From<&str> for TopBottomSortOrder {
+    fn from(s: &str) -> Self {
+        match s {
+            "PERCENT_DIFFERENCE" => Self::PercentDifference,
+            "ABSOLUTE_DIFFERENCE" => Self::AbsoluteDifference,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TopBottomSortOrder> {
+    fn from(s: &str) -> Self {
+        Value::literal(TopBottomSortOrder::from(s))
+    }
+}
+
 crate::impl_literal!(TopBottomSortOrder);
 
 /// Values of `TopBottomComputationType`.
@@ -32059,6 +33591,22 @@ impl Check for TopBottomComputationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TopBottomComputationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TOP" => Self::Top,
+            "BOTTOM" => Self::Bottom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TopBottomComputationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TopBottomComputationType::from(s))
     }
 }
 
@@ -33045,6 +34593,22 @@ impl Check for KpiSparklineType {
     }
 }
 
+impl From<&str> for KpiSparklineType {
+    fn from(s: &str) -> Self {
+        match s {
+            "LINE" => Self::Line,
+            "AREA" => Self::Area,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KpiSparklineType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KpiSparklineType::from(s))
+    }
+}
+
 crate::impl_literal!(KpiSparklineType);
 
 /// Property type `TrendArrowOptions` of `AWS::QuickSight::Template`.
@@ -33193,6 +34757,22 @@ impl Check for KpiVisualStandardLayoutType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for KpiVisualStandardLayoutType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CLASSIC" => Self::Classic,
+            "VERTICAL" => Self::Vertical,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KpiVisualStandardLayoutType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KpiVisualStandardLayoutType::from(s))
     }
 }
 
@@ -34288,6 +35868,23 @@ impl Check for LineInterpolation {
     }
 }
 
+impl From<&str> for LineInterpolation {
+    fn from(s: &str) -> Self {
+        match s {
+            "LINEAR" => Self::Linear,
+            "SMOOTH" => Self::Smooth,
+            "STEPPED" => Self::Stepped,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LineInterpolation> {
+    fn from(s: &str) -> Self {
+        Value::literal(LineInterpolation::from(s))
+    }
+}
+
 crate::impl_literal!(LineInterpolation);
 
 /// Values of `LineChartLineStyle`.
@@ -34329,6 +35926,23 @@ impl Check for LineChartLineStyle {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LineChartLineStyle {
+    fn from(s: &str) -> Self {
+        match s {
+            "SOLID" => Self::Solid,
+            "DOTTED" => Self::Dotted,
+            "DASHED" => Self::Dashed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LineChartLineStyle> {
+    fn from(s: &str) -> Self {
+        Value::literal(LineChartLineStyle::from(s))
     }
 }
 
@@ -34464,6 +36078,25 @@ impl Check for LineChartMarkerShape {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LineChartMarkerShape {
+    fn from(s: &str) -> Self {
+        match s {
+            "CIRCLE" => Self::Circle,
+            "TRIANGLE" => Self::Triangle,
+            "SQUARE" => Self::Square,
+            "DIAMOND" => Self::Diamond,
+            "ROUNDED_SQUARE" => Self::RoundedSquare,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LineChartMarkerShape> {
+    fn from(s: &str) -> Self {
+        Value::literal(LineChartMarkerShape::from(s))
     }
 }
 
@@ -35090,6 +36723,23 @@ impl Check for MissingDataTreatmentOption {
     }
 }
 
+impl From<&str> for MissingDataTreatmentOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "INTERPOLATE" => Self::Interpolate,
+            "SHOW_AS_ZERO" => Self::ShowAsZero,
+            "SHOW_AS_BLANK" => Self::ShowAsBlank,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MissingDataTreatmentOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(MissingDataTreatmentOption::from(s))
+    }
+}
+
 crate::impl_literal!(MissingDataTreatmentOption);
 
 /// Property type `SeriesItem` of `AWS::QuickSight::Template`.
@@ -35512,6 +37162,23 @@ impl Check for LineChartType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LineChartType {
+    fn from(s: &str) -> Self {
+        match s {
+            "LINE" => Self::Line,
+            "AREA" => Self::Area,
+            "STACKED_AREA" => Self::StackedArea,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LineChartType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LineChartType::from(s))
     }
 }
 
@@ -35998,6 +37665,24 @@ impl Check for ArcThickness {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ArcThickness {
+    fn from(s: &str) -> Self {
+        match s {
+            "SMALL" => Self::Small,
+            "MEDIUM" => Self::Medium,
+            "LARGE" => Self::Large,
+            "WHOLE" => Self::Whole,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ArcThickness> {
+    fn from(s: &str) -> Self {
+        Value::literal(ArcThickness::from(s))
     }
 }
 
@@ -36723,6 +38408,22 @@ impl Check for PivotTableFieldCollapseState {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PivotTableFieldCollapseState {
+    fn from(s: &str) -> Self {
+        match s {
+            "COLLAPSED" => Self::Collapsed,
+            "EXPANDED" => Self::Expanded,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PivotTableFieldCollapseState> {
+    fn from(s: &str) -> Self {
+        Value::literal(PivotTableFieldCollapseState::from(s))
     }
 }
 
@@ -37971,6 +39672,22 @@ impl Check for TableBorderStyle {
     }
 }
 
+impl From<&str> for TableBorderStyle {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "SOLID" => Self::Solid,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TableBorderStyle> {
+    fn from(s: &str) -> Self {
+        Value::literal(TableBorderStyle::from(s))
+    }
+}
+
 crate::impl_literal!(TableBorderStyle);
 
 /// Values of `TextWrap`.
@@ -38009,6 +39726,22 @@ impl Check for TextWrap {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TextWrap {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "WRAP" => Self::Wrap,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TextWrap> {
+    fn from(s: &str) -> Self {
+        Value::literal(TextWrap::from(s))
     }
 }
 
@@ -38059,6 +39792,24 @@ impl Check for VerticalTextAlignment {
     }
 }
 
+impl From<&str> for VerticalTextAlignment {
+    fn from(s: &str) -> Self {
+        match s {
+            "TOP" => Self::Top,
+            "MIDDLE" => Self::Middle,
+            "BOTTOM" => Self::Bottom,
+            "AUTO" => Self::Auto,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VerticalTextAlignment> {
+    fn from(s: &str) -> Self {
+        Value::literal(VerticalTextAlignment::from(s))
+    }
+}
+
 crate::impl_literal!(VerticalTextAlignment);
 
 /// Values of `PivotTableMetricPlacement`.
@@ -38097,6 +39848,22 @@ impl Check for PivotTableMetricPlacement {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PivotTableMetricPlacement {
+    fn from(s: &str) -> Self {
+        match s {
+            "ROW" => Self::Row,
+            "COLUMN" => Self::Column,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PivotTableMetricPlacement> {
+    fn from(s: &str) -> Self {
+        Value::literal(PivotTableMetricPlacement::from(s))
     }
 }
 
@@ -38284,6 +40051,22 @@ impl Check for PivotTableRowsLayout {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PivotTableRowsLayout {
+    fn from(s: &str) -> Self {
+        match s {
+            "TABULAR" => Self::Tabular,
+            "HIERARCHY" => Self::Hierarchy,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PivotTableRowsLayout> {
+    fn from(s: &str) -> Self {
+        Value::literal(PivotTableRowsLayout::from(s))
     }
 }
 
@@ -38561,6 +40344,23 @@ impl Check for PivotTableSubtotalLevel {
     }
 }
 
+impl From<&str> for PivotTableSubtotalLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "CUSTOM" => Self::Custom,
+            "LAST" => Self::Last,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PivotTableSubtotalLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(PivotTableSubtotalLevel::from(s))
+    }
+}
+
 crate::impl_literal!(PivotTableSubtotalLevel);
 
 /// Property type `PivotTableFieldSubtotalOptions` of `AWS::QuickSight::Template`.
@@ -38681,6 +40481,23 @@ impl Check for StyledCellType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StyledCellType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TOTAL" => Self::Total,
+            "METRIC_HEADER" => Self::MetricHeader,
+            "VALUE" => Self::Value,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StyledCellType> {
+    fn from(s: &str) -> Self {
+        Value::literal(StyledCellType::from(s))
     }
 }
 
@@ -38871,6 +40688,23 @@ impl Check for TableTotalsPlacement {
     }
 }
 
+impl From<&str> for TableTotalsPlacement {
+    fn from(s: &str) -> Self {
+        match s {
+            "START" => Self::Start,
+            "END" => Self::End,
+            "AUTO" => Self::Auto,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TableTotalsPlacement> {
+    fn from(s: &str) -> Self {
+        Value::literal(TableTotalsPlacement::from(s))
+    }
+}
+
 crate::impl_literal!(TableTotalsPlacement);
 
 /// Values of `TableTotalsScrollStatus`.
@@ -38909,6 +40743,22 @@ impl Check for TableTotalsScrollStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TableTotalsScrollStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "PINNED" => Self::Pinned,
+            "SCROLLED" => Self::Scrolled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TableTotalsScrollStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(TableTotalsScrollStatus::from(s))
     }
 }
 
@@ -39065,6 +40915,26 @@ impl Check for SimpleTotalAggregationFunction {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SimpleTotalAggregationFunction {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "SUM" => Self::Sum,
+            "AVERAGE" => Self::Average,
+            "MIN" => Self::Min,
+            "MAX" => Self::Max,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SimpleTotalAggregationFunction> {
+    fn from(s: &str) -> Self {
+        Value::literal(SimpleTotalAggregationFunction::from(s))
     }
 }
 
@@ -39327,6 +41197,23 @@ impl Check for PivotTableConditionalFormattingScopeRole {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PivotTableConditionalFormattingScopeRole {
+    fn from(s: &str) -> Self {
+        match s {
+            "FIELD" => Self::Field,
+            "FIELD_TOTAL" => Self::FieldTotal,
+            "GRAND_TOTAL" => Self::GrandTotal,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PivotTableConditionalFormattingScopeRole> {
+    fn from(s: &str) -> Self {
+        Value::literal(PivotTableConditionalFormattingScopeRole::from(s))
     }
 }
 
@@ -39722,6 +41609,22 @@ impl Check for PluginVisualAxisName {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PluginVisualAxisName {
+    fn from(s: &str) -> Self {
+        match s {
+            "GROUP_BY" => Self::GroupBy,
+            "VALUE" => Self::Value,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PluginVisualAxisName> {
+    fn from(s: &str) -> Self {
+        Value::literal(PluginVisualAxisName::from(s))
     }
 }
 
@@ -40481,6 +42384,23 @@ impl Check for RadarChartAxesRangeScale {
     }
 }
 
+impl From<&str> for RadarChartAxesRangeScale {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTO" => Self::Auto,
+            "INDEPENDENT" => Self::Independent,
+            "SHARED" => Self::Shared,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RadarChartAxesRangeScale> {
+    fn from(s: &str) -> Self {
+        Value::literal(RadarChartAxesRangeScale::from(s))
+    }
+}
+
 crate::impl_literal!(RadarChartAxesRangeScale);
 
 /// Property type `RadarChartSeriesSettings` of `AWS::QuickSight::Template`.
@@ -40736,6 +42656,22 @@ impl Check for RadarChartShape {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RadarChartShape {
+    fn from(s: &str) -> Self {
+        match s {
+            "CIRCLE" => Self::Circle,
+            "POLYGON" => Self::Polygon,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RadarChartShape> {
+    fn from(s: &str) -> Self {
+        Value::literal(RadarChartShape::from(s))
     }
 }
 
@@ -42725,6 +44661,23 @@ impl Check for TableCellImageScalingConfiguration {
     }
 }
 
+impl From<&str> for TableCellImageScalingConfiguration {
+    fn from(s: &str) -> Self {
+        match s {
+            "FIT_TO_CELL_HEIGHT" => Self::FitToCellHeight,
+            "FIT_TO_CELL_WIDTH" => Self::FitToCellWidth,
+            "DO_NOT_SCALE" => Self::DoNotScale,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TableCellImageScalingConfiguration> {
+    fn from(s: &str) -> Self {
+        Value::literal(TableCellImageScalingConfiguration::from(s))
+    }
+}
+
 crate::impl_literal!(TableCellImageScalingConfiguration);
 
 /// Property type `TableFieldLinkConfiguration` of `AWS::QuickSight::Template`.
@@ -42900,6 +44853,21 @@ impl Check for TableFieldIconSetType {
     }
 }
 
+impl From<&str> for TableFieldIconSetType {
+    fn from(s: &str) -> Self {
+        match s {
+            "LINK" => Self::Link,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TableFieldIconSetType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TableFieldIconSetType::from(s))
+    }
+}
+
 crate::impl_literal!(TableFieldIconSetType);
 
 /// Property type `TableFieldCustomTextContent` of `AWS::QuickSight::Template`.
@@ -43050,6 +45018,22 @@ impl Check for TransposedColumnType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TransposedColumnType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ROW_HEADER_COLUMN" => Self::RowHeaderColumn,
+            "VALUE_COLUMN" => Self::ValueColumn,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TransposedColumnType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TransposedColumnType::from(s))
     }
 }
 
@@ -43604,6 +45588,22 @@ impl Check for TableOrientation {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TableOrientation {
+    fn from(s: &str) -> Self {
+        match s {
+            "VERTICAL" => Self::Vertical,
+            "HORIZONTAL" => Self::Horizontal,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TableOrientation> {
+    fn from(s: &str) -> Self {
+        Value::literal(TableOrientation::from(s))
     }
 }
 
@@ -45749,6 +47749,22 @@ impl Check for WordCloudCloudLayout {
     }
 }
 
+impl From<&str> for WordCloudCloudLayout {
+    fn from(s: &str) -> Self {
+        match s {
+            "FLUID" => Self::Fluid,
+            "NORMAL" => Self::Normal,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WordCloudCloudLayout> {
+    fn from(s: &str) -> Self {
+        Value::literal(WordCloudCloudLayout::from(s))
+    }
+}
+
 crate::impl_literal!(WordCloudCloudLayout);
 
 /// Values of `WordCloudWordCasing`.
@@ -45790,6 +47806,22 @@ impl Check for WordCloudWordCasing {
     }
 }
 
+impl From<&str> for WordCloudWordCasing {
+    fn from(s: &str) -> Self {
+        match s {
+            "LOWER_CASE" => Self::LowerCase,
+            "EXISTING_CASE" => Self::ExistingCase,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WordCloudWordCasing> {
+    fn from(s: &str) -> Self {
+        Value::literal(WordCloudWordCasing::from(s))
+    }
+}
+
 crate::impl_literal!(WordCloudWordCasing);
 
 /// Values of `WordCloudWordOrientation`.
@@ -45828,6 +47860,22 @@ impl Check for WordCloudWordOrientation {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WordCloudWordOrientation {
+    fn from(s: &str) -> Self {
+        match s {
+            "HORIZONTAL" => Self::Horizontal,
+            "HORIZONTAL_AND_VERTICAL" => Self::HorizontalAndVertical,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WordCloudWordOrientation> {
+    fn from(s: &str) -> Self {
+        Value::literal(WordCloudWordOrientation::from(s))
     }
 }
 
@@ -45878,6 +47926,24 @@ impl Check for WordCloudWordPadding {
     }
 }
 
+impl From<&str> for WordCloudWordPadding {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "SMALL" => Self::Small,
+            "MEDIUM" => Self::Medium,
+            "LARGE" => Self::Large,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WordCloudWordPadding> {
+    fn from(s: &str) -> Self {
+        Value::literal(WordCloudWordPadding::from(s))
+    }
+}
+
 crate::impl_literal!(WordCloudWordPadding);
 
 /// Values of `WordCloudWordScaling`.
@@ -45916,6 +47982,22 @@ impl Check for WordCloudWordScaling {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WordCloudWordScaling {
+    fn from(s: &str) -> Self {
+        match s {
+            "EMPHASIZE" => Self::Emphasize,
+            "NORMAL" => Self::Normal,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WordCloudWordScaling> {
+    fn from(s: &str) -> Self {
+        Value::literal(WordCloudWordScaling::from(s))
     }
 }
 
@@ -46281,6 +48363,22 @@ impl Check for ValidationStrategyMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ValidationStrategyMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "STRICT" => Self::Strict,
+            "LENIENT" => Self::Lenient,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ValidationStrategyMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ValidationStrategyMode::from(s))
     }
 }
 

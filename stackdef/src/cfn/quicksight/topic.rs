@@ -876,6 +876,31 @@ impl Check for DefaultAggregation {
     }
 }
 
+impl From<&str> for DefaultAggregation {
+    fn from(s: &str) -> Self {
+        match s {
+            "SUM" => Self::Sum,
+            "MAX" => Self::Max,
+            "MIN" => Self::Min,
+            "COUNT" => Self::Count,
+            "DISTINCT_COUNT" => Self::DistinctCount,
+            "AVERAGE" => Self::Average,
+            "MEDIAN" => Self::Median,
+            "STDEV" => Self::Stdev,
+            "STDEVP" => Self::Stdevp,
+            "VAR" => Self::Var,
+            "VARP" => Self::Varp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DefaultAggregation> {
+    fn from(s: &str) -> Self {
+        Value::literal(DefaultAggregation::from(s))
+    }
+}
+
 crate::impl_literal!(DefaultAggregation);
 
 /// Values of `AuthorSpecifiedAggregation`.
@@ -957,6 +982,32 @@ impl Check for AuthorSpecifiedAggregation {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AuthorSpecifiedAggregation {
+    fn from(s: &str) -> Self {
+        match s {
+            "COUNT" => Self::Count,
+            "DISTINCT_COUNT" => Self::DistinctCount,
+            "MIN" => Self::Min,
+            "MAX" => Self::Max,
+            "MEDIAN" => Self::Median,
+            "SUM" => Self::Sum,
+            "AVERAGE" => Self::Average,
+            "STDEV" => Self::Stdev,
+            "STDEVP" => Self::Stdevp,
+            "VAR" => Self::Var,
+            "VARP" => Self::Varp,
+            "PERCENTILE" => Self::Percentile,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthorSpecifiedAggregation> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthorSpecifiedAggregation::from(s))
     }
 }
 
@@ -1057,6 +1108,22 @@ impl Check for ColumnDataRole {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ColumnDataRole {
+    fn from(s: &str) -> Self {
+        match s {
+            "DIMENSION" => Self::Dimension,
+            "MEASURE" => Self::Measure,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ColumnDataRole> {
+    fn from(s: &str) -> Self {
+        Value::literal(ColumnDataRole::from(s))
     }
 }
 
@@ -1171,6 +1238,22 @@ impl Check for UndefinedSpecifiedValueType {
     }
 }
 
+impl From<&str> for UndefinedSpecifiedValueType {
+    fn from(s: &str) -> Self {
+        match s {
+            "LEAST" => Self::Least,
+            "MOST" => Self::Most,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UndefinedSpecifiedValueType> {
+    fn from(s: &str) -> Self {
+        Value::literal(UndefinedSpecifiedValueType::from(s))
+    }
+}
+
 crate::impl_literal!(UndefinedSpecifiedValueType);
 
 /// Values of `ColumnOrderingType`.
@@ -1213,6 +1296,23 @@ impl Check for ColumnOrderingType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ColumnOrderingType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GREATER_IS_BETTER" => Self::GreaterIsBetter,
+            "LESSER_IS_BETTER" => Self::LesserIsBetter,
+            "SPECIFIED" => Self::Specified,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ColumnOrderingType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ColumnOrderingType::from(s))
     }
 }
 
@@ -1320,6 +1420,26 @@ impl Check for DisplayFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DisplayFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTO" => Self::Auto,
+            "PERCENT" => Self::Percent,
+            "CURRENCY" => Self::Currency,
+            "NUMBER" => Self::Number,
+            "DATE" => Self::Date,
+            "STRING" => Self::String,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DisplayFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(DisplayFormat::from(s))
     }
 }
 
@@ -1592,6 +1712,22 @@ impl Check for TopicNumericSeparatorSymbol {
     }
 }
 
+impl From<&str> for TopicNumericSeparatorSymbol {
+    fn from(s: &str) -> Self {
+        match s {
+            "COMMA" => Self::Comma,
+            "DOT" => Self::Dot,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TopicNumericSeparatorSymbol> {
+    fn from(s: &str) -> Self {
+        Value::literal(TopicNumericSeparatorSymbol::from(s))
+    }
+}
+
 crate::impl_literal!(TopicNumericSeparatorSymbol);
 
 /// Property type `NegativeFormat` of `AWS::QuickSight::Topic`.
@@ -1726,6 +1862,28 @@ impl Check for NumberScale {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NumberScale {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "AUTO" => Self::Auto,
+            "THOUSANDS" => Self::Thousands,
+            "MILLIONS" => Self::Millions,
+            "BILLIONS" => Self::Billions,
+            "TRILLIONS" => Self::Trillions,
+            "LAKHS" => Self::Lakhs,
+            "CRORES" => Self::Crores,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NumberScale> {
+    fn from(s: &str) -> Self {
+        Value::literal(NumberScale::from(s))
     }
 }
 
@@ -1928,6 +2086,28 @@ impl Check for TopicTimeGranularity {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TopicTimeGranularity {
+    fn from(s: &str) -> Self {
+        match s {
+            "SECOND" => Self::Second,
+            "MINUTE" => Self::Minute,
+            "HOUR" => Self::Hour,
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "QUARTER" => Self::Quarter,
+            "YEAR" => Self::Year,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TopicTimeGranularity> {
+    fn from(s: &str) -> Self {
+        Value::literal(TopicTimeGranularity::from(s))
     }
 }
 
@@ -2613,6 +2793,22 @@ impl Check for CategoryFilterFunction {
     }
 }
 
+impl From<&str> for CategoryFilterFunction {
+    fn from(s: &str) -> Self {
+        match s {
+            "EXACT" => Self::Exact,
+            "CONTAINS" => Self::Contains,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CategoryFilterFunction> {
+    fn from(s: &str) -> Self {
+        Value::literal(CategoryFilterFunction::from(s))
+    }
+}
+
 crate::impl_literal!(CategoryFilterFunction);
 
 /// Values of `CategoryFilterType`.
@@ -2655,6 +2851,23 @@ impl Check for CategoryFilterType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CategoryFilterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CUSTOM_FILTER" => Self::CustomFilter,
+            "CUSTOM_FILTER_LIST" => Self::CustomFilterList,
+            "FILTER_LIST" => Self::FilterList,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CategoryFilterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CategoryFilterType::from(s))
     }
 }
 
@@ -2808,6 +3021,23 @@ impl Check for ConstantType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ConstantType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SINGULAR" => Self::Singular,
+            "RANGE" => Self::Range,
+            "COLLECTIVE" => Self::Collective,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConstantType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConstantType::from(s))
     }
 }
 
@@ -3032,6 +3262,23 @@ impl Check for FilterClass {
     }
 }
 
+impl From<&str> for FilterClass {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENFORCED_VALUE_FILTER" => Self::EnforcedValueFilter,
+            "CONDITIONAL_VALUE_FILTER" => Self::ConditionalValueFilter,
+            "NAMED_VALUE_FILTER" => Self::NamedValueFilter,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FilterClass> {
+    fn from(s: &str) -> Self {
+        Value::literal(FilterClass::from(s))
+    }
+}
+
 crate::impl_literal!(FilterClass);
 
 /// Values of `NamedFilterType`.
@@ -3085,6 +3332,25 @@ impl Check for NamedFilterType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NamedFilterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CATEGORY_FILTER" => Self::CategoryFilter,
+            "NUMERIC_EQUALITY_FILTER" => Self::NumericEqualityFilter,
+            "NUMERIC_RANGE_FILTER" => Self::NumericRangeFilter,
+            "DATE_RANGE_FILTER" => Self::DateRangeFilter,
+            "RELATIVE_DATE_FILTER" => Self::RelativeDateFilter,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NamedFilterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NamedFilterType::from(s))
     }
 }
 
@@ -3222,6 +3488,32 @@ impl Check for NamedFilterAggType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NamedFilterAggType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NO_AGGREGATION" => Self::NoAggregation,
+            "SUM" => Self::Sum,
+            "AVERAGE" => Self::Average,
+            "COUNT" => Self::Count,
+            "DISTINCT_COUNT" => Self::DistinctCount,
+            "MAX" => Self::Max,
+            "MEDIAN" => Self::Median,
+            "MIN" => Self::Min,
+            "STDEV" => Self::Stdev,
+            "STDEVP" => Self::Stdevp,
+            "VAR" => Self::Var,
+            "VARP" => Self::Varp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NamedFilterAggType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NamedFilterAggType::from(s))
     }
 }
 
@@ -3469,6 +3761,25 @@ impl Check for TopicRelativeDateFilterFunction {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TopicRelativeDateFilterFunction {
+    fn from(s: &str) -> Self {
+        match s {
+            "PREVIOUS" => Self::Previous,
+            "THIS" => Self::This,
+            "LAST" => Self::Last,
+            "NEXT" => Self::Next,
+            "NOW" => Self::Now,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TopicRelativeDateFilterFunction> {
+    fn from(s: &str) -> Self {
+        Value::literal(TopicRelativeDateFilterFunction::from(s))
     }
 }
 
@@ -3851,6 +4162,33 @@ impl Check for NamedEntityAggType {
     }
 }
 
+impl From<&str> for NamedEntityAggType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SUM" => Self::Sum,
+            "MIN" => Self::Min,
+            "MAX" => Self::Max,
+            "COUNT" => Self::Count,
+            "AVERAGE" => Self::Average,
+            "DISTINCT_COUNT" => Self::DistinctCount,
+            "STDEV" => Self::Stdev,
+            "STDEVP" => Self::Stdevp,
+            "VAR" => Self::Var,
+            "VARP" => Self::Varp,
+            "PERCENTILE" => Self::Percentile,
+            "MEDIAN" => Self::Median,
+            "CUSTOM" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NamedEntityAggType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NamedEntityAggType::from(s))
+    }
+}
+
 crate::impl_literal!(NamedEntityAggType);
 
 /// Values of `PropertyRole`.
@@ -3889,6 +4227,22 @@ impl Check for PropertyRole {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PropertyRole {
+    fn from(s: &str) -> Self {
+        match s {
+            "PRIMARY" => Self::Primary,
+            "ID" => Self::Id,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PropertyRole> {
+    fn from(s: &str) -> Self {
+        Value::literal(PropertyRole::from(s))
     }
 }
 
@@ -3933,6 +4287,23 @@ impl Check for PropertyUsage {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PropertyUsage {
+    fn from(s: &str) -> Self {
+        match s {
+            "INHERIT" => Self::Inherit,
+            "DIMENSION" => Self::Dimension,
+            "MEASURE" => Self::Measure,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PropertyUsage> {
+    fn from(s: &str) -> Self {
+        Value::literal(PropertyUsage::from(s))
     }
 }
 
@@ -4126,6 +4497,22 @@ impl Check for TopicUserExperienceVersion {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TopicUserExperienceVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "LEGACY" => Self::Legacy,
+            "NEW_READER_EXPERIENCE" => Self::NewReaderExperience,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TopicUserExperienceVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(TopicUserExperienceVersion::from(s))
     }
 }
 

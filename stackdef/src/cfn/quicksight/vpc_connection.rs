@@ -402,6 +402,23 @@ impl Check for VpcConnectionAvailabilityStatus {
     }
 }
 
+impl From<&str> for VpcConnectionAvailabilityStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "AVAILABLE" => Self::Available,
+            "UNAVAILABLE" => Self::Unavailable,
+            "PARTIALLY_AVAILABLE" => Self::PartiallyAvailable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VpcConnectionAvailabilityStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(VpcConnectionAvailabilityStatus::from(s))
+    }
+}
+
 crate::impl_literal!(VpcConnectionAvailabilityStatus);
 
 /// Property type `Tag` of `AWS::QuickSight::VPCConnection`.

@@ -424,6 +424,21 @@ impl Check for UnlockDelayUnit {
     }
 }
 
+impl From<&str> for UnlockDelayUnit {
+    fn from(s: &str) -> Self {
+        match s {
+            "DAYS" => Self::Days,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UnlockDelayUnit> {
+    fn from(s: &str) -> Self {
+        Value::literal(UnlockDelayUnit::from(s))
+    }
+}
+
 crate::impl_literal!(UnlockDelayUnit);
 
 /// Values of `ResourceType`.
@@ -465,6 +480,23 @@ impl Check for ResourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "EBS_SNAPSHOT" => Self::EbsSnapshot,
+            "EC2_IMAGE" => Self::Ec2Image,
+            "EBS_VOLUME" => Self::EbsVolume,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceType::from(s))
     }
 }
 
@@ -559,6 +591,21 @@ impl Check for RetentionPeriodUnit {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RetentionPeriodUnit {
+    fn from(s: &str) -> Self {
+        match s {
+            "DAYS" => Self::Days,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RetentionPeriodUnit> {
+    fn from(s: &str) -> Self {
+        Value::literal(RetentionPeriodUnit::from(s))
     }
 }
 

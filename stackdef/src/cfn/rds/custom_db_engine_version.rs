@@ -411,6 +411,23 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "available" => Self::Available,
+            "inactive" => Self::Inactive,
+            "inactive-except-restore" => Self::InactiveExceptRestore,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Property type `Tag` of `AWS::RDS::CustomDBEngineVersion`.

@@ -1033,6 +1033,22 @@ impl Check for ClusterScalabilityType {
     }
 }
 
+impl From<&str> for ClusterScalabilityType {
+    fn from(s: &str) -> Self {
+        match s {
+            "limitless" => Self::Limitless,
+            "standard" => Self::Standard,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ClusterScalabilityType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ClusterScalabilityType::from(s))
+    }
+}
+
 crate::impl_literal!(ClusterScalabilityType);
 
 /// Values of `DatabaseInsightsMode`.
@@ -1074,6 +1090,22 @@ impl Check for DatabaseInsightsMode {
     }
 }
 
+impl From<&str> for DatabaseInsightsMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "advanced" => Self::Advanced,
+            "standard" => Self::Standard,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DatabaseInsightsMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(DatabaseInsightsMode::from(s))
+    }
+}
+
 crate::impl_literal!(DatabaseInsightsMode);
 
 /// Values of `MasterUserAuthenticationType`.
@@ -1112,6 +1144,22 @@ impl Check for MasterUserAuthenticationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MasterUserAuthenticationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "iam-db-auth" => Self::IamDbAuth,
+            "password" => Self::Password,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MasterUserAuthenticationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MasterUserAuthenticationType::from(s))
     }
 }
 

@@ -1474,6 +1474,22 @@ impl Check for DatabaseInsightsMode {
     }
 }
 
+impl From<&str> for DatabaseInsightsMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "advanced" => Self::Advanced,
+            "standard" => Self::Standard,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DatabaseInsightsMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(DatabaseInsightsMode::from(s))
+    }
+}
+
 crate::impl_literal!(DatabaseInsightsMode);
 
 /// Values of `MasterUserAuthenticationType`.
@@ -1512,6 +1528,22 @@ impl Check for MasterUserAuthenticationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MasterUserAuthenticationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "iam-db-auth" => Self::IamDbAuth,
+            "password" => Self::Password,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MasterUserAuthenticationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MasterUserAuthenticationType::from(s))
     }
 }
 
@@ -1651,6 +1683,22 @@ impl Check for Name {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        match s {
+            "coreCount" => Self::CoreCount,
+            "threadsPerCore" => Self::ThreadsPerCore,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Name> {
+    fn from(s: &str) -> Self {
+        Value::literal(Name::from(s))
     }
 }
 

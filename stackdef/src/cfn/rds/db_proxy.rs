@@ -464,6 +464,21 @@ impl Check for AuthScheme {
     }
 }
 
+impl From<&str> for AuthScheme {
+    fn from(s: &str) -> Self {
+        match s {
+            "SECRETS" => Self::Secrets,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthScheme> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthScheme::from(s))
+    }
+}
+
 crate::impl_literal!(AuthScheme);
 
 /// Values of `ClientPasswordAuthType`.
@@ -520,6 +535,25 @@ impl Check for ClientPasswordAuthType {
     }
 }
 
+impl From<&str> for ClientPasswordAuthType {
+    fn from(s: &str) -> Self {
+        match s {
+            "MYSQL_NATIVE_PASSWORD" => Self::MysqlNativePassword,
+            "MYSQL_CACHING_SHA2_PASSWORD" => Self::MysqlCachingSha2Password,
+            "POSTGRES_SCRAM_SHA_256" => Self::PostgresScramSha256,
+            "POSTGRES_MD5" => Self::PostgresMd5,
+            "SQL_SERVER_AUTHENTICATION" => Self::SqlServerAuthentication,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ClientPasswordAuthType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ClientPasswordAuthType::from(s))
+    }
+}
+
 crate::impl_literal!(ClientPasswordAuthType);
 
 /// Values of `IamAuth`.
@@ -564,6 +598,23 @@ impl Check for IamAuth {
     }
 }
 
+impl From<&str> for IamAuth {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "REQUIRED" => Self::Required,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IamAuth> {
+    fn from(s: &str) -> Self {
+        Value::literal(IamAuth::from(s))
+    }
+}
+
 crate::impl_literal!(IamAuth);
 
 /// Values of `DefaultAuthScheme`.
@@ -602,6 +653,22 @@ impl Check for DefaultAuthScheme {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DefaultAuthScheme {
+    fn from(s: &str) -> Self {
+        match s {
+            "IAM_AUTH" => Self::IamAuth,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DefaultAuthScheme> {
+    fn from(s: &str) -> Self {
+        Value::literal(DefaultAuthScheme::from(s))
     }
 }
 
@@ -649,6 +716,23 @@ impl Check for EndpointNetworkType {
     }
 }
 
+impl From<&str> for EndpointNetworkType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPV4" => Self::Ipv4,
+            "IPV6" => Self::Ipv6,
+            "DUAL" => Self::Dual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EndpointNetworkType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EndpointNetworkType::from(s))
+    }
+}
+
 crate::impl_literal!(EndpointNetworkType);
 
 /// Values of `EngineFamily`.
@@ -690,6 +774,23 @@ impl Check for EngineFamily {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EngineFamily {
+    fn from(s: &str) -> Self {
+        match s {
+            "MYSQL" => Self::Mysql,
+            "POSTGRESQL" => Self::Postgresql,
+            "SQLSERVER" => Self::Sqlserver,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EngineFamily> {
+    fn from(s: &str) -> Self {
+        Value::literal(EngineFamily::from(s))
     }
 }
 
@@ -802,6 +903,22 @@ impl Check for TargetConnectionNetworkType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TargetConnectionNetworkType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPV4" => Self::Ipv4,
+            "IPV6" => Self::Ipv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TargetConnectionNetworkType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TargetConnectionNetworkType::from(s))
     }
 }
 

@@ -285,6 +285,23 @@ impl Check for EndpointNetworkType {
     }
 }
 
+impl From<&str> for EndpointNetworkType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPV4" => Self::Ipv4,
+            "IPV6" => Self::Ipv6,
+            "DUAL" => Self::Dual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EndpointNetworkType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EndpointNetworkType::from(s))
+    }
+}
+
 crate::impl_literal!(EndpointNetworkType);
 
 /// Property type `TagFormat` of `AWS::RDS::DBProxyEndpoint`.
@@ -394,6 +411,22 @@ impl Check for TargetRole {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TargetRole {
+    fn from(s: &str) -> Self {
+        match s {
+            "READ_WRITE" => Self::ReadWrite,
+            "READ_ONLY" => Self::ReadOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TargetRole> {
+    fn from(s: &str) -> Self {
+        Value::literal(TargetRole::from(s))
     }
 }
 

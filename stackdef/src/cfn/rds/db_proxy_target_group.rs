@@ -331,4 +331,19 @@ impl Check for TargetGroupName {
     }
 }
 
+impl From<&str> for TargetGroupName {
+    fn from(s: &str) -> Self {
+        match s {
+            "default" => Self::Default,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TargetGroupName> {
+    fn from(s: &str) -> Self {
+        Value::literal(TargetGroupName::from(s))
+    }
+}
+
 crate::impl_literal!(TargetGroupName);

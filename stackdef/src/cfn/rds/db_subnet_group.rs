@@ -88,7 +88,7 @@ pub struct DbSubnetGroupProps {
     /// Create-only: changing it replaces the resource.
     pub db_subnet_group_name: Option<Value<String>>,
     /// `SubnetIds` (required).
-    pub subnet_ids: Value<List<String>>,
+    pub subnet_ids: Value<List<ids::SubnetId>>,
     /// `Tags` (optional).
     /// Items: ..=50.
     pub tags: Option<Value<List<Tag>>>,
@@ -98,7 +98,7 @@ impl DbSubnetGroupProps {
     /// The required properties: `DBSubnetGroupDescription`, `SubnetIds`.
     pub fn new(
         db_subnet_group_description: impl Into<Value<String>>,
-        subnet_ids: impl Into<Value<List<String>>>,
+        subnet_ids: impl Into<Value<List<ids::SubnetId>>>,
     ) -> Self {
         Self {
             db_subnet_group_description: db_subnet_group_description.into(),

@@ -262,6 +262,23 @@ impl Check for Engine {
     }
 }
 
+impl From<&str> for Engine {
+    fn from(s: &str) -> Self {
+        match s {
+            "aurora" => Self::Aurora,
+            "aurora-mysql" => Self::AuroraMysql,
+            "aurora-postgresql" => Self::AuroraPostgresql,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Engine> {
+    fn from(s: &str) -> Self {
+        Value::literal(Engine::from(s))
+    }
+}
+
 crate::impl_literal!(Engine);
 
 /// Property type `Tag` of `AWS::RDS::GlobalCluster`.

@@ -1000,6 +1000,23 @@ impl Check for AquaConfigurationStatus {
     }
 }
 
+impl From<&str> for AquaConfigurationStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "auto" => Self::Auto,
+            "disabled" => Self::Disabled,
+            "enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AquaConfigurationStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(AquaConfigurationStatus::from(s))
+    }
+}
+
 crate::impl_literal!(AquaConfigurationStatus);
 
 /// Property type `Endpoint` of `AWS::Redshift::Cluster`.

@@ -340,6 +340,25 @@ impl Check for EventCategories {
     }
 }
 
+impl From<&str> for EventCategories {
+    fn from(s: &str) -> Self {
+        match s {
+            "configuration" => Self::Configuration,
+            "management" => Self::Management,
+            "monitoring" => Self::Monitoring,
+            "security" => Self::Security,
+            "pending" => Self::Pending,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EventCategories> {
+    fn from(s: &str) -> Self {
+        Value::literal(EventCategories::from(s))
+    }
+}
+
 crate::impl_literal!(EventCategories);
 
 /// Values of `Severity`.
@@ -378,6 +397,22 @@ impl Check for Severity {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Severity {
+    fn from(s: &str) -> Self {
+        match s {
+            "ERROR" => Self::Error,
+            "INFO" => Self::Info,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Severity> {
+    fn from(s: &str) -> Self {
+        Value::literal(Severity::from(s))
     }
 }
 
@@ -434,6 +469,25 @@ impl Check for SourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "cluster" => Self::Cluster,
+            "cluster-parameter-group" => Self::ClusterParameterGroup,
+            "cluster-security-group" => Self::ClusterSecurityGroup,
+            "cluster-snapshot" => Self::ClusterSnapshot,
+            "scheduled-action" => Self::ScheduledAction,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SourceType::from(s))
     }
 }
 

@@ -494,6 +494,23 @@ impl Check for LogExport {
     }
 }
 
+impl From<&str> for LogExport {
+    fn from(s: &str) -> Self {
+        match s {
+            "useractivitylog" => Self::Useractivitylog,
+            "userlog" => Self::Userlog,
+            "connectionlog" => Self::Connectionlog,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogExport> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogExport::from(s))
+    }
+}
+
 crate::impl_literal!(LogExport);
 
 /// Property type `SnapshotCopyConfiguration` of `AWS::RedshiftServerless::Namespace`.

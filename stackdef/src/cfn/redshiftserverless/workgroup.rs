@@ -662,6 +662,22 @@ impl Check for PerformanceTargetStatus {
     }
 }
 
+impl From<&str> for PerformanceTargetStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PerformanceTargetStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(PerformanceTargetStatus::from(s))
+    }
+}
+
 crate::impl_literal!(PerformanceTargetStatus);
 
 /// Property type `Tag` of `AWS::RedshiftServerless::Workgroup`.
@@ -1245,6 +1261,24 @@ impl Check for WorkgroupStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WorkgroupStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "CREATING" => Self::Creating,
+            "AVAILABLE" => Self::Available,
+            "MODIFYING" => Self::Modifying,
+            "DELETING" => Self::Deleting,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WorkgroupStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(WorkgroupStatus::from(s))
     }
 }
 

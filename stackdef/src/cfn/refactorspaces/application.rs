@@ -334,6 +334,22 @@ impl Check for ApiGatewayEndpointType {
     }
 }
 
+impl From<&str> for ApiGatewayEndpointType {
+    fn from(s: &str) -> Self {
+        match s {
+            "REGIONAL" => Self::Regional,
+            "PRIVATE" => Self::Private,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApiGatewayEndpointType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApiGatewayEndpointType::from(s))
+    }
+}
+
 crate::impl_literal!(ApiGatewayEndpointType);
 
 /// Values of `ProxyType`.
@@ -369,6 +385,21 @@ impl Check for ProxyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ProxyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "API_GATEWAY" => Self::ApiGateway,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ProxyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ProxyType::from(s))
     }
 }
 

@@ -235,6 +235,22 @@ impl Check for NetworkFabricType {
     }
 }
 
+impl From<&str> for NetworkFabricType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TRANSIT_GATEWAY" => Self::TransitGateway,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NetworkFabricType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NetworkFabricType::from(s))
+    }
+}
+
 crate::impl_literal!(NetworkFabricType);
 
 /// Property type `Tag` of `AWS::RefactorSpaces::Environment`.

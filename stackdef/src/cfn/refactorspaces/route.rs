@@ -305,6 +305,22 @@ impl Check for RouteActivationState {
     }
 }
 
+impl From<&str> for RouteActivationState {
+    fn from(s: &str) -> Self {
+        match s {
+            "INACTIVE" => Self::Inactive,
+            "ACTIVE" => Self::Active,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RouteActivationState> {
+    fn from(s: &str) -> Self {
+        Value::literal(RouteActivationState::from(s))
+    }
+}
+
 crate::impl_literal!(RouteActivationState);
 
 /// Values of `RouteType`.
@@ -343,6 +359,22 @@ impl Check for RouteType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RouteType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "URI_PATH" => Self::UriPath,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RouteType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RouteType::from(s))
     }
 }
 
@@ -549,6 +581,27 @@ impl Check for Method {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Method {
+    fn from(s: &str) -> Self {
+        match s {
+            "DELETE" => Self::Delete,
+            "GET" => Self::Get,
+            "HEAD" => Self::Head,
+            "OPTIONS" => Self::Options,
+            "PATCH" => Self::Patch,
+            "POST" => Self::Post,
+            "PUT" => Self::Put,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Method> {
+    fn from(s: &str) -> Self {
+        Value::literal(Method::from(s))
     }
 }
 

@@ -311,6 +311,22 @@ impl Check for ServiceEndpointType {
     }
 }
 
+impl From<&str> for ServiceEndpointType {
+    fn from(s: &str) -> Self {
+        match s {
+            "LAMBDA" => Self::Lambda,
+            "URL" => Self::Url,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ServiceEndpointType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ServiceEndpointType::from(s))
+    }
+}
+
 crate::impl_literal!(ServiceEndpointType);
 
 /// Property type `LambdaEndpointInput` of `AWS::RefactorSpaces::Service`.

@@ -312,6 +312,22 @@ impl Check for AppAssessmentSchedule {
     }
 }
 
+impl From<&str> for AppAssessmentSchedule {
+    fn from(s: &str) -> Self {
+        match s {
+            "Disabled" => Self::Disabled,
+            "Daily" => Self::Daily,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AppAssessmentSchedule> {
+    fn from(s: &str) -> Self {
+        Value::literal(AppAssessmentSchedule::from(s))
+    }
+}
+
 crate::impl_literal!(AppAssessmentSchedule);
 
 /// Property type `EventSubscription` of `AWS::ResilienceHub::App`.
@@ -410,6 +426,22 @@ impl Check for EventType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EventType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ScheduledAssessmentFailure" => Self::ScheduledAssessmentFailure,
+            "DriftDetected" => Self::DriftDetected,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EventType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EventType::from(s))
     }
 }
 
@@ -519,6 +551,22 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "LegacyIAMUser" => Self::LegacyIamUser,
+            "RoleBased" => Self::RoleBased,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

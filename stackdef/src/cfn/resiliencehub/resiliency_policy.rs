@@ -247,6 +247,23 @@ impl Check for DataLocationConstraint {
     }
 }
 
+impl From<&str> for DataLocationConstraint {
+    fn from(s: &str) -> Self {
+        match s {
+            "AnyLocation" => Self::AnyLocation,
+            "SameContinent" => Self::SameContinent,
+            "SameCountry" => Self::SameCountry,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataLocationConstraint> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataLocationConstraint::from(s))
+    }
+}
+
 crate::impl_literal!(DataLocationConstraint);
 
 /// Property type `PolicyMap` of `AWS::ResilienceHub::ResiliencyPolicy`.
@@ -394,6 +411,25 @@ impl Check for Tier {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Tier {
+    fn from(s: &str) -> Self {
+        match s {
+            "MissionCritical" => Self::MissionCritical,
+            "Critical" => Self::Critical,
+            "Important" => Self::Important,
+            "CoreServices" => Self::CoreServices,
+            "NonCritical" => Self::NonCritical,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Tier> {
+    fn from(s: &str) -> Self {
+        Value::literal(Tier::from(s))
     }
 }
 

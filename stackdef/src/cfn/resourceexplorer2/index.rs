@@ -171,4 +171,20 @@ impl Check for IndexType {
     }
 }
 
+impl From<&str> for IndexType {
+    fn from(s: &str) -> Self {
+        match s {
+            "LOCAL" => Self::Local,
+            "AGGREGATOR" => Self::Aggregator,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IndexType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IndexType::from(s))
+    }
+}
+
 crate::impl_literal!(IndexType);

@@ -551,6 +551,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "TAG_FILTERS_1_0" => Self::TagFilters10,
+            "CLOUDFORMATION_STACK_1_0" => Self::CloudformationStack10,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `Tag` of `AWS::ResourceGroups::Group`.

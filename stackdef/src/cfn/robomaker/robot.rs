@@ -253,4 +253,21 @@ impl Check for Architecture {
     }
 }
 
+impl From<&str> for Architecture {
+    fn from(s: &str) -> Self {
+        match s {
+            "X86_64" => Self::X8664,
+            "ARM64" => Self::Arm64,
+            "ARMHF" => Self::Armhf,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Architecture> {
+    fn from(s: &str) -> Self {
+        Value::literal(Architecture::from(s))
+    }
+}
+
 crate::impl_literal!(Architecture);

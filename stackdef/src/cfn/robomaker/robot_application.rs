@@ -303,6 +303,23 @@ impl Check for Name {
     }
 }
 
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        match s {
+            "ROS" => Self::Ros,
+            "ROS2" => Self::Ros2,
+            "General" => Self::General,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Name> {
+    fn from(s: &str) -> Self {
+        Value::literal(Name::from(s))
+    }
+}
+
 crate::impl_literal!(Name);
 
 /// Values of `Version`.
@@ -344,6 +361,23 @@ impl Check for Version {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Version {
+    fn from(s: &str) -> Self {
+        match s {
+            "Kinetic" => Self::Kinetic,
+            "Melodic" => Self::Melodic,
+            "Dashing" => Self::Dashing,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Version> {
+    fn from(s: &str) -> Self {
+        Value::literal(Version::from(s))
     }
 }
 
@@ -441,6 +475,23 @@ impl Check for Architecture {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Architecture {
+    fn from(s: &str) -> Self {
+        match s {
+            "X86_64" => Self::X8664,
+            "ARM64" => Self::Arm64,
+            "ARMHF" => Self::Armhf,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Architecture> {
+    fn from(s: &str) -> Self {
+        Value::literal(Architecture::from(s))
     }
 }
 

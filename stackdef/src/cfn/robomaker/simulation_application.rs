@@ -318,6 +318,21 @@ impl Check for Name {
     }
 }
 
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        match s {
+            "OGRE" => Self::Ogre,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Name> {
+    fn from(s: &str) -> Self {
+        Value::literal(Name::from(s))
+    }
+}
+
 crate::impl_literal!(Name);
 
 /// Property type `RobotSoftwareSuite` of `AWS::RoboMaker::SimulationApplication`.
@@ -407,6 +422,23 @@ impl Check for RobotSoftwareSuiteName {
     }
 }
 
+impl From<&str> for RobotSoftwareSuiteName {
+    fn from(s: &str) -> Self {
+        match s {
+            "ROS" => Self::Ros,
+            "ROS2" => Self::Ros2,
+            "General" => Self::General,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RobotSoftwareSuiteName> {
+    fn from(s: &str) -> Self {
+        Value::literal(RobotSoftwareSuiteName::from(s))
+    }
+}
+
 crate::impl_literal!(RobotSoftwareSuiteName);
 
 /// Values of `Version`.
@@ -451,6 +483,24 @@ impl Check for Version {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Version {
+    fn from(s: &str) -> Self {
+        match s {
+            "Kinetic" => Self::Kinetic,
+            "Melodic" => Self::Melodic,
+            "Dashing" => Self::Dashing,
+            "Foxy" => Self::Foxy,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Version> {
+    fn from(s: &str) -> Self {
+        Value::literal(Version::from(s))
     }
 }
 
@@ -543,6 +593,23 @@ impl Check for SimulationSoftwareSuiteName {
     }
 }
 
+impl From<&str> for SimulationSoftwareSuiteName {
+    fn from(s: &str) -> Self {
+        match s {
+            "Gazebo" => Self::Gazebo,
+            "RosbagPlay" => Self::RosbagPlay,
+            "SimulationRuntime" => Self::SimulationRuntime,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SimulationSoftwareSuiteName> {
+    fn from(s: &str) -> Self {
+        Value::literal(SimulationSoftwareSuiteName::from(s))
+    }
+}
+
 crate::impl_literal!(SimulationSoftwareSuiteName);
 
 /// Values of `SimulationSoftwareSuiteVersion`.
@@ -597,6 +664,27 @@ impl Check for SimulationSoftwareSuiteVersion {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SimulationSoftwareSuiteVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "7" => Self::V7,
+            "9" => Self::V9,
+            "11" => Self::V11,
+            "Kinetic" => Self::Kinetic,
+            "Melodic" => Self::Melodic,
+            "Dashing" => Self::Dashing,
+            "Foxy" => Self::Foxy,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SimulationSoftwareSuiteVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(SimulationSoftwareSuiteVersion::from(s))
     }
 }
 
@@ -705,6 +793,23 @@ impl Check for Architecture {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Architecture {
+    fn from(s: &str) -> Self {
+        match s {
+            "X86_64" => Self::X8664,
+            "ARM64" => Self::Arm64,
+            "ARMHF" => Self::Armhf,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Architecture> {
+    fn from(s: &str) -> Self {
+        Value::literal(Architecture::from(s))
     }
 }
 

@@ -367,6 +367,23 @@ impl Check for CertificateField {
     }
 }
 
+impl From<&str> for CertificateField {
+    fn from(s: &str) -> Self {
+        match s {
+            "x509Subject" => Self::X509Subject,
+            "x509Issuer" => Self::X509Issuer,
+            "x509SAN" => Self::X509San,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CertificateField> {
+    fn from(s: &str) -> Self {
+        Value::literal(CertificateField::from(s))
+    }
+}
+
 crate::impl_literal!(CertificateField);
 
 /// Property type `MappingRule` of `AWS::RolesAnywhere::Profile`.

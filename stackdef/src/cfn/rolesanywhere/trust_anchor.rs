@@ -302,6 +302,21 @@ impl Check for NotificationChannel {
     }
 }
 
+impl From<&str> for NotificationChannel {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NotificationChannel> {
+    fn from(s: &str) -> Self {
+        Value::literal(NotificationChannel::from(s))
+    }
+}
+
 crate::impl_literal!(NotificationChannel);
 
 /// Values of `NotificationEvent`.
@@ -341,6 +356,22 @@ impl Check for NotificationEvent {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NotificationEvent {
+    fn from(s: &str) -> Self {
+        match s {
+            "CA_CERTIFICATE_EXPIRY" => Self::CaCertificateExpiry,
+            "END_ENTITY_CERTIFICATE_EXPIRY" => Self::EndEntityCertificateExpiry,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NotificationEvent> {
+    fn from(s: &str) -> Self {
+        Value::literal(NotificationEvent::from(s))
     }
 }
 
@@ -422,6 +453,22 @@ impl Check for TrustAnchorType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TrustAnchorType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS_ACM_PCA" => Self::AwsAcmPca,
+            "CERTIFICATE_BUNDLE" => Self::CertificateBundle,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TrustAnchorType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TrustAnchorType::from(s))
     }
 }
 

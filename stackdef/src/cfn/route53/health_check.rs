@@ -728,6 +728,66 @@ impl Check for Region {
     }
 }
 
+impl From<&str> for Region {
+    fn from(s: &str) -> Self {
+        match s {
+            "af-south-1" => Self::AfSouth1,
+            "ap-east-1" => Self::ApEast1,
+            "ap-east-2" => Self::ApEast2,
+            "ap-northeast-1" => Self::ApNortheast1,
+            "ap-northeast-2" => Self::ApNortheast2,
+            "ap-northeast-3" => Self::ApNortheast3,
+            "ap-south-1" => Self::ApSouth1,
+            "ap-south-2" => Self::ApSouth2,
+            "ap-southeast-1" => Self::ApSoutheast1,
+            "ap-southeast-2" => Self::ApSoutheast2,
+            "ap-southeast-3" => Self::ApSoutheast3,
+            "ap-southeast-4" => Self::ApSoutheast4,
+            "ap-southeast-5" => Self::ApSoutheast5,
+            "ap-southeast-6" => Self::ApSoutheast6,
+            "ap-southeast-7" => Self::ApSoutheast7,
+            "ca-central-1" => Self::CaCentral1,
+            "ca-west-1" => Self::CaWest1,
+            "cn-north-1" => Self::CnNorth1,
+            "cn-northwest-1" => Self::CnNorthwest1,
+            "eu-central-1" => Self::EuCentral1,
+            "eu-central-2" => Self::EuCentral2,
+            "eu-isoe-west-1" => Self::EuIsoeWest1,
+            "eu-north-1" => Self::EuNorth1,
+            "eu-south-1" => Self::EuSouth1,
+            "eu-south-2" => Self::EuSouth2,
+            "eu-west-1" => Self::EuWest1,
+            "eu-west-2" => Self::EuWest2,
+            "eu-west-3" => Self::EuWest3,
+            "eusc-de-east-1" => Self::EuscDeEast1,
+            "il-central-1" => Self::IlCentral1,
+            "me-central-1" => Self::MeCentral1,
+            "me-south-1" => Self::MeSouth1,
+            "mx-central-1" => Self::MxCentral1,
+            "sa-east-1" => Self::SaEast1,
+            "us-east-1" => Self::UsEast1,
+            "us-east-2" => Self::UsEast2,
+            "us-gov-east-1" => Self::UsGovEast1,
+            "us-gov-west-1" => Self::UsGovWest1,
+            "us-iso-east-1" => Self::UsIsoEast1,
+            "us-iso-west-1" => Self::UsIsoWest1,
+            "us-isob-east-1" => Self::UsIsobEast1,
+            "us-isob-west-1" => Self::UsIsobWest1,
+            "us-isof-east-1" => Self::UsIsofEast1,
+            "us-isof-south-1" => Self::UsIsofSouth1,
+            "us-west-1" => Self::UsWest1,
+            "us-west-2" => Self::UsWest2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Region> {
+    fn from(s: &str) -> Self {
+        Value::literal(Region::from(s))
+    }
+}
+
 crate::impl_literal!(Region);
 
 /// Values of `InsufficientDataHealthStatus`.
@@ -769,6 +829,23 @@ impl Check for InsufficientDataHealthStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InsufficientDataHealthStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Healthy" => Self::Healthy,
+            "LastKnownStatus" => Self::LastKnownStatus,
+            "Unhealthy" => Self::Unhealthy,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InsufficientDataHealthStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(InsufficientDataHealthStatus::from(s))
     }
 }
 
@@ -840,6 +917,28 @@ impl Check for Regions {
     }
 }
 
+impl From<&str> for Regions {
+    fn from(s: &str) -> Self {
+        match s {
+            "ap-northeast-1" => Self::ApNortheast1,
+            "ap-southeast-1" => Self::ApSoutheast1,
+            "ap-southeast-2" => Self::ApSoutheast2,
+            "eu-west-1" => Self::EuWest1,
+            "sa-east-1" => Self::SaEast1,
+            "us-east-1" => Self::UsEast1,
+            "us-west-1" => Self::UsWest1,
+            "us-west-2" => Self::UsWest2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Regions> {
+    fn from(s: &str) -> Self {
+        Value::literal(Regions::from(s))
+    }
+}
+
 crate::impl_literal!(Regions);
 
 /// Values of `Type`.
@@ -905,6 +1004,28 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "CALCULATED" => Self::Calculated,
+            "CLOUDWATCH_METRIC" => Self::CloudwatchMetric,
+            "HTTP" => Self::Http,
+            "HTTP_STR_MATCH" => Self::HttpStrMatch,
+            "HTTPS" => Self::Https,
+            "HTTPS_STR_MATCH" => Self::HttpsStrMatch,
+            "TCP" => Self::Tcp,
+            "RECOVERY_CONTROL" => Self::RecoveryControl,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

@@ -288,6 +288,22 @@ impl Check for IpAddressType {
     }
 }
 
+impl From<&str> for IpAddressType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPV4" => Self::Ipv4,
+            "IPV6" => Self::Ipv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpAddressType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpAddressType::from(s))
+    }
+}
+
 crate::impl_literal!(IpAddressType);
 
 /// Values of `DnsProtocol`.
@@ -329,6 +345,23 @@ impl Check for DnsProtocol {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DnsProtocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "DO53" => Self::Do53,
+            "DOH" => Self::Doh,
+            "DOT" => Self::Dot,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DnsProtocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(DnsProtocol::from(s))
     }
 }
 

@@ -316,6 +316,22 @@ impl Check for DnsSecValidationType {
     }
 }
 
+impl From<&str> for DnsSecValidationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DnsSecValidationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DnsSecValidationType::from(s))
+    }
+}
+
 crate::impl_literal!(DnsSecValidationType);
 
 /// Values of `EdnsClientSubnetType`.
@@ -357,6 +373,22 @@ impl Check for EdnsClientSubnetType {
     }
 }
 
+impl From<&str> for EdnsClientSubnetType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EdnsClientSubnetType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EdnsClientSubnetType::from(s))
+    }
+}
+
 crate::impl_literal!(EdnsClientSubnetType);
 
 /// Values of `FirewallRulesFailOpenType`.
@@ -395,6 +427,22 @@ impl Check for FirewallRulesFailOpenType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FirewallRulesFailOpenType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FirewallRulesFailOpenType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FirewallRulesFailOpenType::from(s))
     }
 }
 

@@ -427,6 +427,23 @@ impl Check for FirewallRuleAction {
     }
 }
 
+impl From<&str> for FirewallRuleAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW" => Self::Allow,
+            "ALERT" => Self::Alert,
+            "BLOCK" => Self::Block,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FirewallRuleAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(FirewallRuleAction::from(s))
+    }
+}
+
 crate::impl_literal!(FirewallRuleAction);
 
 /// Values of `BlockOverrideDnsQueryType`.
@@ -462,6 +479,21 @@ impl Check for BlockOverrideDnsQueryType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for BlockOverrideDnsQueryType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CNAME" => Self::Cname,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BlockOverrideDnsQueryType> {
+    fn from(s: &str) -> Self {
+        Value::literal(BlockOverrideDnsQueryType::from(s))
     }
 }
 
@@ -509,6 +541,23 @@ impl Check for FirewallBlockResponse {
     }
 }
 
+impl From<&str> for FirewallBlockResponse {
+    fn from(s: &str) -> Self {
+        match s {
+            "NODATA" => Self::Nodata,
+            "NXDOMAIN" => Self::Nxdomain,
+            "OVERRIDE" => Self::Override,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FirewallBlockResponse> {
+    fn from(s: &str) -> Self {
+        Value::literal(FirewallBlockResponse::from(s))
+    }
+}
+
 crate::impl_literal!(FirewallBlockResponse);
 
 /// Values of `ConfidenceThreshold`.
@@ -553,6 +602,23 @@ impl Check for ConfidenceThreshold {
     }
 }
 
+impl From<&str> for ConfidenceThreshold {
+    fn from(s: &str) -> Self {
+        match s {
+            "LOW" => Self::Low,
+            "MEDIUM" => Self::Medium,
+            "HIGH" => Self::High,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConfidenceThreshold> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConfidenceThreshold::from(s))
+    }
+}
+
 crate::impl_literal!(ConfidenceThreshold);
 
 /// Values of `DnsAdvancedProtection`.
@@ -594,6 +660,23 @@ impl Check for DnsAdvancedProtection {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DnsAdvancedProtection {
+    fn from(s: &str) -> Self {
+        match s {
+            "DGA" => Self::Dga,
+            "DNS_TUNNELING" => Self::DnsTunneling,
+            "DICTIONARY_DGA" => Self::DictionaryDga,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DnsAdvancedProtection> {
+    fn from(s: &str) -> Self {
+        Value::literal(DnsAdvancedProtection::from(s))
     }
 }
 

@@ -318,6 +318,22 @@ impl Check for GlobalResolverIpAddressType {
     }
 }
 
+impl From<&str> for GlobalResolverIpAddressType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPV4" => Self::Ipv4,
+            "DUAL_STACK" => Self::DualStack,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GlobalResolverIpAddressType> {
+    fn from(s: &str) -> Self {
+        Value::literal(GlobalResolverIpAddressType::from(s))
+    }
+}
+
 crate::impl_literal!(GlobalResolverIpAddressType);
 
 /// Property type `Tag` of `AWS::Route53GlobalResolver::GlobalResolver`.

@@ -216,6 +216,22 @@ impl Check for NetworkType {
     }
 }
 
+impl From<&str> for NetworkType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPV4" => Self::Ipv4,
+            "DUALSTACK" => Self::Dualstack,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NetworkType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NetworkType::from(s))
+    }
+}
+
 crate::impl_literal!(NetworkType);
 
 /// Property type `Tag` of `AWS::Route53RecoveryControl::Cluster`.

@@ -378,6 +378,23 @@ impl Check for RuleType {
     }
 }
 
+impl From<&str> for RuleType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AND" => Self::And,
+            "OR" => Self::Or,
+            "ATLEAST" => Self::Atleast,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RuleType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RuleType::from(s))
+    }
+}
+
 crate::impl_literal!(RuleType);
 
 /// Property type `Tag` of `AWS::Route53RecoveryControl::SafetyRule`.

@@ -485,6 +485,23 @@ impl Check for Action {
     }
 }
 
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW" => Self::Allow,
+            "BLOCK" => Self::Block,
+            "ALERT" => Self::Alert,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Action> {
+    fn from(s: &str) -> Self {
+        Value::literal(Action::from(s))
+    }
+}
+
 crate::impl_literal!(Action);
 
 /// Values of `BlockOverrideDnsType`.
@@ -520,6 +537,21 @@ impl Check for BlockOverrideDnsType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for BlockOverrideDnsType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CNAME" => Self::Cname,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BlockOverrideDnsType> {
+    fn from(s: &str) -> Self {
+        Value::literal(BlockOverrideDnsType::from(s))
     }
 }
 
@@ -567,6 +599,23 @@ impl Check for BlockResponse {
     }
 }
 
+impl From<&str> for BlockResponse {
+    fn from(s: &str) -> Self {
+        match s {
+            "NODATA" => Self::Nodata,
+            "NXDOMAIN" => Self::Nxdomain,
+            "OVERRIDE" => Self::Override,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BlockResponse> {
+    fn from(s: &str) -> Self {
+        Value::literal(BlockResponse::from(s))
+    }
+}
+
 crate::impl_literal!(BlockResponse);
 
 /// Values of `ConfidenceThreshold`.
@@ -608,6 +657,23 @@ impl Check for ConfidenceThreshold {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ConfidenceThreshold {
+    fn from(s: &str) -> Self {
+        match s {
+            "LOW" => Self::Low,
+            "MEDIUM" => Self::Medium,
+            "HIGH" => Self::High,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConfidenceThreshold> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConfidenceThreshold::from(s))
     }
 }
 
@@ -655,6 +721,23 @@ impl Check for DnsThreatProtection {
     }
 }
 
+impl From<&str> for DnsThreatProtection {
+    fn from(s: &str) -> Self {
+        match s {
+            "DGA" => Self::Dga,
+            "DNS_TUNNELING" => Self::DnsTunneling,
+            "DICTIONARY_DGA" => Self::DictionaryDga,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DnsThreatProtection> {
+    fn from(s: &str) -> Self {
+        Value::literal(DnsThreatProtection::from(s))
+    }
+}
+
 crate::impl_literal!(DnsThreatProtection);
 
 /// Values of `FirewallDomainRedirectionAction`.
@@ -694,6 +777,22 @@ impl Check for FirewallDomainRedirectionAction {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FirewallDomainRedirectionAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "INSPECT_REDIRECTION_DOMAIN" => Self::InspectRedirectionDomain,
+            "TRUST_REDIRECTION_DOMAIN" => Self::TrustRedirectionDomain,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FirewallDomainRedirectionAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(FirewallDomainRedirectionAction::from(s))
     }
 }
 

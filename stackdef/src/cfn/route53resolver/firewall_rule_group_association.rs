@@ -276,6 +276,22 @@ impl Check for MutationProtection {
     }
 }
 
+impl From<&str> for MutationProtection {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MutationProtection> {
+    fn from(s: &str) -> Self {
+        Value::literal(MutationProtection::from(s))
+    }
+}
+
 crate::impl_literal!(MutationProtection);
 
 /// Property type `Tag` of `AWS::Route53Resolver::FirewallRuleGroupAssociation`.

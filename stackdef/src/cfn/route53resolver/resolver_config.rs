@@ -188,4 +188,19 @@ impl Check for AutodefinedReverseFlag {
     }
 }
 
+impl From<&str> for AutodefinedReverseFlag {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLE" => Self::Disable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AutodefinedReverseFlag> {
+    fn from(s: &str) -> Self {
+        Value::literal(AutodefinedReverseFlag::from(s))
+    }
+}
+
 crate::impl_literal!(AutodefinedReverseFlag);

@@ -386,6 +386,23 @@ impl Check for Direction {
     }
 }
 
+impl From<&str> for Direction {
+    fn from(s: &str) -> Self {
+        match s {
+            "inbound" => Self::Inbound,
+            "inbound_delegation" => Self::InboundDelegation,
+            "outbound" => Self::Outbound,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Direction> {
+    fn from(s: &str) -> Self {
+        Value::literal(Direction::from(s))
+    }
+}
+
 crate::impl_literal!(Direction);
 
 /// Property type `IpAddressRequest` of `AWS::Route53Resolver::ResolverEndpoint`.
@@ -513,6 +530,23 @@ impl Check for Protocols {
     }
 }
 
+impl From<&str> for Protocols {
+    fn from(s: &str) -> Self {
+        match s {
+            "do53" => Self::Do53,
+            "doh" => Self::Doh,
+            "doh-fips" => Self::DohFips,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocols> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocols::from(s))
+    }
+}
+
 crate::impl_literal!(Protocols);
 
 /// Values of `ResolverEndpointType`.
@@ -554,6 +588,23 @@ impl Check for ResolverEndpointType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, true, path, out);
         }
+    }
+}
+
+impl From<&str> for ResolverEndpointType {
+    fn from(s: &str) -> Self {
+        match s {
+            "dualstack" => Self::Dualstack,
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResolverEndpointType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResolverEndpointType::from(s))
     }
 }
 

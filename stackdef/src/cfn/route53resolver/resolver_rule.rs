@@ -293,6 +293,24 @@ impl Check for RuleType {
     }
 }
 
+impl From<&str> for RuleType {
+    fn from(s: &str) -> Self {
+        match s {
+            "delegate" => Self::Delegate,
+            "forward" => Self::Forward,
+            "recursive" => Self::Recursive,
+            "system" => Self::System,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RuleType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RuleType::from(s))
+    }
+}
+
 crate::impl_literal!(RuleType);
 
 /// Property type `Tag` of `AWS::Route53Resolver::ResolverRule`.
@@ -513,6 +531,22 @@ impl Check for Protocol {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, true, path, out);
         }
+    }
+}
+
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "do53" => Self::Do53,
+            "doh" => Self::Doh,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
     }
 }
 

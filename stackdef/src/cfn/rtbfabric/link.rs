@@ -432,6 +432,22 @@ impl Check for Action {
     }
 }
 
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        match s {
+            "NO_BID" => Self::NoBid,
+            "PASSTHROUGH" => Self::Passthrough,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Action> {
+    fn from(s: &str) -> Self {
+        Value::literal(Action::from(s))
+    }
+}
+
 crate::impl_literal!(Action);
 
 /// Values of `ResponderErrorMaskingLoggingType`.
@@ -473,6 +489,23 @@ impl Check for ResponderErrorMaskingLoggingType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ResponderErrorMaskingLoggingType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "METRIC" => Self::Metric,
+            "RESPONSE" => Self::Response,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResponderErrorMaskingLoggingType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResponderErrorMaskingLoggingType::from(s))
     }
 }
 

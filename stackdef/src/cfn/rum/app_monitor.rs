@@ -612,6 +612,22 @@ impl Check for Destination {
     }
 }
 
+impl From<&str> for Destination {
+    fn from(s: &str) -> Self {
+        match s {
+            "CloudWatch" => Self::CloudWatch,
+            "Evidently" => Self::Evidently,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Destination> {
+    fn from(s: &str) -> Self {
+        Value::literal(Destination::from(s))
+    }
+}
+
 crate::impl_literal!(Destination);
 
 /// Property type `MetricDefinition` of `AWS::RUM::AppMonitor`.
@@ -815,6 +831,23 @@ impl Check for Telemetry {
     }
 }
 
+impl From<&str> for Telemetry {
+    fn from(s: &str) -> Self {
+        match s {
+            "errors" => Self::Errors,
+            "performance" => Self::Performance,
+            "http" => Self::Http,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Telemetry> {
+    fn from(s: &str) -> Self {
+        Value::literal(Telemetry::from(s))
+    }
+}
+
 crate::impl_literal!(Telemetry);
 
 /// Property type `CustomEvents` of `AWS::RUM::AppMonitor`.
@@ -890,6 +923,22 @@ impl Check for CustomEventsStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CustomEventsStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CustomEventsStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(CustomEventsStatus::from(s))
     }
 }
 
@@ -1023,6 +1072,22 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Values of `Platform`.
@@ -1064,6 +1129,23 @@ impl Check for Platform {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Platform {
+    fn from(s: &str) -> Self {
+        match s {
+            "Web" => Self::Web,
+            "Android" => Self::Android,
+            "iOS" => Self::IOs,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Platform> {
+    fn from(s: &str) -> Self {
+        Value::literal(Platform::from(s))
     }
 }
 

@@ -320,6 +320,23 @@ impl Check for GranteeType {
     }
 }
 
+impl From<&str> for GranteeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IAM" => Self::Iam,
+            "DIRECTORY_USER" => Self::DirectoryUser,
+            "DIRECTORY_GROUP" => Self::DirectoryGroup,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GranteeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(GranteeType::from(s))
+    }
+}
+
 crate::impl_literal!(GranteeType);
 
 /// Values of `Permission`.
@@ -364,6 +381,23 @@ impl Check for Permission {
     }
 }
 
+impl From<&str> for Permission {
+    fn from(s: &str) -> Self {
+        match s {
+            "READ" => Self::Read,
+            "WRITE" => Self::Write,
+            "READWRITE" => Self::Readwrite,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Permission> {
+    fn from(s: &str) -> Self {
+        Value::literal(Permission::from(s))
+    }
+}
+
 crate::impl_literal!(Permission);
 
 /// Values of `S3PrefixType`.
@@ -399,6 +433,21 @@ impl Check for S3PrefixType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for S3PrefixType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Object" => Self::Object,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3PrefixType> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3PrefixType::from(s))
     }
 }
 

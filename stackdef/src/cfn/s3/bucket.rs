@@ -170,7 +170,7 @@ pub struct BucketProps {
     /// Create-only: changing it replaces the resource.
     /// Length: ..=63 characters.
     /// Pattern: `^([a-z0-9][a-z0-9.-]*[a-z0-9])?$`.
-    pub bucket_name: Option<Value<ids::BucketName>>,
+    pub bucket_name: Option<Value<String>>,
     /// `BucketNamePrefix` (optional).
     /// Create-only: changing it replaces the resource.
     /// Write-only: not returned when the resource is read.
@@ -278,7 +278,7 @@ impl BucketProps {
         self
     }
     /// Sets `BucketName`.
-    pub fn bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
+    pub fn bucket_name(mut self, value: impl Into<Value<String>>) -> Self {
         self.bucket_name = Some(value.into());
         self
     }
@@ -628,6 +628,22 @@ impl Check for AbacStatus {
     }
 }
 
+impl From<&str> for AbacStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AbacStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(AbacStatus::from(s))
+    }
+}
+
 crate::impl_literal!(AbacStatus);
 
 /// Property type `AccelerateConfiguration` of `AWS::S3::Bucket`.
@@ -705,6 +721,22 @@ impl Check for AccelerationStatus {
     }
 }
 
+impl From<&str> for AccelerationStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Enabled" => Self::Enabled,
+            "Suspended" => Self::Suspended,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccelerationStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccelerationStatus::from(s))
+    }
+}
+
 crate::impl_literal!(AccelerationStatus);
 
 /// Values of `AccessControl`.
@@ -770,6 +802,28 @@ impl Check for AccessControl {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AccessControl {
+    fn from(s: &str) -> Self {
+        match s {
+            "AuthenticatedRead" => Self::AuthenticatedRead,
+            "AwsExecRead" => Self::AwsExecRead,
+            "BucketOwnerFullControl" => Self::BucketOwnerFullControl,
+            "BucketOwnerRead" => Self::BucketOwnerRead,
+            "LogDeliveryWrite" => Self::LogDeliveryWrite,
+            "Private" => Self::Private,
+            "PublicRead" => Self::PublicRead,
+            "PublicReadWrite" => Self::PublicReadWrite,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccessControl> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccessControl::from(s))
     }
 }
 
@@ -1023,6 +1077,23 @@ impl Check for Format {
     }
 }
 
+impl From<&str> for Format {
+    fn from(s: &str) -> Self {
+        match s {
+            "CSV" => Self::Csv,
+            "ORC" => Self::Orc,
+            "Parquet" => Self::Parquet,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Format> {
+    fn from(s: &str) -> Self {
+        Value::literal(Format::from(s))
+    }
+}
+
 crate::impl_literal!(Format);
 
 /// Property type `TagFilter` of `AWS::S3::Bucket`.
@@ -1258,6 +1329,22 @@ impl Check for BlockedEncryptionTypeList {
     }
 }
 
+impl From<&str> for BlockedEncryptionTypeList {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "SSE-C" => Self::SseC,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BlockedEncryptionTypeList> {
+    fn from(s: &str) -> Self {
+        Value::literal(BlockedEncryptionTypeList::from(s))
+    }
+}
+
 crate::impl_literal!(BlockedEncryptionTypeList);
 
 /// Property type `ServerSideEncryptionByDefault` of `AWS::S3::Bucket`.
@@ -1346,6 +1433,23 @@ impl Check for SseAlgorithm {
     }
 }
 
+impl From<&str> for SseAlgorithm {
+    fn from(s: &str) -> Self {
+        match s {
+            "aws:kms" => Self::AwsKms,
+            "AES256" => Self::Aes256,
+            "aws:kms:dsse" => Self::AwsKmsDsse,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SseAlgorithm> {
+    fn from(s: &str) -> Self {
+        Value::literal(SseAlgorithm::from(s))
+    }
+}
+
 crate::impl_literal!(SseAlgorithm);
 
 /// Values of `BucketNamespace`.
@@ -1384,6 +1488,22 @@ impl Check for BucketNamespace {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for BucketNamespace {
+    fn from(s: &str) -> Self {
+        match s {
+            "global" => Self::Global,
+            "account-regional" => Self::AccountRegional,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BucketNamespace> {
+    fn from(s: &str) -> Self {
+        Value::literal(BucketNamespace::from(s))
     }
 }
 
@@ -1592,6 +1712,25 @@ impl Check for AllowedMethods {
     }
 }
 
+impl From<&str> for AllowedMethods {
+    fn from(s: &str) -> Self {
+        match s {
+            "GET" => Self::Get,
+            "PUT" => Self::Put,
+            "HEAD" => Self::Head,
+            "POST" => Self::Post,
+            "DELETE" => Self::Delete,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AllowedMethods> {
+    fn from(s: &str) -> Self {
+        Value::literal(AllowedMethods::from(s))
+    }
+}
+
 crate::impl_literal!(AllowedMethods);
 
 /// Property type `IntelligentTieringConfiguration` of `AWS::S3::Bucket`.
@@ -1703,6 +1842,22 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "Disabled" => Self::Disabled,
+            "Enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Property type `Tiering` of `AWS::S3::Bucket`.
@@ -1778,6 +1933,22 @@ impl Check for AccessTier {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AccessTier {
+    fn from(s: &str) -> Self {
+        match s {
+            "ARCHIVE_ACCESS" => Self::ArchiveAccess,
+            "DEEP_ARCHIVE_ACCESS" => Self::DeepArchiveAccess,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccessTier> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccessTier::from(s))
     }
 }
 
@@ -1914,6 +2085,22 @@ impl Check for IncludedObjectVersions {
     }
 }
 
+impl From<&str> for IncludedObjectVersions {
+    fn from(s: &str) -> Self {
+        match s {
+            "All" => Self::All,
+            "Current" => Self::Current,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IncludedObjectVersions> {
+    fn from(s: &str) -> Self {
+        Value::literal(IncludedObjectVersions::from(s))
+    }
+}
+
 crate::impl_literal!(IncludedObjectVersions);
 
 /// Values of `OptionalFields`.
@@ -2014,6 +2201,36 @@ impl Check for OptionalFields {
     }
 }
 
+impl From<&str> for OptionalFields {
+    fn from(s: &str) -> Self {
+        match s {
+            "Size" => Self::Size,
+            "LastModifiedDate" => Self::LastModifiedDate,
+            "StorageClass" => Self::StorageClass,
+            "ETag" => Self::ETag,
+            "IsMultipartUploaded" => Self::IsMultipartUploaded,
+            "ReplicationStatus" => Self::ReplicationStatus,
+            "EncryptionStatus" => Self::EncryptionStatus,
+            "ObjectLockRetainUntilDate" => Self::ObjectLockRetainUntilDate,
+            "ObjectLockMode" => Self::ObjectLockMode,
+            "ObjectLockLegalHoldStatus" => Self::ObjectLockLegalHoldStatus,
+            "IntelligentTieringAccessTier" => Self::IntelligentTieringAccessTier,
+            "BucketKeyStatus" => Self::BucketKeyStatus,
+            "ChecksumAlgorithm" => Self::ChecksumAlgorithm,
+            "ObjectAccessControlList" => Self::ObjectAccessControlList,
+            "ObjectOwner" => Self::ObjectOwner,
+            "LifecycleExpirationDate" => Self::LifecycleExpirationDate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OptionalFields> {
+    fn from(s: &str) -> Self {
+        Value::literal(OptionalFields::from(s))
+    }
+}
+
 crate::impl_literal!(OptionalFields);
 
 /// Values of `ScheduleFrequency`.
@@ -2052,6 +2269,22 @@ impl Check for ScheduleFrequency {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ScheduleFrequency {
+    fn from(s: &str) -> Self {
+        match s {
+            "Daily" => Self::Daily,
+            "Weekly" => Self::Weekly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ScheduleFrequency> {
+    fn from(s: &str) -> Self {
+        Value::literal(ScheduleFrequency::from(s))
     }
 }
 
@@ -2585,6 +2818,27 @@ impl Check for StorageClass {
     }
 }
 
+impl From<&str> for StorageClass {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEEP_ARCHIVE" => Self::DeepArchive,
+            "GLACIER" => Self::Glacier,
+            "Glacier" => Self::Glacier2,
+            "GLACIER_IR" => Self::GlacierIr,
+            "INTELLIGENT_TIERING" => Self::IntelligentTiering,
+            "ONEZONE_IA" => Self::OnezoneIa,
+            "STANDARD_IA" => Self::StandardIa,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StorageClass> {
+    fn from(s: &str) -> Self {
+        Value::literal(StorageClass::from(s))
+    }
+}
+
 crate::impl_literal!(StorageClass);
 
 /// Values of `RuleStatus`.
@@ -2623,6 +2877,22 @@ impl Check for RuleStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RuleStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RuleStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(RuleStatus::from(s))
     }
 }
 
@@ -2747,6 +3017,27 @@ impl Check for TransitionStorageClass {
     }
 }
 
+impl From<&str> for TransitionStorageClass {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEEP_ARCHIVE" => Self::DeepArchive,
+            "GLACIER" => Self::Glacier,
+            "Glacier" => Self::Glacier2,
+            "GLACIER_IR" => Self::GlacierIr,
+            "INTELLIGENT_TIERING" => Self::IntelligentTiering,
+            "ONEZONE_IA" => Self::OnezoneIa,
+            "STANDARD_IA" => Self::StandardIa,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TransitionStorageClass> {
+    fn from(s: &str) -> Self {
+        Value::literal(TransitionStorageClass::from(s))
+    }
+}
+
 crate::impl_literal!(TransitionStorageClass);
 
 /// Values of `TransitionDefaultMinimumObjectSize`.
@@ -2786,6 +3077,22 @@ impl Check for TransitionDefaultMinimumObjectSize {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TransitionDefaultMinimumObjectSize {
+    fn from(s: &str) -> Self {
+        match s {
+            "varies_by_storage_class" => Self::VariesByStorageClass,
+            "all_storage_classes_128K" => Self::AllStorageClasses128k,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TransitionDefaultMinimumObjectSize> {
+    fn from(s: &str) -> Self {
+        Value::literal(TransitionDefaultMinimumObjectSize::from(s))
     }
 }
 
@@ -3018,6 +3325,22 @@ impl Check for TableBucketType {
     }
 }
 
+impl From<&str> for TableBucketType {
+    fn from(s: &str) -> Self {
+        match s {
+            "aws" => Self::Aws,
+            "customer" => Self::Customer,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TableBucketType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TableBucketType::from(s))
+    }
+}
+
 crate::impl_literal!(TableBucketType);
 
 /// Property type `InventoryTableConfiguration` of `AWS::S3::Bucket`.
@@ -3136,6 +3459,22 @@ impl Check for ConfigurationState {
     }
 }
 
+impl From<&str> for ConfigurationState {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConfigurationState> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConfigurationState::from(s))
+    }
+}
+
 crate::impl_literal!(ConfigurationState);
 
 /// Property type `MetadataTableEncryptionConfiguration` of `AWS::S3::Bucket`.
@@ -3220,6 +3559,22 @@ impl Check for MetadataTableEncryptionConfigurationSseAlgorithm {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MetadataTableEncryptionConfigurationSseAlgorithm {
+    fn from(s: &str) -> Self {
+        match s {
+            "aws:kms" => Self::AwsKms,
+            "AES256" => Self::Aes256,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MetadataTableEncryptionConfigurationSseAlgorithm> {
+    fn from(s: &str) -> Self {
+        Value::literal(MetadataTableEncryptionConfigurationSseAlgorithm::from(s))
     }
 }
 
@@ -3382,6 +3737,22 @@ impl Check for Expiration {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Expiration {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Expiration> {
+    fn from(s: &str) -> Self {
+        Value::literal(Expiration::from(s))
     }
 }
 
@@ -4015,6 +4386,21 @@ impl Check for ObjectLockEnabled {
     }
 }
 
+impl From<&str> for ObjectLockEnabled {
+    fn from(s: &str) -> Self {
+        match s {
+            "Enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ObjectLockEnabled> {
+    fn from(s: &str) -> Self {
+        Value::literal(ObjectLockEnabled::from(s))
+    }
+}
+
 crate::impl_literal!(ObjectLockEnabled);
 
 /// Property type `ObjectLockRule` of `AWS::S3::Bucket`.
@@ -4157,6 +4543,22 @@ impl Check for Mode {
     }
 }
 
+impl From<&str> for Mode {
+    fn from(s: &str) -> Self {
+        match s {
+            "COMPLIANCE" => Self::Compliance,
+            "GOVERNANCE" => Self::Governance,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Mode> {
+    fn from(s: &str) -> Self {
+        Value::literal(Mode::from(s))
+    }
+}
+
 crate::impl_literal!(Mode);
 
 /// Property type `OwnershipControls` of `AWS::S3::Bucket`.
@@ -4274,6 +4676,23 @@ impl Check for ObjectOwnership {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ObjectOwnership {
+    fn from(s: &str) -> Self {
+        match s {
+            "ObjectWriter" => Self::ObjectWriter,
+            "BucketOwnerPreferred" => Self::BucketOwnerPreferred,
+            "BucketOwnerEnforced" => Self::BucketOwnerEnforced,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ObjectOwnership> {
+    fn from(s: &str) -> Self {
+        Value::literal(ObjectOwnership::from(s))
     }
 }
 
@@ -4622,6 +5041,22 @@ impl Check for DeleteMarkerReplicationStatus {
     }
 }
 
+impl From<&str> for DeleteMarkerReplicationStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Disabled" => Self::Disabled,
+            "Enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeleteMarkerReplicationStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeleteMarkerReplicationStatus::from(s))
+    }
+}
+
 crate::impl_literal!(DeleteMarkerReplicationStatus);
 
 /// Property type `ReplicationDestination` of `AWS::S3::Bucket`.
@@ -4814,6 +5249,21 @@ impl Check for Owner {
     }
 }
 
+impl From<&str> for Owner {
+    fn from(s: &str) -> Self {
+        match s {
+            "Destination" => Self::Destination,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Owner> {
+    fn from(s: &str) -> Self {
+        Value::literal(Owner::from(s))
+    }
+}
+
 crate::impl_literal!(Owner);
 
 /// Property type `EncryptionConfiguration` of `AWS::S3::Bucket`.
@@ -4963,6 +5413,22 @@ impl Check for MetricsStatus {
     }
 }
 
+impl From<&str> for MetricsStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Disabled" => Self::Disabled,
+            "Enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MetricsStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(MetricsStatus::from(s))
+    }
+}
+
 crate::impl_literal!(MetricsStatus);
 
 /// Property type `ReplicationTime` of `AWS::S3::Bucket`.
@@ -5044,6 +5510,22 @@ impl Check for ReplicationTimeStatus {
     }
 }
 
+impl From<&str> for ReplicationTimeStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Disabled" => Self::Disabled,
+            "Enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReplicationTimeStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReplicationTimeStatus::from(s))
+    }
+}
+
 crate::impl_literal!(ReplicationTimeStatus);
 
 /// Values of `ReplicationDestinationStorageClass`.
@@ -5109,6 +5591,28 @@ impl Check for ReplicationDestinationStorageClass {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ReplicationDestinationStorageClass {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEEP_ARCHIVE" => Self::DeepArchive,
+            "GLACIER" => Self::Glacier,
+            "GLACIER_IR" => Self::GlacierIr,
+            "INTELLIGENT_TIERING" => Self::IntelligentTiering,
+            "ONEZONE_IA" => Self::OnezoneIa,
+            "REDUCED_REDUNDANCY" => Self::ReducedRedundancy,
+            "STANDARD" => Self::Standard,
+            "STANDARD_IA" => Self::StandardIa,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReplicationDestinationStorageClass> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReplicationDestinationStorageClass::from(s))
     }
 }
 
@@ -5358,6 +5862,22 @@ impl Check for ReplicaModificationsStatus {
     }
 }
 
+impl From<&str> for ReplicaModificationsStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReplicaModificationsStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReplicaModificationsStatus::from(s))
+    }
+}
+
 crate::impl_literal!(ReplicaModificationsStatus);
 
 /// Property type `SseKmsEncryptedObjects` of `AWS::S3::Bucket`.
@@ -5431,6 +5951,22 @@ impl Check for SseKmsEncryptedObjectsStatus {
     }
 }
 
+impl From<&str> for SseKmsEncryptedObjectsStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Disabled" => Self::Disabled,
+            "Enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SseKmsEncryptedObjectsStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(SseKmsEncryptedObjectsStatus::from(s))
+    }
+}
+
 crate::impl_literal!(SseKmsEncryptedObjectsStatus);
 
 /// Values of `ReplicationRuleStatus`.
@@ -5469,6 +6005,22 @@ impl Check for ReplicationRuleStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ReplicationRuleStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Disabled" => Self::Disabled,
+            "Enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ReplicationRuleStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(ReplicationRuleStatus::from(s))
     }
 }
 
@@ -5596,6 +6148,22 @@ impl Check for VersioningConfigurationStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VersioningConfigurationStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Enabled" => Self::Enabled,
+            "Suspended" => Self::Suspended,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VersioningConfigurationStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(VersioningConfigurationStatus::from(s))
     }
 }
 
@@ -5762,6 +6330,22 @@ impl Check for Protocol {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "http" => Self::Http,
+            "https" => Self::Https,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
     }
 }
 
@@ -5933,6 +6517,22 @@ impl Check for RedirectRuleProtocol {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RedirectRuleProtocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "http" => Self::Http,
+            "https" => Self::Https,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RedirectRuleProtocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(RedirectRuleProtocol::from(s))
     }
 }
 

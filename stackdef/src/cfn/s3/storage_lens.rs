@@ -1226,6 +1226,22 @@ impl Check for Format {
     }
 }
 
+impl From<&str> for Format {
+    fn from(s: &str) -> Self {
+        match s {
+            "CSV" => Self::Csv,
+            "Parquet" => Self::Parquet,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Format> {
+    fn from(s: &str) -> Self {
+        Value::literal(Format::from(s))
+    }
+}
+
 crate::impl_literal!(Format);
 
 /// Values of `OutputSchemaVersion`.
@@ -1261,6 +1277,21 @@ impl Check for OutputSchemaVersion {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OutputSchemaVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "V_1" => Self::V1,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OutputSchemaVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(OutputSchemaVersion::from(s))
     }
 }
 

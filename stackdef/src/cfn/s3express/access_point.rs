@@ -433,6 +433,28 @@ impl Check for Permissions {
     }
 }
 
+impl From<&str> for Permissions {
+    fn from(s: &str) -> Self {
+        match s {
+            "GetObject" => Self::GetObject,
+            "GetObjectAttributes" => Self::GetObjectAttributes,
+            "ListMultipartUploadParts" => Self::ListMultipartUploadParts,
+            "ListBucket" => Self::ListBucket,
+            "ListBucketMultipartUploads" => Self::ListBucketMultipartUploads,
+            "PutObject" => Self::PutObject,
+            "DeleteObject" => Self::DeleteObject,
+            "AbortMultipartUpload" => Self::AbortMultipartUpload,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Permissions> {
+    fn from(s: &str) -> Self {
+        Value::literal(Permissions::from(s))
+    }
+}
+
 crate::impl_literal!(Permissions);
 
 /// Property type `Tag` of `AWS::S3Express::AccessPoint`.

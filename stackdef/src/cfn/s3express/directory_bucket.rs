@@ -98,7 +98,7 @@ pub struct DirectoryBucketProps {
     /// Create-only: changing it replaces the resource.
     /// Length: ..=63 characters.
     /// Pattern: `^[a-z0-9][a-z0-9//.//-]*[a-z0-9]$`.
-    pub bucket_name: Option<Value<ids::BucketName>>,
+    pub bucket_name: Option<Value<String>>,
     /// `DataRedundancy` (required).
     /// Create-only: changing it replaces the resource.
     pub data_redundancy: Value<DataRedundancy>,
@@ -138,7 +138,7 @@ impl DirectoryBucketProps {
         self
     }
     /// Sets `BucketName`.
-    pub fn bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
+    pub fn bucket_name(mut self, value: impl Into<Value<String>>) -> Self {
         self.bucket_name = Some(value.into());
         self
     }
@@ -417,6 +417,22 @@ impl Check for SseAlgorithm {
     }
 }
 
+impl From<&str> for SseAlgorithm {
+    fn from(s: &str) -> Self {
+        match s {
+            "aws:kms" => Self::AwsKms,
+            "AES256" => Self::Aes256,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SseAlgorithm> {
+    fn from(s: &str) -> Self {
+        Value::literal(SseAlgorithm::from(s))
+    }
+}
+
 crate::impl_literal!(SseAlgorithm);
 
 /// Values of `DataRedundancy`.
@@ -455,6 +471,22 @@ impl Check for DataRedundancy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DataRedundancy {
+    fn from(s: &str) -> Self {
+        match s {
+            "SingleAvailabilityZone" => Self::SingleAvailabilityZone,
+            "SingleLocalZone" => Self::SingleLocalZone,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataRedundancy> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataRedundancy::from(s))
     }
 }
 
@@ -652,6 +684,23 @@ impl Check for Format {
     }
 }
 
+impl From<&str> for Format {
+    fn from(s: &str) -> Self {
+        match s {
+            "CSV" => Self::Csv,
+            "ORC" => Self::Orc,
+            "Parquet" => Self::Parquet,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Format> {
+    fn from(s: &str) -> Self {
+        Value::literal(Format::from(s))
+    }
+}
+
 crate::impl_literal!(Format);
 
 /// Values of `IncludedObjectVersions`.
@@ -690,6 +739,22 @@ impl Check for IncludedObjectVersions {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IncludedObjectVersions {
+    fn from(s: &str) -> Self {
+        match s {
+            "All" => Self::All,
+            "Current" => Self::Current,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IncludedObjectVersions> {
+    fn from(s: &str) -> Self {
+        Value::literal(IncludedObjectVersions::from(s))
     }
 }
 
@@ -765,6 +830,29 @@ impl Check for OptionalFields {
     }
 }
 
+impl From<&str> for OptionalFields {
+    fn from(s: &str) -> Self {
+        match s {
+            "Size" => Self::Size,
+            "LastModifiedDate" => Self::LastModifiedDate,
+            "StorageClass" => Self::StorageClass,
+            "ETag" => Self::ETag,
+            "IsMultipartUploaded" => Self::IsMultipartUploaded,
+            "EncryptionStatus" => Self::EncryptionStatus,
+            "BucketKeyStatus" => Self::BucketKeyStatus,
+            "ChecksumAlgorithm" => Self::ChecksumAlgorithm,
+            "LifecycleExpirationDate" => Self::LifecycleExpirationDate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OptionalFields> {
+    fn from(s: &str) -> Self {
+        Value::literal(OptionalFields::from(s))
+    }
+}
+
 crate::impl_literal!(OptionalFields);
 
 /// Values of `ScheduleFrequency`.
@@ -803,6 +891,22 @@ impl Check for ScheduleFrequency {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ScheduleFrequency {
+    fn from(s: &str) -> Self {
+        match s {
+            "Daily" => Self::Daily,
+            "Weekly" => Self::Weekly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ScheduleFrequency> {
+    fn from(s: &str) -> Self {
+        Value::literal(ScheduleFrequency::from(s))
     }
 }
 
@@ -1056,6 +1160,22 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 

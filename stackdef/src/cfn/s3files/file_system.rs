@@ -512,6 +512,22 @@ impl Check for Trigger {
     }
 }
 
+impl From<&str> for Trigger {
+    fn from(s: &str) -> Self {
+        match s {
+            "ON_DIRECTORY_FIRST_ACCESS" => Self::OnDirectoryFirstAccess,
+            "ON_FILE_ACCESS" => Self::OnFileAccess,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Trigger> {
+    fn from(s: &str) -> Self {
+        Value::literal(Trigger::from(s))
+    }
+}
+
 crate::impl_literal!(Trigger);
 
 /// Property type `Tag` of `AWS::S3Files::FileSystem`.

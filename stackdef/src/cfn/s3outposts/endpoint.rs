@@ -278,6 +278,22 @@ impl Check for AccessType {
     }
 }
 
+impl From<&str> for AccessType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CustomerOwnedIp" => Self::CustomerOwnedIp,
+            "Private" => Self::Private,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccessType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccessType::from(s))
+    }
+}
+
 crate::impl_literal!(AccessType);
 
 /// Property type `FailedReason` of `AWS::S3Outposts::Endpoint`.

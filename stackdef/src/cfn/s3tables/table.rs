@@ -361,6 +361,22 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Property type `IcebergMetadata` of `AWS::S3Tables::Table`.
@@ -805,6 +821,21 @@ impl Check for SchemaV2FieldType {
     }
 }
 
+impl From<&str> for SchemaV2FieldType {
+    fn from(s: &str) -> Self {
+        match s {
+            "struct" => Self::Struct,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SchemaV2FieldType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SchemaV2FieldType::from(s))
+    }
+}
+
 crate::impl_literal!(SchemaV2FieldType);
 
 /// Property type `IcebergSortOrder` of `AWS::S3Tables::Table`.
@@ -941,6 +972,22 @@ impl Check for Direction {
     }
 }
 
+impl From<&str> for Direction {
+    fn from(s: &str) -> Self {
+        match s {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Direction> {
+    fn from(s: &str) -> Self {
+        Value::literal(Direction::from(s))
+    }
+}
+
 crate::impl_literal!(Direction);
 
 /// Values of `NullOrder`.
@@ -982,6 +1029,22 @@ impl Check for NullOrder {
     }
 }
 
+impl From<&str> for NullOrder {
+    fn from(s: &str) -> Self {
+        match s {
+            "nulls-first" => Self::NullsFirst,
+            "nulls-last" => Self::NullsLast,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NullOrder> {
+    fn from(s: &str) -> Self {
+        Value::literal(NullOrder::from(s))
+    }
+}
+
 crate::impl_literal!(NullOrder);
 
 /// Values of `OpenTableFormat`.
@@ -1017,6 +1080,21 @@ impl Check for OpenTableFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OpenTableFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "ICEBERG" => Self::Iceberg,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OpenTableFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(OpenTableFormat::from(s))
     }
 }
 
@@ -1140,6 +1218,22 @@ impl Check for SnapshotManagementStatus {
     }
 }
 
+impl From<&str> for SnapshotManagementStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SnapshotManagementStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(SnapshotManagementStatus::from(s))
+    }
+}
+
 crate::impl_literal!(SnapshotManagementStatus);
 
 /// Property type `StorageClassConfiguration` of `AWS::S3Tables::Table`.
@@ -1218,6 +1312,22 @@ impl Check for StorageClass {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StorageClass {
+    fn from(s: &str) -> Self {
+        match s {
+            "STANDARD" => Self::Standard,
+            "INTELLIGENT_TIERING" => Self::IntelligentTiering,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StorageClass> {
+    fn from(s: &str) -> Self {
+        Value::literal(StorageClass::from(s))
     }
 }
 
@@ -1310,6 +1420,21 @@ impl Check for WithoutMetadata {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WithoutMetadata {
+    fn from(s: &str) -> Self {
+        match s {
+            "Yes" => Self::Yes,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WithoutMetadata> {
+    fn from(s: &str) -> Self {
+        Value::literal(WithoutMetadata::from(s))
     }
 }
 

@@ -320,6 +320,22 @@ impl Check for SseAlgorithm {
     }
 }
 
+impl From<&str> for SseAlgorithm {
+    fn from(s: &str) -> Self {
+        match s {
+            "AES256" => Self::Aes256,
+            "aws:kms" => Self::AwsKms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SseAlgorithm> {
+    fn from(s: &str) -> Self {
+        Value::literal(SseAlgorithm::from(s))
+    }
+}
+
 crate::impl_literal!(SseAlgorithm);
 
 /// Property type `MetricsConfiguration` of `AWS::S3Tables::TableBucket`.
@@ -395,6 +411,22 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 
@@ -601,6 +633,22 @@ impl Check for StorageClass {
     }
 }
 
+impl From<&str> for StorageClass {
+    fn from(s: &str) -> Self {
+        match s {
+            "STANDARD" => Self::Standard,
+            "INTELLIGENT_TIERING" => Self::IntelligentTiering,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StorageClass> {
+    fn from(s: &str) -> Self {
+        Value::literal(StorageClass::from(s))
+    }
+}
+
 crate::impl_literal!(StorageClass);
 
 /// Property type `Tag` of `AWS::S3Tables::TableBucket`.
@@ -772,6 +820,22 @@ impl Check for UnreferencedFileRemovalStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for UnreferencedFileRemovalStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UnreferencedFileRemovalStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(UnreferencedFileRemovalStatus::from(s))
     }
 }
 

@@ -295,6 +295,21 @@ impl Check for DataType {
     }
 }
 
+impl From<&str> for DataType {
+    fn from(s: &str) -> Self {
+        match s {
+            "float32" => Self::Float32,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataType::from(s))
+    }
+}
+
 crate::impl_literal!(DataType);
 
 /// Values of `DistanceMetric`.
@@ -333,6 +348,22 @@ impl Check for DistanceMetric {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DistanceMetric {
+    fn from(s: &str) -> Self {
+        match s {
+            "cosine" => Self::Cosine,
+            "euclidean" => Self::Euclidean,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DistanceMetric> {
+    fn from(s: &str) -> Self {
+        Value::literal(DistanceMetric::from(s))
     }
 }
 
@@ -437,6 +468,22 @@ impl Check for SseType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SseType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AES256" => Self::Aes256,
+            "aws:kms" => Self::AwsKms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SseType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SseType::from(s))
     }
 }
 

@@ -272,6 +272,22 @@ impl Check for SseType {
     }
 }
 
+impl From<&str> for SseType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AES256" => Self::Aes256,
+            "aws:kms" => Self::AwsKms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SseType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SseType::from(s))
+    }
+}
+
 crate::impl_literal!(SseType);
 
 /// Property type `Tag` of `AWS::S3Vectors::VectorBucket`.

@@ -397,6 +397,21 @@ impl Check for AutoScalerType {
     }
 }
 
+impl From<&str> for AutoScalerType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Karpenter" => Self::Karpenter,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AutoScalerType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AutoScalerType::from(s))
+    }
+}
+
 crate::impl_literal!(AutoScalerType);
 
 /// Values of `Mode`.
@@ -435,6 +450,22 @@ impl Check for Mode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Mode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Enable" => Self::Enable,
+            "Disable" => Self::Disable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Mode> {
+    fn from(s: &str) -> Self {
+        Value::literal(Mode::from(s))
     }
 }
 
@@ -1349,6 +1380,143 @@ impl Check for InstanceType {
     }
 }
 
+impl From<&str> for InstanceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ml.c5.12xlarge" => Self::MlC512xlarge,
+            "ml.c5.18xlarge" => Self::MlC518xlarge,
+            "ml.c5.24xlarge" => Self::MlC524xlarge,
+            "ml.c5.2xlarge" => Self::MlC52xlarge,
+            "ml.c5.4xlarge" => Self::MlC54xlarge,
+            "ml.c5.9xlarge" => Self::MlC59xlarge,
+            "ml.c5.large" => Self::MlC5Large,
+            "ml.c5.xlarge" => Self::MlC5Xlarge,
+            "ml.c5n.18xlarge" => Self::MlC5n18xlarge,
+            "ml.c5n.2xlarge" => Self::MlC5n2xlarge,
+            "ml.c5n.4xlarge" => Self::MlC5n4xlarge,
+            "ml.c5n.9xlarge" => Self::MlC5n9xlarge,
+            "ml.c5n.large" => Self::MlC5nLarge,
+            "ml.c6i.12xlarge" => Self::MlC6i12xlarge,
+            "ml.c6i.16xlarge" => Self::MlC6i16xlarge,
+            "ml.c6i.24xlarge" => Self::MlC6i24xlarge,
+            "ml.c6i.2xlarge" => Self::MlC6i2xlarge,
+            "ml.c6i.32xlarge" => Self::MlC6i32xlarge,
+            "ml.c6i.4xlarge" => Self::MlC6i4xlarge,
+            "ml.c6i.8xlarge" => Self::MlC6i8xlarge,
+            "ml.c6i.large" => Self::MlC6iLarge,
+            "ml.c6i.xlarge" => Self::MlC6iXlarge,
+            "ml.g5.12xlarge" => Self::MlG512xlarge,
+            "ml.g5.16xlarge" => Self::MlG516xlarge,
+            "ml.g5.24xlarge" => Self::MlG524xlarge,
+            "ml.g5.2xlarge" => Self::MlG52xlarge,
+            "ml.g5.48xlarge" => Self::MlG548xlarge,
+            "ml.g5.4xlarge" => Self::MlG54xlarge,
+            "ml.g5.8xlarge" => Self::MlG58xlarge,
+            "ml.g5.xlarge" => Self::MlG5Xlarge,
+            "ml.g6.12xlarge" => Self::MlG612xlarge,
+            "ml.g6.16xlarge" => Self::MlG616xlarge,
+            "ml.g6.24xlarge" => Self::MlG624xlarge,
+            "ml.g6.2xlarge" => Self::MlG62xlarge,
+            "ml.g6.48xlarge" => Self::MlG648xlarge,
+            "ml.g6.4xlarge" => Self::MlG64xlarge,
+            "ml.g6.8xlarge" => Self::MlG68xlarge,
+            "ml.g6.xlarge" => Self::MlG6Xlarge,
+            "ml.g6e.12xlarge" => Self::MlG6e12xlarge,
+            "ml.g6e.16xlarge" => Self::MlG6e16xlarge,
+            "ml.g6e.24xlarge" => Self::MlG6e24xlarge,
+            "ml.g6e.2xlarge" => Self::MlG6e2xlarge,
+            "ml.g6e.48xlarge" => Self::MlG6e48xlarge,
+            "ml.g6e.4xlarge" => Self::MlG6e4xlarge,
+            "ml.g6e.8xlarge" => Self::MlG6e8xlarge,
+            "ml.g6e.xlarge" => Self::MlG6eXlarge,
+            "ml.g7e.12xlarge" => Self::MlG7e12xlarge,
+            "ml.g7e.24xlarge" => Self::MlG7e24xlarge,
+            "ml.g7e.2xlarge" => Self::MlG7e2xlarge,
+            "ml.g7e.48xlarge" => Self::MlG7e48xlarge,
+            "ml.g7e.4xlarge" => Self::MlG7e4xlarge,
+            "ml.g7e.8xlarge" => Self::MlG7e8xlarge,
+            "ml.gr6.4xlarge" => Self::MlGr64xlarge,
+            "ml.gr6.8xlarge" => Self::MlGr68xlarge,
+            "ml.i3en.12xlarge" => Self::MlI3en12xlarge,
+            "ml.i3en.24xlarge" => Self::MlI3en24xlarge,
+            "ml.i3en.2xlarge" => Self::MlI3en2xlarge,
+            "ml.i3en.3xlarge" => Self::MlI3en3xlarge,
+            "ml.i3en.6xlarge" => Self::MlI3en6xlarge,
+            "ml.i3en.large" => Self::MlI3enLarge,
+            "ml.i3en.xlarge" => Self::MlI3enXlarge,
+            "ml.m5.12xlarge" => Self::MlM512xlarge,
+            "ml.m5.16xlarge" => Self::MlM516xlarge,
+            "ml.m5.24xlarge" => Self::MlM524xlarge,
+            "ml.m5.2xlarge" => Self::MlM52xlarge,
+            "ml.m5.4xlarge" => Self::MlM54xlarge,
+            "ml.m5.8xlarge" => Self::MlM58xlarge,
+            "ml.m5.large" => Self::MlM5Large,
+            "ml.m5.xlarge" => Self::MlM5Xlarge,
+            "ml.m6i.12xlarge" => Self::MlM6i12xlarge,
+            "ml.m6i.16xlarge" => Self::MlM6i16xlarge,
+            "ml.m6i.24xlarge" => Self::MlM6i24xlarge,
+            "ml.m6i.2xlarge" => Self::MlM6i2xlarge,
+            "ml.m6i.32xlarge" => Self::MlM6i32xlarge,
+            "ml.m6i.4xlarge" => Self::MlM6i4xlarge,
+            "ml.m6i.8xlarge" => Self::MlM6i8xlarge,
+            "ml.m6i.large" => Self::MlM6iLarge,
+            "ml.m6i.xlarge" => Self::MlM6iXlarge,
+            "ml.m7i.12xlarge" => Self::MlM7i12xlarge,
+            "ml.m7i.16xlarge" => Self::MlM7i16xlarge,
+            "ml.m7i.24xlarge" => Self::MlM7i24xlarge,
+            "ml.m7i.2xlarge" => Self::MlM7i2xlarge,
+            "ml.m7i.48xlarge" => Self::MlM7i48xlarge,
+            "ml.m7i.4xlarge" => Self::MlM7i4xlarge,
+            "ml.m7i.8xlarge" => Self::MlM7i8xlarge,
+            "ml.m7i.large" => Self::MlM7iLarge,
+            "ml.m7i.xlarge" => Self::MlM7iXlarge,
+            "ml.p4d.24xlarge" => Self::MlP4d24xlarge,
+            "ml.p4de.24xlarge" => Self::MlP4de24xlarge,
+            "ml.p5.48xlarge" => Self::MlP548xlarge,
+            "ml.p5.4xlarge" => Self::MlP54xlarge,
+            "ml.p5e.48xlarge" => Self::MlP5e48xlarge,
+            "ml.p5en.48xlarge" => Self::MlP5en48xlarge,
+            "ml.p6-b200.48xlarge" => Self::MlP6B20048xlarge,
+            "ml.p6-b300.48xlarge" => Self::MlP6B30048xlarge,
+            "ml.p6e-gb200.36xlarge" => Self::MlP6eGb20036xlarge,
+            "ml.r5d.16xlarge" => Self::MlR5d16xlarge,
+            "ml.r6i.12xlarge" => Self::MlR6i12xlarge,
+            "ml.r6i.16xlarge" => Self::MlR6i16xlarge,
+            "ml.r6i.24xlarge" => Self::MlR6i24xlarge,
+            "ml.r6i.2xlarge" => Self::MlR6i2xlarge,
+            "ml.r6i.32xlarge" => Self::MlR6i32xlarge,
+            "ml.r6i.4xlarge" => Self::MlR6i4xlarge,
+            "ml.r6i.8xlarge" => Self::MlR6i8xlarge,
+            "ml.r6i.large" => Self::MlR6iLarge,
+            "ml.r6i.xlarge" => Self::MlR6iXlarge,
+            "ml.r7i.12xlarge" => Self::MlR7i12xlarge,
+            "ml.r7i.16xlarge" => Self::MlR7i16xlarge,
+            "ml.r7i.24xlarge" => Self::MlR7i24xlarge,
+            "ml.r7i.2xlarge" => Self::MlR7i2xlarge,
+            "ml.r7i.48xlarge" => Self::MlR7i48xlarge,
+            "ml.r7i.4xlarge" => Self::MlR7i4xlarge,
+            "ml.r7i.8xlarge" => Self::MlR7i8xlarge,
+            "ml.r7i.large" => Self::MlR7iLarge,
+            "ml.r7i.xlarge" => Self::MlR7iXlarge,
+            "ml.t3.2xlarge" => Self::MlT32xlarge,
+            "ml.t3.large" => Self::MlT3Large,
+            "ml.t3.medium" => Self::MlT3Medium,
+            "ml.t3.xlarge" => Self::MlT3Xlarge,
+            "ml.trn1.32xlarge" => Self::MlTrn132xlarge,
+            "ml.trn1n.32xlarge" => Self::MlTrn1n32xlarge,
+            "ml.trn2.3xlarge" => Self::MlTrn23xlarge,
+            "ml.trn2.48xlarge" => Self::MlTrn248xlarge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceType::from(s))
+    }
+}
+
 crate::impl_literal!(InstanceType);
 
 /// Property type `ClusterKubernetesConfig` of `AWS::SageMaker::Cluster`.
@@ -1514,6 +1682,23 @@ impl Check for Effect {
     }
 }
 
+impl From<&str> for Effect {
+    fn from(s: &str) -> Self {
+        match s {
+            "NoSchedule" => Self::NoSchedule,
+            "PreferNoSchedule" => Self::PreferNoSchedule,
+            "NoExecute" => Self::NoExecute,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Effect> {
+    fn from(s: &str) -> Self {
+        Value::literal(Effect::from(s))
+    }
+}
+
 crate::impl_literal!(Effect);
 
 /// Property type `ClusterLifeCycleConfig` of `AWS::SageMaker::Cluster`.
@@ -1648,6 +1833,22 @@ impl Check for DeepHealthCheckType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DeepHealthCheckType {
+    fn from(s: &str) -> Self {
+        match s {
+            "InstanceStress" => Self::InstanceStress,
+            "InstanceConnectivity" => Self::InstanceConnectivity,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeepHealthCheckType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeepHealthCheckType::from(s))
     }
 }
 
@@ -2130,6 +2331,23 @@ impl Check for NodeType {
     }
 }
 
+impl From<&str> for NodeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Controller" => Self::Controller,
+            "Login" => Self::Login,
+            "Compute" => Self::Compute,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NodeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NodeType::from(s))
+    }
+}
+
 crate::impl_literal!(NodeType);
 
 /// Values of `NodeProvisioningMode`.
@@ -2165,6 +2383,21 @@ impl Check for NodeProvisioningMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NodeProvisioningMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Continuous" => Self::Continuous,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NodeProvisioningMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(NodeProvisioningMode::from(s))
     }
 }
 
@@ -2206,6 +2439,22 @@ impl Check for NodeRecovery {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NodeRecovery {
+    fn from(s: &str) -> Self {
+        match s {
+            "Automatic" => Self::Automatic,
+            "None" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NodeRecovery> {
+    fn from(s: &str) -> Self {
+        Value::literal(NodeRecovery::from(s))
     }
 }
 
@@ -2693,6 +2942,22 @@ impl Check for TieredStorageConfigMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TieredStorageConfigMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Enable" => Self::Enable,
+            "Disable" => Self::Disable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TieredStorageConfigMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(TieredStorageConfigMode::from(s))
     }
 }
 

@@ -623,6 +623,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "CAPACITY_PERCENT" => Self::CapacityPercent,
+            "INSTANCE_COUNT" => Self::InstanceCount,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Values of `TrafficRoutingConfigType`.
@@ -664,6 +680,23 @@ impl Check for TrafficRoutingConfigType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TrafficRoutingConfigType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL_AT_ONCE" => Self::AllAtOnce,
+            "CANARY" => Self::Canary,
+            "LINEAR" => Self::Linear,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TrafficRoutingConfigType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TrafficRoutingConfigType::from(s))
     }
 }
 

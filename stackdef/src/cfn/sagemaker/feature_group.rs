@@ -400,6 +400,23 @@ impl Check for FeatureType {
     }
 }
 
+impl From<&str> for FeatureType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Integral" => Self::Integral,
+            "Fractional" => Self::Fractional,
+            "String" => Self::String,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FeatureType> {
+    fn from(s: &str) -> Self {
+        Value::literal(FeatureType::from(s))
+    }
+}
+
 crate::impl_literal!(FeatureType);
 
 /// Property type `OfflineStoreConfig` of `AWS::SageMaker::FeatureGroup`.
@@ -653,6 +670,22 @@ impl Check for TableFormat {
     }
 }
 
+impl From<&str> for TableFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "Iceberg" => Self::Iceberg,
+            "Glue" => Self::Glue,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TableFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(TableFormat::from(s))
+    }
+}
+
 crate::impl_literal!(TableFormat);
 
 /// Property type `OnlineStoreConfig` of `AWS::SageMaker::FeatureGroup`.
@@ -819,6 +852,22 @@ impl Check for StorageType {
     }
 }
 
+impl From<&str> for StorageType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Standard" => Self::Standard,
+            "InMemory" => Self::InMemory,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StorageType> {
+    fn from(s: &str) -> Self {
+        Value::literal(StorageType::from(s))
+    }
+}
+
 crate::impl_literal!(StorageType);
 
 /// Property type `TtlDuration` of `AWS::SageMaker::FeatureGroup`.
@@ -925,6 +974,25 @@ impl Check for Unit {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Unit {
+    fn from(s: &str) -> Self {
+        match s {
+            "Seconds" => Self::Seconds,
+            "Minutes" => Self::Minutes,
+            "Hours" => Self::Hours,
+            "Days" => Self::Days,
+            "Weeks" => Self::Weeks,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Unit> {
+    fn from(s: &str) -> Self {
+        Value::literal(Unit::from(s))
     }
 }
 
@@ -1103,6 +1171,22 @@ impl Check for ThroughputMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ThroughputMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "OnDemand" => Self::OnDemand,
+            "Provisioned" => Self::Provisioned,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ThroughputMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ThroughputMode::from(s))
     }
 }
 

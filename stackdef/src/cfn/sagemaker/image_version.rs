@@ -372,6 +372,23 @@ impl Check for JobType {
     }
 }
 
+impl From<&str> for JobType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TRAINING" => Self::Training,
+            "INFERENCE" => Self::Inference,
+            "NOTEBOOK_KERNEL" => Self::NotebookKernel,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<JobType> {
+    fn from(s: &str) -> Self {
+        Value::literal(JobType::from(s))
+    }
+}
+
 crate::impl_literal!(JobType);
 
 /// Values of `Processor`.
@@ -410,6 +427,22 @@ impl Check for Processor {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Processor {
+    fn from(s: &str) -> Self {
+        match s {
+            "CPU" => Self::Cpu,
+            "GPU" => Self::Gpu,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Processor> {
+    fn from(s: &str) -> Self {
+        Value::literal(Processor::from(s))
     }
 }
 
@@ -458,6 +491,24 @@ impl Check for VendorGuidance {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VendorGuidance {
+    fn from(s: &str) -> Self {
+        match s {
+            "NOT_PROVIDED" => Self::NotProvided,
+            "STABLE" => Self::Stable,
+            "TO_BE_ARCHIVED" => Self::ToBeArchived,
+            "ARCHIVED" => Self::Archived,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VendorGuidance> {
+    fn from(s: &str) -> Self {
+        Value::literal(VendorGuidance::from(s))
     }
 }
 

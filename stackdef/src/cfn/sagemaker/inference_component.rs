@@ -616,6 +616,22 @@ impl Check for InferenceComponentCapacitySizeType {
     }
 }
 
+impl From<&str> for InferenceComponentCapacitySizeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "COPY_COUNT" => Self::CopyCount,
+            "CAPACITY_PERCENT" => Self::CapacityPercent,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InferenceComponentCapacitySizeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InferenceComponentCapacitySizeType::from(s))
+    }
+}
+
 crate::impl_literal!(InferenceComponentCapacitySizeType);
 
 /// Property type `InferenceComponentRuntimeConfig` of `AWS::SageMaker::InferenceComponent`.

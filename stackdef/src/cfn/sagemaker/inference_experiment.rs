@@ -570,6 +570,23 @@ impl Check for DesiredState {
     }
 }
 
+impl From<&str> for DesiredState {
+    fn from(s: &str) -> Self {
+        match s {
+            "Running" => Self::Running,
+            "Completed" => Self::Completed,
+            "Cancelled" => Self::Cancelled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DesiredState> {
+    fn from(s: &str) -> Self {
+        Value::literal(DesiredState::from(s))
+    }
+}
+
 crate::impl_literal!(DesiredState);
 
 /// Property type `ModelVariantConfig` of `AWS::SageMaker::InferenceExperiment`.
@@ -728,6 +745,21 @@ impl Check for InfrastructureType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InfrastructureType {
+    fn from(s: &str) -> Self {
+        match s {
+            "RealTimeInference" => Self::RealTimeInference,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InfrastructureType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InfrastructureType::from(s))
     }
 }
 
@@ -1511,6 +1543,193 @@ impl Check for InstanceType {
     }
 }
 
+impl From<&str> for InstanceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ml.c4.2xlarge" => Self::MlC42xlarge,
+            "ml.c4.4xlarge" => Self::MlC44xlarge,
+            "ml.c4.8xlarge" => Self::MlC48xlarge,
+            "ml.c4.xlarge" => Self::MlC4Xlarge,
+            "ml.c5.18xlarge" => Self::MlC518xlarge,
+            "ml.c5.2xlarge" => Self::MlC52xlarge,
+            "ml.c5.4xlarge" => Self::MlC54xlarge,
+            "ml.c5.9xlarge" => Self::MlC59xlarge,
+            "ml.c5.xlarge" => Self::MlC5Xlarge,
+            "ml.c5d.18xlarge" => Self::MlC5d18xlarge,
+            "ml.c5d.2xlarge" => Self::MlC5d2xlarge,
+            "ml.c5d.4xlarge" => Self::MlC5d4xlarge,
+            "ml.c5d.9xlarge" => Self::MlC5d9xlarge,
+            "ml.c5d.xlarge" => Self::MlC5dXlarge,
+            "ml.c6i.12xlarge" => Self::MlC6i12xlarge,
+            "ml.c6i.16xlarge" => Self::MlC6i16xlarge,
+            "ml.c6i.24xlarge" => Self::MlC6i24xlarge,
+            "ml.c6i.2xlarge" => Self::MlC6i2xlarge,
+            "ml.c6i.32xlarge" => Self::MlC6i32xlarge,
+            "ml.c6i.4xlarge" => Self::MlC6i4xlarge,
+            "ml.c6i.8xlarge" => Self::MlC6i8xlarge,
+            "ml.c6i.large" => Self::MlC6iLarge,
+            "ml.c6i.xlarge" => Self::MlC6iXlarge,
+            "ml.c6id.12xlarge" => Self::MlC6id12xlarge,
+            "ml.c6id.16xlarge" => Self::MlC6id16xlarge,
+            "ml.c6id.24xlarge" => Self::MlC6id24xlarge,
+            "ml.c6id.2xlarge" => Self::MlC6id2xlarge,
+            "ml.c6id.32xlarge" => Self::MlC6id32xlarge,
+            "ml.c6id.4xlarge" => Self::MlC6id4xlarge,
+            "ml.c6id.8xlarge" => Self::MlC6id8xlarge,
+            "ml.c6id.large" => Self::MlC6idLarge,
+            "ml.c6id.xlarge" => Self::MlC6idXlarge,
+            "ml.c7i.12xlarge" => Self::MlC7i12xlarge,
+            "ml.c7i.16xlarge" => Self::MlC7i16xlarge,
+            "ml.c7i.24xlarge" => Self::MlC7i24xlarge,
+            "ml.c7i.2xlarge" => Self::MlC7i2xlarge,
+            "ml.c7i.48xlarge" => Self::MlC7i48xlarge,
+            "ml.c7i.4xlarge" => Self::MlC7i4xlarge,
+            "ml.c7i.8xlarge" => Self::MlC7i8xlarge,
+            "ml.c7i.large" => Self::MlC7iLarge,
+            "ml.c7i.xlarge" => Self::MlC7iXlarge,
+            "ml.g4dn.12xlarge" => Self::MlG4dn12xlarge,
+            "ml.g4dn.16xlarge" => Self::MlG4dn16xlarge,
+            "ml.g4dn.2xlarge" => Self::MlG4dn2xlarge,
+            "ml.g4dn.4xlarge" => Self::MlG4dn4xlarge,
+            "ml.g4dn.8xlarge" => Self::MlG4dn8xlarge,
+            "ml.g4dn.xlarge" => Self::MlG4dnXlarge,
+            "ml.g5.12xlarge" => Self::MlG512xlarge,
+            "ml.g5.16xlarge" => Self::MlG516xlarge,
+            "ml.g5.24xlarge" => Self::MlG524xlarge,
+            "ml.g5.2xlarge" => Self::MlG52xlarge,
+            "ml.g5.48xlarge" => Self::MlG548xlarge,
+            "ml.g5.4xlarge" => Self::MlG54xlarge,
+            "ml.g5.8xlarge" => Self::MlG58xlarge,
+            "ml.g5.xlarge" => Self::MlG5Xlarge,
+            "ml.g6.12xlarge" => Self::MlG612xlarge,
+            "ml.g6.16xlarge" => Self::MlG616xlarge,
+            "ml.g6.24xlarge" => Self::MlG624xlarge,
+            "ml.g6.2xlarge" => Self::MlG62xlarge,
+            "ml.g6.48xlarge" => Self::MlG648xlarge,
+            "ml.g6.4xlarge" => Self::MlG64xlarge,
+            "ml.g6.8xlarge" => Self::MlG68xlarge,
+            "ml.g6.xlarge" => Self::MlG6Xlarge,
+            "ml.inf1.24xlarge" => Self::MlInf124xlarge,
+            "ml.inf1.2xlarge" => Self::MlInf12xlarge,
+            "ml.inf1.6xlarge" => Self::MlInf16xlarge,
+            "ml.inf1.xlarge" => Self::MlInf1Xlarge,
+            "ml.inf2.24xlarge" => Self::MlInf224xlarge,
+            "ml.inf2.48xlarge" => Self::MlInf248xlarge,
+            "ml.inf2.8xlarge" => Self::MlInf28xlarge,
+            "ml.inf2.xlarge" => Self::MlInf2Xlarge,
+            "ml.m4.10xlarge" => Self::MlM410xlarge,
+            "ml.m4.16xlarge" => Self::MlM416xlarge,
+            "ml.m4.2xlarge" => Self::MlM42xlarge,
+            "ml.m4.4xlarge" => Self::MlM44xlarge,
+            "ml.m4.xlarge" => Self::MlM4Xlarge,
+            "ml.m5.12xlarge" => Self::MlM512xlarge,
+            "ml.m5.24xlarge" => Self::MlM524xlarge,
+            "ml.m5.2xlarge" => Self::MlM52xlarge,
+            "ml.m5.4xlarge" => Self::MlM54xlarge,
+            "ml.m5.xlarge" => Self::MlM5Xlarge,
+            "ml.m5d.12xlarge" => Self::MlM5d12xlarge,
+            "ml.m5d.16xlarge" => Self::MlM5d16xlarge,
+            "ml.m5d.24xlarge" => Self::MlM5d24xlarge,
+            "ml.m5d.2xlarge" => Self::MlM5d2xlarge,
+            "ml.m5d.4xlarge" => Self::MlM5d4xlarge,
+            "ml.m5d.8xlarge" => Self::MlM5d8xlarge,
+            "ml.m5d.large" => Self::MlM5dLarge,
+            "ml.m5d.xlarge" => Self::MlM5dXlarge,
+            "ml.m6i.12xlarge" => Self::MlM6i12xlarge,
+            "ml.m6i.16xlarge" => Self::MlM6i16xlarge,
+            "ml.m6i.24xlarge" => Self::MlM6i24xlarge,
+            "ml.m6i.2xlarge" => Self::MlM6i2xlarge,
+            "ml.m6i.32xlarge" => Self::MlM6i32xlarge,
+            "ml.m6i.4xlarge" => Self::MlM6i4xlarge,
+            "ml.m6i.8xlarge" => Self::MlM6i8xlarge,
+            "ml.m6i.large" => Self::MlM6iLarge,
+            "ml.m6i.xlarge" => Self::MlM6iXlarge,
+            "ml.m6id.12xlarge" => Self::MlM6id12xlarge,
+            "ml.m6id.16xlarge" => Self::MlM6id16xlarge,
+            "ml.m6id.24xlarge" => Self::MlM6id24xlarge,
+            "ml.m6id.2xlarge" => Self::MlM6id2xlarge,
+            "ml.m6id.32xlarge" => Self::MlM6id32xlarge,
+            "ml.m6id.4xlarge" => Self::MlM6id4xlarge,
+            "ml.m6id.8xlarge" => Self::MlM6id8xlarge,
+            "ml.m6id.large" => Self::MlM6idLarge,
+            "ml.m6id.xlarge" => Self::MlM6idXlarge,
+            "ml.m7i.12xlarge" => Self::MlM7i12xlarge,
+            "ml.m7i.16xlarge" => Self::MlM7i16xlarge,
+            "ml.m7i.24xlarge" => Self::MlM7i24xlarge,
+            "ml.m7i.2xlarge" => Self::MlM7i2xlarge,
+            "ml.m7i.48xlarge" => Self::MlM7i48xlarge,
+            "ml.m7i.4xlarge" => Self::MlM7i4xlarge,
+            "ml.m7i.8xlarge" => Self::MlM7i8xlarge,
+            "ml.m7i.large" => Self::MlM7iLarge,
+            "ml.m7i.xlarge" => Self::MlM7iXlarge,
+            "ml.p2.16xlarge" => Self::MlP216xlarge,
+            "ml.p2.8xlarge" => Self::MlP28xlarge,
+            "ml.p2.xlarge" => Self::MlP2Xlarge,
+            "ml.p3.16xlarge" => Self::MlP316xlarge,
+            "ml.p3.2xlarge" => Self::MlP32xlarge,
+            "ml.p3.8xlarge" => Self::MlP38xlarge,
+            "ml.p3dn.24xlarge" => Self::MlP3dn24xlarge,
+            "ml.p4d.24xlarge" => Self::MlP4d24xlarge,
+            "ml.p4de.24xlarge" => Self::MlP4de24xlarge,
+            "ml.p5.48xlarge" => Self::MlP548xlarge,
+            "ml.p6-b200.48xlarge" => Self::MlP6B20048xlarge,
+            "ml.r5.12xlarge" => Self::MlR512xlarge,
+            "ml.r5.16xlarge" => Self::MlR516xlarge,
+            "ml.r5.24xlarge" => Self::MlR524xlarge,
+            "ml.r5.2xlarge" => Self::MlR52xlarge,
+            "ml.r5.4xlarge" => Self::MlR54xlarge,
+            "ml.r5.8xlarge" => Self::MlR58xlarge,
+            "ml.r5.large" => Self::MlR5Large,
+            "ml.r5.xlarge" => Self::MlR5Xlarge,
+            "ml.r6i.12xlarge" => Self::MlR6i12xlarge,
+            "ml.r6i.16xlarge" => Self::MlR6i16xlarge,
+            "ml.r6i.24xlarge" => Self::MlR6i24xlarge,
+            "ml.r6i.2xlarge" => Self::MlR6i2xlarge,
+            "ml.r6i.32xlarge" => Self::MlR6i32xlarge,
+            "ml.r6i.4xlarge" => Self::MlR6i4xlarge,
+            "ml.r6i.8xlarge" => Self::MlR6i8xlarge,
+            "ml.r6i.large" => Self::MlR6iLarge,
+            "ml.r6i.xlarge" => Self::MlR6iXlarge,
+            "ml.r6id.12xlarge" => Self::MlR6id12xlarge,
+            "ml.r6id.16xlarge" => Self::MlR6id16xlarge,
+            "ml.r6id.24xlarge" => Self::MlR6id24xlarge,
+            "ml.r6id.2xlarge" => Self::MlR6id2xlarge,
+            "ml.r6id.32xlarge" => Self::MlR6id32xlarge,
+            "ml.r6id.4xlarge" => Self::MlR6id4xlarge,
+            "ml.r6id.8xlarge" => Self::MlR6id8xlarge,
+            "ml.r6id.large" => Self::MlR6idLarge,
+            "ml.r6id.xlarge" => Self::MlR6idXlarge,
+            "ml.r7i.12xlarge" => Self::MlR7i12xlarge,
+            "ml.r7i.16xlarge" => Self::MlR7i16xlarge,
+            "ml.r7i.24xlarge" => Self::MlR7i24xlarge,
+            "ml.r7i.2xlarge" => Self::MlR7i2xlarge,
+            "ml.r7i.48xlarge" => Self::MlR7i48xlarge,
+            "ml.r7i.4xlarge" => Self::MlR7i4xlarge,
+            "ml.r7i.8xlarge" => Self::MlR7i8xlarge,
+            "ml.r7i.large" => Self::MlR7iLarge,
+            "ml.r7i.xlarge" => Self::MlR7iXlarge,
+            "ml.t2.2xlarge" => Self::MlT22xlarge,
+            "ml.t2.large" => Self::MlT2Large,
+            "ml.t2.medium" => Self::MlT2Medium,
+            "ml.t2.xlarge" => Self::MlT2Xlarge,
+            "ml.t3.2xlarge" => Self::MlT32xlarge,
+            "ml.t3.large" => Self::MlT3Large,
+            "ml.t3.medium" => Self::MlT3Medium,
+            "ml.t3.xlarge" => Self::MlT3Xlarge,
+            "ml.trn1.2xlarge" => Self::MlTrn12xlarge,
+            "ml.trn1.32xlarge" => Self::MlTrn132xlarge,
+            "ml.trn1n.32xlarge" => Self::MlTrn1n32xlarge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceType::from(s))
+    }
+}
+
 crate::impl_literal!(InstanceType);
 
 /// Property type `InferenceExperimentSchedule` of `AWS::SageMaker::InferenceExperiment`.
@@ -1784,6 +2003,21 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "ShadowMode" => Self::ShadowMode,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

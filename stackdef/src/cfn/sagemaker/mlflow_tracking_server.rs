@@ -362,4 +362,21 @@ impl Check for TrackingServerSize {
     }
 }
 
+impl From<&str> for TrackingServerSize {
+    fn from(s: &str) -> Self {
+        match s {
+            "Small" => Self::Small,
+            "Medium" => Self::Medium,
+            "Large" => Self::Large,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TrackingServerSize> {
+    fn from(s: &str) -> Self {
+        Value::literal(TrackingServerSize::from(s))
+    }
+}
+
 crate::impl_literal!(TrackingServerSize);

@@ -552,6 +552,22 @@ impl Check for RepositoryAccessMode {
     }
 }
 
+impl From<&str> for RepositoryAccessMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Platform" => Self::Platform,
+            "Vpc" => Self::Vpc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RepositoryAccessMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(RepositoryAccessMode::from(s))
+    }
+}
+
 crate::impl_literal!(RepositoryAccessMode);
 
 /// Property type `RepositoryAuthConfig` of `AWS::SageMaker::Model`.
@@ -634,6 +650,22 @@ impl Check for Mode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Mode {
+    fn from(s: &str) -> Self {
+        match s {
+            "SingleModel" => Self::SingleModel,
+            "MultiModel" => Self::MultiModel,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Mode> {
+    fn from(s: &str) -> Self {
+        Value::literal(Mode::from(s))
     }
 }
 
@@ -799,6 +831,22 @@ impl Check for CompressionType {
     }
 }
 
+impl From<&str> for CompressionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "None" => Self::None,
+            "Gzip" => Self::Gzip,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CompressionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CompressionType::from(s))
+    }
+}
+
 crate::impl_literal!(CompressionType);
 
 /// Property type `HubAccessConfig` of `AWS::SageMaker::Model`.
@@ -914,6 +962,22 @@ impl Check for S3DataType {
     }
 }
 
+impl From<&str> for S3DataType {
+    fn from(s: &str) -> Self {
+        match s {
+            "S3Prefix" => Self::S3Prefix,
+            "S3Object" => Self::S3Object,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3DataType> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3DataType::from(s))
+    }
+}
+
 crate::impl_literal!(S3DataType);
 
 /// Property type `MultiModelConfig` of `AWS::SageMaker::Model`.
@@ -995,6 +1059,22 @@ impl Check for ModelCacheSetting {
     }
 }
 
+impl From<&str> for ModelCacheSetting {
+    fn from(s: &str) -> Self {
+        match s {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ModelCacheSetting> {
+    fn from(s: &str) -> Self {
+        Value::literal(ModelCacheSetting::from(s))
+    }
+}
+
 crate::impl_literal!(ModelCacheSetting);
 
 /// Property type `InferenceExecutionConfig` of `AWS::SageMaker::Model`.
@@ -1063,6 +1143,22 @@ impl Check for InferenceExecutionConfigMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InferenceExecutionConfigMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Serial" => Self::Serial,
+            "Direct" => Self::Direct,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InferenceExecutionConfigMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(InferenceExecutionConfigMode::from(s))
     }
 }
 

@@ -926,6 +926,24 @@ impl Check for RiskRating {
     }
 }
 
+impl From<&str> for RiskRating {
+    fn from(s: &str) -> Self {
+        match s {
+            "High" => Self::High,
+            "Medium" => Self::Medium,
+            "Low" => Self::Low,
+            "Unknown" => Self::Unknown,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RiskRating> {
+    fn from(s: &str) -> Self {
+        Value::literal(RiskRating::from(s))
+    }
+}
+
 crate::impl_literal!(RiskRating);
 
 /// Property type `ModelOverview` of `AWS::SageMaker::ModelCard`.
@@ -1665,6 +1683,23 @@ impl Check for ModelApprovalStatus {
     }
 }
 
+impl From<&str> for ModelApprovalStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Approved" => Self::Approved,
+            "Rejected" => Self::Rejected,
+            "PendingManualApproval" => Self::PendingManualApproval,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ModelApprovalStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(ModelApprovalStatus::from(s))
+    }
+}
+
 crate::impl_literal!(ModelApprovalStatus);
 
 /// Values of `ModelPackageStatus`.
@@ -1713,6 +1748,25 @@ impl Check for ModelPackageStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ModelPackageStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Pending" => Self::Pending,
+            "InProgress" => Self::InProgress,
+            "Completed" => Self::Completed,
+            "Failed" => Self::Failed,
+            "Deleting" => Self::Deleting,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ModelPackageStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(ModelPackageStatus::from(s))
     }
 }
 
@@ -2030,6 +2084,22 @@ impl Check for FunctionFunction {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for FunctionFunction {
+    fn from(s: &str) -> Self {
+        match s {
+            "Maximize" => Self::Maximize,
+            "Minimize" => Self::Minimize,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FunctionFunction> {
+    fn from(s: &str) -> Self {
+        Value::literal(FunctionFunction::from(s))
     }
 }
 
@@ -2515,6 +2585,24 @@ impl Check for ModelCardStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ModelCardStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Draft" => Self::Draft,
+            "PendingReview" => Self::PendingReview,
+            "Approved" => Self::Approved,
+            "Archived" => Self::Archived,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ModelCardStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(ModelCardStatus::from(s))
     }
 }
 

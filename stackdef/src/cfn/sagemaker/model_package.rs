@@ -1146,6 +1146,22 @@ impl Check for CompressionType {
     }
 }
 
+impl From<&str> for CompressionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "None" => Self::None,
+            "Gzip" => Self::Gzip,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CompressionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CompressionType::from(s))
+    }
+}
+
 crate::impl_literal!(CompressionType);
 
 /// Property type `ModelAccessConfig` of `AWS::SageMaker::ModelPackage`.
@@ -1214,6 +1230,22 @@ impl Check for S3DataType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for S3DataType {
+    fn from(s: &str) -> Self {
+        match s {
+            "S3Prefix" => Self::S3Prefix,
+            "S3Object" => Self::S3Object,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3DataType> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3DataType::from(s))
     }
 }
 
@@ -2383,6 +2415,291 @@ impl Check for InferenceInstanceType {
     }
 }
 
+impl From<&str> for InferenceInstanceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ml.c4.2xlarge" => Self::MlC42xlarge,
+            "ml.c4.4xlarge" => Self::MlC44xlarge,
+            "ml.c4.8xlarge" => Self::MlC48xlarge,
+            "ml.c4.large" => Self::MlC4Large,
+            "ml.c4.xlarge" => Self::MlC4Xlarge,
+            "ml.c5.18xlarge" => Self::MlC518xlarge,
+            "ml.c5.2xlarge" => Self::MlC52xlarge,
+            "ml.c5.4xlarge" => Self::MlC54xlarge,
+            "ml.c5.9xlarge" => Self::MlC59xlarge,
+            "ml.c5.large" => Self::MlC5Large,
+            "ml.c5.xlarge" => Self::MlC5Xlarge,
+            "ml.c5d.18xlarge" => Self::MlC5d18xlarge,
+            "ml.c5d.2xlarge" => Self::MlC5d2xlarge,
+            "ml.c5d.4xlarge" => Self::MlC5d4xlarge,
+            "ml.c5d.9xlarge" => Self::MlC5d9xlarge,
+            "ml.c5d.large" => Self::MlC5dLarge,
+            "ml.c5d.xlarge" => Self::MlC5dXlarge,
+            "ml.c6g.12xlarge" => Self::MlC6g12xlarge,
+            "ml.c6g.16xlarge" => Self::MlC6g16xlarge,
+            "ml.c6g.2xlarge" => Self::MlC6g2xlarge,
+            "ml.c6g.4xlarge" => Self::MlC6g4xlarge,
+            "ml.c6g.8xlarge" => Self::MlC6g8xlarge,
+            "ml.c6g.large" => Self::MlC6gLarge,
+            "ml.c6g.xlarge" => Self::MlC6gXlarge,
+            "ml.c6gd.12xlarge" => Self::MlC6gd12xlarge,
+            "ml.c6gd.16xlarge" => Self::MlC6gd16xlarge,
+            "ml.c6gd.2xlarge" => Self::MlC6gd2xlarge,
+            "ml.c6gd.4xlarge" => Self::MlC6gd4xlarge,
+            "ml.c6gd.8xlarge" => Self::MlC6gd8xlarge,
+            "ml.c6gd.large" => Self::MlC6gdLarge,
+            "ml.c6gd.xlarge" => Self::MlC6gdXlarge,
+            "ml.c6gn.12xlarge" => Self::MlC6gn12xlarge,
+            "ml.c6gn.16xlarge" => Self::MlC6gn16xlarge,
+            "ml.c6gn.2xlarge" => Self::MlC6gn2xlarge,
+            "ml.c6gn.4xlarge" => Self::MlC6gn4xlarge,
+            "ml.c6gn.8xlarge" => Self::MlC6gn8xlarge,
+            "ml.c6gn.large" => Self::MlC6gnLarge,
+            "ml.c6gn.xlarge" => Self::MlC6gnXlarge,
+            "ml.c6i.12xlarge" => Self::MlC6i12xlarge,
+            "ml.c6i.16xlarge" => Self::MlC6i16xlarge,
+            "ml.c6i.24xlarge" => Self::MlC6i24xlarge,
+            "ml.c6i.2xlarge" => Self::MlC6i2xlarge,
+            "ml.c6i.32xlarge" => Self::MlC6i32xlarge,
+            "ml.c6i.4xlarge" => Self::MlC6i4xlarge,
+            "ml.c6i.8xlarge" => Self::MlC6i8xlarge,
+            "ml.c6i.large" => Self::MlC6iLarge,
+            "ml.c6i.xlarge" => Self::MlC6iXlarge,
+            "ml.c6in.12xlarge" => Self::MlC6in12xlarge,
+            "ml.c6in.16xlarge" => Self::MlC6in16xlarge,
+            "ml.c6in.24xlarge" => Self::MlC6in24xlarge,
+            "ml.c6in.2xlarge" => Self::MlC6in2xlarge,
+            "ml.c6in.32xlarge" => Self::MlC6in32xlarge,
+            "ml.c6in.4xlarge" => Self::MlC6in4xlarge,
+            "ml.c6in.8xlarge" => Self::MlC6in8xlarge,
+            "ml.c6in.large" => Self::MlC6inLarge,
+            "ml.c6in.xlarge" => Self::MlC6inXlarge,
+            "ml.c7g.12xlarge" => Self::MlC7g12xlarge,
+            "ml.c7g.16xlarge" => Self::MlC7g16xlarge,
+            "ml.c7g.2xlarge" => Self::MlC7g2xlarge,
+            "ml.c7g.4xlarge" => Self::MlC7g4xlarge,
+            "ml.c7g.8xlarge" => Self::MlC7g8xlarge,
+            "ml.c7g.large" => Self::MlC7gLarge,
+            "ml.c7g.xlarge" => Self::MlC7gXlarge,
+            "ml.c7i.12xlarge" => Self::MlC7i12xlarge,
+            "ml.c7i.16xlarge" => Self::MlC7i16xlarge,
+            "ml.c7i.24xlarge" => Self::MlC7i24xlarge,
+            "ml.c7i.2xlarge" => Self::MlC7i2xlarge,
+            "ml.c7i.48xlarge" => Self::MlC7i48xlarge,
+            "ml.c7i.4xlarge" => Self::MlC7i4xlarge,
+            "ml.c7i.8xlarge" => Self::MlC7i8xlarge,
+            "ml.c7i.large" => Self::MlC7iLarge,
+            "ml.c7i.xlarge" => Self::MlC7iXlarge,
+            "ml.c8g.12xlarge" => Self::MlC8g12xlarge,
+            "ml.c8g.16xlarge" => Self::MlC8g16xlarge,
+            "ml.c8g.24xlarge" => Self::MlC8g24xlarge,
+            "ml.c8g.2xlarge" => Self::MlC8g2xlarge,
+            "ml.c8g.48xlarge" => Self::MlC8g48xlarge,
+            "ml.c8g.4xlarge" => Self::MlC8g4xlarge,
+            "ml.c8g.8xlarge" => Self::MlC8g8xlarge,
+            "ml.c8g.large" => Self::MlC8gLarge,
+            "ml.c8g.medium" => Self::MlC8gMedium,
+            "ml.c8g.xlarge" => Self::MlC8gXlarge,
+            "ml.dl1.24xlarge" => Self::MlDl124xlarge,
+            "ml.g4dn.12xlarge" => Self::MlG4dn12xlarge,
+            "ml.g4dn.16xlarge" => Self::MlG4dn16xlarge,
+            "ml.g4dn.2xlarge" => Self::MlG4dn2xlarge,
+            "ml.g4dn.4xlarge" => Self::MlG4dn4xlarge,
+            "ml.g4dn.8xlarge" => Self::MlG4dn8xlarge,
+            "ml.g4dn.xlarge" => Self::MlG4dnXlarge,
+            "ml.g5.12xlarge" => Self::MlG512xlarge,
+            "ml.g5.16xlarge" => Self::MlG516xlarge,
+            "ml.g5.24xlarge" => Self::MlG524xlarge,
+            "ml.g5.2xlarge" => Self::MlG52xlarge,
+            "ml.g5.48xlarge" => Self::MlG548xlarge,
+            "ml.g5.4xlarge" => Self::MlG54xlarge,
+            "ml.g5.8xlarge" => Self::MlG58xlarge,
+            "ml.g5.xlarge" => Self::MlG5Xlarge,
+            "ml.g6.12xlarge" => Self::MlG612xlarge,
+            "ml.g6.16xlarge" => Self::MlG616xlarge,
+            "ml.g6.24xlarge" => Self::MlG624xlarge,
+            "ml.g6.2xlarge" => Self::MlG62xlarge,
+            "ml.g6.48xlarge" => Self::MlG648xlarge,
+            "ml.g6.4xlarge" => Self::MlG64xlarge,
+            "ml.g6.8xlarge" => Self::MlG68xlarge,
+            "ml.g6.xlarge" => Self::MlG6Xlarge,
+            "ml.g6e.12xlarge" => Self::MlG6e12xlarge,
+            "ml.g6e.16xlarge" => Self::MlG6e16xlarge,
+            "ml.g6e.24xlarge" => Self::MlG6e24xlarge,
+            "ml.g6e.2xlarge" => Self::MlG6e2xlarge,
+            "ml.g6e.48xlarge" => Self::MlG6e48xlarge,
+            "ml.g6e.4xlarge" => Self::MlG6e4xlarge,
+            "ml.g6e.8xlarge" => Self::MlG6e8xlarge,
+            "ml.g6e.xlarge" => Self::MlG6eXlarge,
+            "ml.g7e.12xlarge" => Self::MlG7e12xlarge,
+            "ml.g7e.24xlarge" => Self::MlG7e24xlarge,
+            "ml.g7e.2xlarge" => Self::MlG7e2xlarge,
+            "ml.g7e.48xlarge" => Self::MlG7e48xlarge,
+            "ml.g7e.4xlarge" => Self::MlG7e4xlarge,
+            "ml.g7e.8xlarge" => Self::MlG7e8xlarge,
+            "ml.inf1.24xlarge" => Self::MlInf124xlarge,
+            "ml.inf1.2xlarge" => Self::MlInf12xlarge,
+            "ml.inf1.6xlarge" => Self::MlInf16xlarge,
+            "ml.inf1.xlarge" => Self::MlInf1Xlarge,
+            "ml.inf2.24xlarge" => Self::MlInf224xlarge,
+            "ml.inf2.48xlarge" => Self::MlInf248xlarge,
+            "ml.inf2.8xlarge" => Self::MlInf28xlarge,
+            "ml.inf2.xlarge" => Self::MlInf2Xlarge,
+            "ml.m4.10xlarge" => Self::MlM410xlarge,
+            "ml.m4.16xlarge" => Self::MlM416xlarge,
+            "ml.m4.2xlarge" => Self::MlM42xlarge,
+            "ml.m4.4xlarge" => Self::MlM44xlarge,
+            "ml.m4.xlarge" => Self::MlM4Xlarge,
+            "ml.m5.12xlarge" => Self::MlM512xlarge,
+            "ml.m5.24xlarge" => Self::MlM524xlarge,
+            "ml.m5.2xlarge" => Self::MlM52xlarge,
+            "ml.m5.4xlarge" => Self::MlM54xlarge,
+            "ml.m5.large" => Self::MlM5Large,
+            "ml.m5.xlarge" => Self::MlM5Xlarge,
+            "ml.m5d.12xlarge" => Self::MlM5d12xlarge,
+            "ml.m5d.24xlarge" => Self::MlM5d24xlarge,
+            "ml.m5d.2xlarge" => Self::MlM5d2xlarge,
+            "ml.m5d.4xlarge" => Self::MlM5d4xlarge,
+            "ml.m5d.large" => Self::MlM5dLarge,
+            "ml.m5d.xlarge" => Self::MlM5dXlarge,
+            "ml.m6g.12xlarge" => Self::MlM6g12xlarge,
+            "ml.m6g.16xlarge" => Self::MlM6g16xlarge,
+            "ml.m6g.2xlarge" => Self::MlM6g2xlarge,
+            "ml.m6g.4xlarge" => Self::MlM6g4xlarge,
+            "ml.m6g.8xlarge" => Self::MlM6g8xlarge,
+            "ml.m6g.large" => Self::MlM6gLarge,
+            "ml.m6g.xlarge" => Self::MlM6gXlarge,
+            "ml.m6gd.12xlarge" => Self::MlM6gd12xlarge,
+            "ml.m6gd.16xlarge" => Self::MlM6gd16xlarge,
+            "ml.m6gd.2xlarge" => Self::MlM6gd2xlarge,
+            "ml.m6gd.4xlarge" => Self::MlM6gd4xlarge,
+            "ml.m6gd.8xlarge" => Self::MlM6gd8xlarge,
+            "ml.m6gd.large" => Self::MlM6gdLarge,
+            "ml.m6gd.xlarge" => Self::MlM6gdXlarge,
+            "ml.m6i.12xlarge" => Self::MlM6i12xlarge,
+            "ml.m6i.16xlarge" => Self::MlM6i16xlarge,
+            "ml.m6i.24xlarge" => Self::MlM6i24xlarge,
+            "ml.m6i.2xlarge" => Self::MlM6i2xlarge,
+            "ml.m6i.32xlarge" => Self::MlM6i32xlarge,
+            "ml.m6i.4xlarge" => Self::MlM6i4xlarge,
+            "ml.m6i.8xlarge" => Self::MlM6i8xlarge,
+            "ml.m6i.large" => Self::MlM6iLarge,
+            "ml.m6i.xlarge" => Self::MlM6iXlarge,
+            "ml.m7i.12xlarge" => Self::MlM7i12xlarge,
+            "ml.m7i.16xlarge" => Self::MlM7i16xlarge,
+            "ml.m7i.24xlarge" => Self::MlM7i24xlarge,
+            "ml.m7i.2xlarge" => Self::MlM7i2xlarge,
+            "ml.m7i.48xlarge" => Self::MlM7i48xlarge,
+            "ml.m7i.4xlarge" => Self::MlM7i4xlarge,
+            "ml.m7i.8xlarge" => Self::MlM7i8xlarge,
+            "ml.m7i.large" => Self::MlM7iLarge,
+            "ml.m7i.xlarge" => Self::MlM7iXlarge,
+            "ml.m8g.12xlarge" => Self::MlM8g12xlarge,
+            "ml.m8g.16xlarge" => Self::MlM8g16xlarge,
+            "ml.m8g.24xlarge" => Self::MlM8g24xlarge,
+            "ml.m8g.2xlarge" => Self::MlM8g2xlarge,
+            "ml.m8g.48xlarge" => Self::MlM8g48xlarge,
+            "ml.m8g.4xlarge" => Self::MlM8g4xlarge,
+            "ml.m8g.8xlarge" => Self::MlM8g8xlarge,
+            "ml.m8g.large" => Self::MlM8gLarge,
+            "ml.m8g.medium" => Self::MlM8gMedium,
+            "ml.m8g.xlarge" => Self::MlM8gXlarge,
+            "ml.p2.16xlarge" => Self::MlP216xlarge,
+            "ml.p2.8xlarge" => Self::MlP28xlarge,
+            "ml.p2.xlarge" => Self::MlP2Xlarge,
+            "ml.p3.16xlarge" => Self::MlP316xlarge,
+            "ml.p3.2xlarge" => Self::MlP32xlarge,
+            "ml.p3.8xlarge" => Self::MlP38xlarge,
+            "ml.p4d.24xlarge" => Self::MlP4d24xlarge,
+            "ml.p4de.24xlarge" => Self::MlP4de24xlarge,
+            "ml.p5.48xlarge" => Self::MlP548xlarge,
+            "ml.p5.4xlarge" => Self::MlP54xlarge,
+            "ml.p5e.48xlarge" => Self::MlP5e48xlarge,
+            "ml.p5en.48xlarge" => Self::MlP5en48xlarge,
+            "ml.p6-b200.48xlarge" => Self::MlP6B20048xlarge,
+            "ml.p6-b300.48xlarge" => Self::MlP6B30048xlarge,
+            "ml.p6e-gb200.36xlarge" => Self::MlP6eGb20036xlarge,
+            "ml.r5.12xlarge" => Self::MlR512xlarge,
+            "ml.r5.24xlarge" => Self::MlR524xlarge,
+            "ml.r5.2xlarge" => Self::MlR52xlarge,
+            "ml.r5.4xlarge" => Self::MlR54xlarge,
+            "ml.r5.large" => Self::MlR5Large,
+            "ml.r5.xlarge" => Self::MlR5Xlarge,
+            "ml.r5d.12xlarge" => Self::MlR5d12xlarge,
+            "ml.r5d.24xlarge" => Self::MlR5d24xlarge,
+            "ml.r5d.2xlarge" => Self::MlR5d2xlarge,
+            "ml.r5d.4xlarge" => Self::MlR5d4xlarge,
+            "ml.r5d.large" => Self::MlR5dLarge,
+            "ml.r5d.xlarge" => Self::MlR5dXlarge,
+            "ml.r6g.12xlarge" => Self::MlR6g12xlarge,
+            "ml.r6g.16xlarge" => Self::MlR6g16xlarge,
+            "ml.r6g.2xlarge" => Self::MlR6g2xlarge,
+            "ml.r6g.4xlarge" => Self::MlR6g4xlarge,
+            "ml.r6g.8xlarge" => Self::MlR6g8xlarge,
+            "ml.r6g.large" => Self::MlR6gLarge,
+            "ml.r6g.xlarge" => Self::MlR6gXlarge,
+            "ml.r6gd.12xlarge" => Self::MlR6gd12xlarge,
+            "ml.r6gd.16xlarge" => Self::MlR6gd16xlarge,
+            "ml.r6gd.2xlarge" => Self::MlR6gd2xlarge,
+            "ml.r6gd.4xlarge" => Self::MlR6gd4xlarge,
+            "ml.r6gd.8xlarge" => Self::MlR6gd8xlarge,
+            "ml.r6gd.large" => Self::MlR6gdLarge,
+            "ml.r6gd.xlarge" => Self::MlR6gdXlarge,
+            "ml.r6i.12xlarge" => Self::MlR6i12xlarge,
+            "ml.r6i.16xlarge" => Self::MlR6i16xlarge,
+            "ml.r6i.24xlarge" => Self::MlR6i24xlarge,
+            "ml.r6i.2xlarge" => Self::MlR6i2xlarge,
+            "ml.r6i.32xlarge" => Self::MlR6i32xlarge,
+            "ml.r6i.4xlarge" => Self::MlR6i4xlarge,
+            "ml.r6i.8xlarge" => Self::MlR6i8xlarge,
+            "ml.r6i.large" => Self::MlR6iLarge,
+            "ml.r6i.xlarge" => Self::MlR6iXlarge,
+            "ml.r7gd.12xlarge" => Self::MlR7gd12xlarge,
+            "ml.r7gd.16xlarge" => Self::MlR7gd16xlarge,
+            "ml.r7gd.2xlarge" => Self::MlR7gd2xlarge,
+            "ml.r7gd.4xlarge" => Self::MlR7gd4xlarge,
+            "ml.r7gd.8xlarge" => Self::MlR7gd8xlarge,
+            "ml.r7gd.large" => Self::MlR7gdLarge,
+            "ml.r7gd.medium" => Self::MlR7gdMedium,
+            "ml.r7gd.xlarge" => Self::MlR7gdXlarge,
+            "ml.r7i.12xlarge" => Self::MlR7i12xlarge,
+            "ml.r7i.16xlarge" => Self::MlR7i16xlarge,
+            "ml.r7i.24xlarge" => Self::MlR7i24xlarge,
+            "ml.r7i.2xlarge" => Self::MlR7i2xlarge,
+            "ml.r7i.48xlarge" => Self::MlR7i48xlarge,
+            "ml.r7i.4xlarge" => Self::MlR7i4xlarge,
+            "ml.r7i.8xlarge" => Self::MlR7i8xlarge,
+            "ml.r7i.large" => Self::MlR7iLarge,
+            "ml.r7i.xlarge" => Self::MlR7iXlarge,
+            "ml.r8g.12xlarge" => Self::MlR8g12xlarge,
+            "ml.r8g.16xlarge" => Self::MlR8g16xlarge,
+            "ml.r8g.24xlarge" => Self::MlR8g24xlarge,
+            "ml.r8g.2xlarge" => Self::MlR8g2xlarge,
+            "ml.r8g.48xlarge" => Self::MlR8g48xlarge,
+            "ml.r8g.4xlarge" => Self::MlR8g4xlarge,
+            "ml.r8g.8xlarge" => Self::MlR8g8xlarge,
+            "ml.r8g.large" => Self::MlR8gLarge,
+            "ml.r8g.medium" => Self::MlR8gMedium,
+            "ml.r8g.xlarge" => Self::MlR8gXlarge,
+            "ml.t2.2xlarge" => Self::MlT22xlarge,
+            "ml.t2.large" => Self::MlT2Large,
+            "ml.t2.medium" => Self::MlT2Medium,
+            "ml.t2.xlarge" => Self::MlT2Xlarge,
+            "ml.trn1.2xlarge" => Self::MlTrn12xlarge,
+            "ml.trn1.32xlarge" => Self::MlTrn132xlarge,
+            "ml.trn1n.32xlarge" => Self::MlTrn1n32xlarge,
+            "ml.trn2.48xlarge" => Self::MlTrn248xlarge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InferenceInstanceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InferenceInstanceType::from(s))
+    }
+}
+
 crate::impl_literal!(InferenceInstanceType);
 
 /// Values of `TransformInstanceType`.
@@ -2848,6 +3165,128 @@ impl Check for TransformInstanceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TransformInstanceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ml.c4.2xlarge" => Self::MlC42xlarge,
+            "ml.c4.4xlarge" => Self::MlC44xlarge,
+            "ml.c4.8xlarge" => Self::MlC48xlarge,
+            "ml.c4.xlarge" => Self::MlC4Xlarge,
+            "ml.c5.18xlarge" => Self::MlC518xlarge,
+            "ml.c5.2xlarge" => Self::MlC52xlarge,
+            "ml.c5.4xlarge" => Self::MlC54xlarge,
+            "ml.c5.9xlarge" => Self::MlC59xlarge,
+            "ml.c5.xlarge" => Self::MlC5Xlarge,
+            "ml.c6i.12xlarge" => Self::MlC6i12xlarge,
+            "ml.c6i.16xlarge" => Self::MlC6i16xlarge,
+            "ml.c6i.24xlarge" => Self::MlC6i24xlarge,
+            "ml.c6i.2xlarge" => Self::MlC6i2xlarge,
+            "ml.c6i.32xlarge" => Self::MlC6i32xlarge,
+            "ml.c6i.4xlarge" => Self::MlC6i4xlarge,
+            "ml.c6i.8xlarge" => Self::MlC6i8xlarge,
+            "ml.c6i.large" => Self::MlC6iLarge,
+            "ml.c6i.xlarge" => Self::MlC6iXlarge,
+            "ml.c7i.12xlarge" => Self::MlC7i12xlarge,
+            "ml.c7i.16xlarge" => Self::MlC7i16xlarge,
+            "ml.c7i.24xlarge" => Self::MlC7i24xlarge,
+            "ml.c7i.2xlarge" => Self::MlC7i2xlarge,
+            "ml.c7i.48xlarge" => Self::MlC7i48xlarge,
+            "ml.c7i.4xlarge" => Self::MlC7i4xlarge,
+            "ml.c7i.8xlarge" => Self::MlC7i8xlarge,
+            "ml.c7i.large" => Self::MlC7iLarge,
+            "ml.c7i.xlarge" => Self::MlC7iXlarge,
+            "ml.g4dn.12xlarge" => Self::MlG4dn12xlarge,
+            "ml.g4dn.16xlarge" => Self::MlG4dn16xlarge,
+            "ml.g4dn.2xlarge" => Self::MlG4dn2xlarge,
+            "ml.g4dn.4xlarge" => Self::MlG4dn4xlarge,
+            "ml.g4dn.8xlarge" => Self::MlG4dn8xlarge,
+            "ml.g4dn.xlarge" => Self::MlG4dnXlarge,
+            "ml.g5.12xlarge" => Self::MlG512xlarge,
+            "ml.g5.16xlarge" => Self::MlG516xlarge,
+            "ml.g5.24xlarge" => Self::MlG524xlarge,
+            "ml.g5.2xlarge" => Self::MlG52xlarge,
+            "ml.g5.48xlarge" => Self::MlG548xlarge,
+            "ml.g5.4xlarge" => Self::MlG54xlarge,
+            "ml.g5.8xlarge" => Self::MlG58xlarge,
+            "ml.g5.xlarge" => Self::MlG5Xlarge,
+            "ml.g6.12xlarge" => Self::MlG612xlarge,
+            "ml.g6.16xlarge" => Self::MlG616xlarge,
+            "ml.g6.24xlarge" => Self::MlG624xlarge,
+            "ml.g6.2xlarge" => Self::MlG62xlarge,
+            "ml.g6.48xlarge" => Self::MlG648xlarge,
+            "ml.g6.4xlarge" => Self::MlG64xlarge,
+            "ml.g6.8xlarge" => Self::MlG68xlarge,
+            "ml.g6.xlarge" => Self::MlG6Xlarge,
+            "ml.inf2.24xlarge" => Self::MlInf224xlarge,
+            "ml.inf2.48xlarge" => Self::MlInf248xlarge,
+            "ml.inf2.8xlarge" => Self::MlInf28xlarge,
+            "ml.inf2.xlarge" => Self::MlInf2Xlarge,
+            "ml.m4.10xlarge" => Self::MlM410xlarge,
+            "ml.m4.16xlarge" => Self::MlM416xlarge,
+            "ml.m4.2xlarge" => Self::MlM42xlarge,
+            "ml.m4.4xlarge" => Self::MlM44xlarge,
+            "ml.m4.xlarge" => Self::MlM4Xlarge,
+            "ml.m5.12xlarge" => Self::MlM512xlarge,
+            "ml.m5.24xlarge" => Self::MlM524xlarge,
+            "ml.m5.2xlarge" => Self::MlM52xlarge,
+            "ml.m5.4xlarge" => Self::MlM54xlarge,
+            "ml.m5.large" => Self::MlM5Large,
+            "ml.m5.xlarge" => Self::MlM5Xlarge,
+            "ml.m6i.12xlarge" => Self::MlM6i12xlarge,
+            "ml.m6i.16xlarge" => Self::MlM6i16xlarge,
+            "ml.m6i.24xlarge" => Self::MlM6i24xlarge,
+            "ml.m6i.2xlarge" => Self::MlM6i2xlarge,
+            "ml.m6i.32xlarge" => Self::MlM6i32xlarge,
+            "ml.m6i.4xlarge" => Self::MlM6i4xlarge,
+            "ml.m6i.8xlarge" => Self::MlM6i8xlarge,
+            "ml.m6i.large" => Self::MlM6iLarge,
+            "ml.m6i.xlarge" => Self::MlM6iXlarge,
+            "ml.m7i.12xlarge" => Self::MlM7i12xlarge,
+            "ml.m7i.16xlarge" => Self::MlM7i16xlarge,
+            "ml.m7i.24xlarge" => Self::MlM7i24xlarge,
+            "ml.m7i.2xlarge" => Self::MlM7i2xlarge,
+            "ml.m7i.48xlarge" => Self::MlM7i48xlarge,
+            "ml.m7i.4xlarge" => Self::MlM7i4xlarge,
+            "ml.m7i.8xlarge" => Self::MlM7i8xlarge,
+            "ml.m7i.large" => Self::MlM7iLarge,
+            "ml.m7i.xlarge" => Self::MlM7iXlarge,
+            "ml.p2.16xlarge" => Self::MlP216xlarge,
+            "ml.p2.8xlarge" => Self::MlP28xlarge,
+            "ml.p2.xlarge" => Self::MlP2Xlarge,
+            "ml.p3.16xlarge" => Self::MlP316xlarge,
+            "ml.p3.2xlarge" => Self::MlP32xlarge,
+            "ml.p3.8xlarge" => Self::MlP38xlarge,
+            "ml.r6i.12xlarge" => Self::MlR6i12xlarge,
+            "ml.r6i.16xlarge" => Self::MlR6i16xlarge,
+            "ml.r6i.24xlarge" => Self::MlR6i24xlarge,
+            "ml.r6i.2xlarge" => Self::MlR6i2xlarge,
+            "ml.r6i.32xlarge" => Self::MlR6i32xlarge,
+            "ml.r6i.4xlarge" => Self::MlR6i4xlarge,
+            "ml.r6i.8xlarge" => Self::MlR6i8xlarge,
+            "ml.r6i.large" => Self::MlR6iLarge,
+            "ml.r6i.xlarge" => Self::MlR6iXlarge,
+            "ml.r7i.12xlarge" => Self::MlR7i12xlarge,
+            "ml.r7i.16xlarge" => Self::MlR7i16xlarge,
+            "ml.r7i.24xlarge" => Self::MlR7i24xlarge,
+            "ml.r7i.2xlarge" => Self::MlR7i2xlarge,
+            "ml.r7i.48xlarge" => Self::MlR7i48xlarge,
+            "ml.r7i.4xlarge" => Self::MlR7i4xlarge,
+            "ml.r7i.8xlarge" => Self::MlR7i8xlarge,
+            "ml.r7i.large" => Self::MlR7iLarge,
+            "ml.r7i.xlarge" => Self::MlR7iXlarge,
+            "ml.trn1.2xlarge" => Self::MlTrn12xlarge,
+            "ml.trn1.32xlarge" => Self::MlTrn132xlarge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TransformInstanceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TransformInstanceType::from(s))
     }
 }
 
@@ -3642,6 +4081,23 @@ impl Check for ModelApprovalStatus {
     }
 }
 
+impl From<&str> for ModelApprovalStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Approved" => Self::Approved,
+            "Rejected" => Self::Rejected,
+            "PendingManualApproval" => Self::PendingManualApproval,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ModelApprovalStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(ModelApprovalStatus::from(s))
+    }
+}
+
 crate::impl_literal!(ModelApprovalStatus);
 
 /// Property type `ModelCard` of `AWS::SageMaker::ModelPackage`.
@@ -3744,6 +4200,24 @@ impl Check for ModelCardStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ModelCardStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Draft" => Self::Draft,
+            "PendingReview" => Self::PendingReview,
+            "Approved" => Self::Approved,
+            "Archived" => Self::Archived,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ModelCardStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(ModelCardStatus::from(s))
     }
 }
 
@@ -4183,6 +4657,24 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "NotStarted" => Self::NotStarted,
+            "Failed" => Self::Failed,
+            "InProgress" => Self::InProgress,
+            "Completed" => Self::Completed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Property type `SecurityConfig` of `AWS::SageMaker::ModelPackage`.
@@ -4264,6 +4756,22 @@ impl Check for SkipModelValidation {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SkipModelValidation {
+    fn from(s: &str) -> Self {
+        match s {
+            "None" => Self::None,
+            "All" => Self::All,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SkipModelValidation> {
+    fn from(s: &str) -> Self {
+        Value::literal(SkipModelValidation::from(s))
     }
 }
 
@@ -4724,6 +5232,22 @@ impl Check for BatchStrategy {
     }
 }
 
+impl From<&str> for BatchStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "MultiRecord" => Self::MultiRecord,
+            "SingleRecord" => Self::SingleRecord,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BatchStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(BatchStrategy::from(s))
+    }
+}
+
 crate::impl_literal!(BatchStrategy);
 
 /// Property type `TransformInput` of `AWS::SageMaker::ModelPackage`.
@@ -4847,6 +5371,22 @@ impl Check for TransformInputCompressionType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TransformInputCompressionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "None" => Self::None,
+            "Gzip" => Self::Gzip,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TransformInputCompressionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TransformInputCompressionType::from(s))
     }
 }
 
@@ -4980,6 +5520,23 @@ impl Check for S3DataSourceS3DataType {
     }
 }
 
+impl From<&str> for S3DataSourceS3DataType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ManifestFile" => Self::ManifestFile,
+            "S3Prefix" => Self::S3Prefix,
+            "AugmentedManifestFile" => Self::AugmentedManifestFile,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3DataSourceS3DataType> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3DataSourceS3DataType::from(s))
+    }
+}
+
 crate::impl_literal!(S3DataSourceS3DataType);
 
 /// Values of `SplitType`.
@@ -5024,6 +5581,24 @@ impl Check for SplitType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SplitType {
+    fn from(s: &str) -> Self {
+        match s {
+            "None" => Self::None,
+            "TFRecord" => Self::TfRecord,
+            "Line" => Self::Line,
+            "RecordIO" => Self::RecordIo,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SplitType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SplitType::from(s))
     }
 }
 
@@ -5167,6 +5742,22 @@ impl Check for AssembleWith {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AssembleWith {
+    fn from(s: &str) -> Self {
+        match s {
+            "None" => Self::None,
+            "Line" => Self::Line,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AssembleWith> {
+    fn from(s: &str) -> Self {
+        Value::literal(AssembleWith::from(s))
     }
 }
 
@@ -5710,6 +6301,128 @@ impl Check for InstanceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InstanceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ml.c4.2xlarge" => Self::MlC42xlarge,
+            "ml.c4.4xlarge" => Self::MlC44xlarge,
+            "ml.c4.8xlarge" => Self::MlC48xlarge,
+            "ml.c4.xlarge" => Self::MlC4Xlarge,
+            "ml.c5.18xlarge" => Self::MlC518xlarge,
+            "ml.c5.2xlarge" => Self::MlC52xlarge,
+            "ml.c5.4xlarge" => Self::MlC54xlarge,
+            "ml.c5.9xlarge" => Self::MlC59xlarge,
+            "ml.c5.xlarge" => Self::MlC5Xlarge,
+            "ml.c6i.12xlarge" => Self::MlC6i12xlarge,
+            "ml.c6i.16xlarge" => Self::MlC6i16xlarge,
+            "ml.c6i.24xlarge" => Self::MlC6i24xlarge,
+            "ml.c6i.2xlarge" => Self::MlC6i2xlarge,
+            "ml.c6i.32xlarge" => Self::MlC6i32xlarge,
+            "ml.c6i.4xlarge" => Self::MlC6i4xlarge,
+            "ml.c6i.8xlarge" => Self::MlC6i8xlarge,
+            "ml.c6i.large" => Self::MlC6iLarge,
+            "ml.c6i.xlarge" => Self::MlC6iXlarge,
+            "ml.c7i.12xlarge" => Self::MlC7i12xlarge,
+            "ml.c7i.16xlarge" => Self::MlC7i16xlarge,
+            "ml.c7i.24xlarge" => Self::MlC7i24xlarge,
+            "ml.c7i.2xlarge" => Self::MlC7i2xlarge,
+            "ml.c7i.48xlarge" => Self::MlC7i48xlarge,
+            "ml.c7i.4xlarge" => Self::MlC7i4xlarge,
+            "ml.c7i.8xlarge" => Self::MlC7i8xlarge,
+            "ml.c7i.large" => Self::MlC7iLarge,
+            "ml.c7i.xlarge" => Self::MlC7iXlarge,
+            "ml.g4dn.12xlarge" => Self::MlG4dn12xlarge,
+            "ml.g4dn.16xlarge" => Self::MlG4dn16xlarge,
+            "ml.g4dn.2xlarge" => Self::MlG4dn2xlarge,
+            "ml.g4dn.4xlarge" => Self::MlG4dn4xlarge,
+            "ml.g4dn.8xlarge" => Self::MlG4dn8xlarge,
+            "ml.g4dn.xlarge" => Self::MlG4dnXlarge,
+            "ml.g5.12xlarge" => Self::MlG512xlarge,
+            "ml.g5.16xlarge" => Self::MlG516xlarge,
+            "ml.g5.24xlarge" => Self::MlG524xlarge,
+            "ml.g5.2xlarge" => Self::MlG52xlarge,
+            "ml.g5.48xlarge" => Self::MlG548xlarge,
+            "ml.g5.4xlarge" => Self::MlG54xlarge,
+            "ml.g5.8xlarge" => Self::MlG58xlarge,
+            "ml.g5.xlarge" => Self::MlG5Xlarge,
+            "ml.g6.12xlarge" => Self::MlG612xlarge,
+            "ml.g6.16xlarge" => Self::MlG616xlarge,
+            "ml.g6.24xlarge" => Self::MlG624xlarge,
+            "ml.g6.2xlarge" => Self::MlG62xlarge,
+            "ml.g6.48xlarge" => Self::MlG648xlarge,
+            "ml.g6.4xlarge" => Self::MlG64xlarge,
+            "ml.g6.8xlarge" => Self::MlG68xlarge,
+            "ml.g6.xlarge" => Self::MlG6Xlarge,
+            "ml.inf2.24xlarge" => Self::MlInf224xlarge,
+            "ml.inf2.48xlarge" => Self::MlInf248xlarge,
+            "ml.inf2.8xlarge" => Self::MlInf28xlarge,
+            "ml.inf2.xlarge" => Self::MlInf2Xlarge,
+            "ml.m4.10xlarge" => Self::MlM410xlarge,
+            "ml.m4.16xlarge" => Self::MlM416xlarge,
+            "ml.m4.2xlarge" => Self::MlM42xlarge,
+            "ml.m4.4xlarge" => Self::MlM44xlarge,
+            "ml.m4.xlarge" => Self::MlM4Xlarge,
+            "ml.m5.12xlarge" => Self::MlM512xlarge,
+            "ml.m5.24xlarge" => Self::MlM524xlarge,
+            "ml.m5.2xlarge" => Self::MlM52xlarge,
+            "ml.m5.4xlarge" => Self::MlM54xlarge,
+            "ml.m5.large" => Self::MlM5Large,
+            "ml.m5.xlarge" => Self::MlM5Xlarge,
+            "ml.m6i.12xlarge" => Self::MlM6i12xlarge,
+            "ml.m6i.16xlarge" => Self::MlM6i16xlarge,
+            "ml.m6i.24xlarge" => Self::MlM6i24xlarge,
+            "ml.m6i.2xlarge" => Self::MlM6i2xlarge,
+            "ml.m6i.32xlarge" => Self::MlM6i32xlarge,
+            "ml.m6i.4xlarge" => Self::MlM6i4xlarge,
+            "ml.m6i.8xlarge" => Self::MlM6i8xlarge,
+            "ml.m6i.large" => Self::MlM6iLarge,
+            "ml.m6i.xlarge" => Self::MlM6iXlarge,
+            "ml.m7i.12xlarge" => Self::MlM7i12xlarge,
+            "ml.m7i.16xlarge" => Self::MlM7i16xlarge,
+            "ml.m7i.24xlarge" => Self::MlM7i24xlarge,
+            "ml.m7i.2xlarge" => Self::MlM7i2xlarge,
+            "ml.m7i.48xlarge" => Self::MlM7i48xlarge,
+            "ml.m7i.4xlarge" => Self::MlM7i4xlarge,
+            "ml.m7i.8xlarge" => Self::MlM7i8xlarge,
+            "ml.m7i.large" => Self::MlM7iLarge,
+            "ml.m7i.xlarge" => Self::MlM7iXlarge,
+            "ml.p2.16xlarge" => Self::MlP216xlarge,
+            "ml.p2.8xlarge" => Self::MlP28xlarge,
+            "ml.p2.xlarge" => Self::MlP2Xlarge,
+            "ml.p3.16xlarge" => Self::MlP316xlarge,
+            "ml.p3.2xlarge" => Self::MlP32xlarge,
+            "ml.p3.8xlarge" => Self::MlP38xlarge,
+            "ml.r6i.12xlarge" => Self::MlR6i12xlarge,
+            "ml.r6i.16xlarge" => Self::MlR6i16xlarge,
+            "ml.r6i.24xlarge" => Self::MlR6i24xlarge,
+            "ml.r6i.2xlarge" => Self::MlR6i2xlarge,
+            "ml.r6i.32xlarge" => Self::MlR6i32xlarge,
+            "ml.r6i.4xlarge" => Self::MlR6i4xlarge,
+            "ml.r6i.8xlarge" => Self::MlR6i8xlarge,
+            "ml.r6i.large" => Self::MlR6iLarge,
+            "ml.r6i.xlarge" => Self::MlR6iXlarge,
+            "ml.r7i.12xlarge" => Self::MlR7i12xlarge,
+            "ml.r7i.16xlarge" => Self::MlR7i16xlarge,
+            "ml.r7i.24xlarge" => Self::MlR7i24xlarge,
+            "ml.r7i.2xlarge" => Self::MlR7i2xlarge,
+            "ml.r7i.48xlarge" => Self::MlR7i48xlarge,
+            "ml.r7i.4xlarge" => Self::MlR7i4xlarge,
+            "ml.r7i.8xlarge" => Self::MlR7i8xlarge,
+            "ml.r7i.large" => Self::MlR7iLarge,
+            "ml.r7i.xlarge" => Self::MlR7iXlarge,
+            "ml.trn1.2xlarge" => Self::MlTrn12xlarge,
+            "ml.trn1.32xlarge" => Self::MlTrn132xlarge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceType::from(s))
     }
 }
 

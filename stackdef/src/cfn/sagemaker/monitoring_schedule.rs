@@ -468,6 +468,27 @@ impl Check for MonitoringExecutionStatus {
     }
 }
 
+impl From<&str> for MonitoringExecutionStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Pending" => Self::Pending,
+            "Completed" => Self::Completed,
+            "CompletedWithViolations" => Self::CompletedWithViolations,
+            "InProgress" => Self::InProgress,
+            "Failed" => Self::Failed,
+            "Stopping" => Self::Stopping,
+            "Stopped" => Self::Stopped,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MonitoringExecutionStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(MonitoringExecutionStatus::from(s))
+    }
+}
+
 crate::impl_literal!(MonitoringExecutionStatus);
 
 /// Property type `MonitoringScheduleConfig` of `AWS::SageMaker::MonitoringSchedule`.
@@ -1369,6 +1390,22 @@ impl Check for S3DataDistributionType {
     }
 }
 
+impl From<&str> for S3DataDistributionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "FullyReplicated" => Self::FullyReplicated,
+            "ShardedByS3Key" => Self::ShardedByS3Key,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3DataDistributionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3DataDistributionType::from(s))
+    }
+}
+
 crate::impl_literal!(S3DataDistributionType);
 
 /// Values of `S3InputMode`.
@@ -1407,6 +1444,22 @@ impl Check for S3InputMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for S3InputMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Pipe" => Self::Pipe,
+            "File" => Self::File,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3InputMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3InputMode::from(s))
     }
 }
 
@@ -1566,6 +1619,22 @@ impl Check for EndpointInputS3DataDistributionType {
     }
 }
 
+impl From<&str> for EndpointInputS3DataDistributionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "FullyReplicated" => Self::FullyReplicated,
+            "ShardedByS3Key" => Self::ShardedByS3Key,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EndpointInputS3DataDistributionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EndpointInputS3DataDistributionType::from(s))
+    }
+}
+
 crate::impl_literal!(EndpointInputS3DataDistributionType);
 
 /// Values of `EndpointInputS3InputMode`.
@@ -1604,6 +1673,22 @@ impl Check for EndpointInputS3InputMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EndpointInputS3InputMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Pipe" => Self::Pipe,
+            "File" => Self::File,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EndpointInputS3InputMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(EndpointInputS3InputMode::from(s))
     }
 }
 
@@ -1820,6 +1905,22 @@ impl Check for S3UploadMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for S3UploadMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Continuous" => Self::Continuous,
+            "EndOfJob" => Self::EndOfJob,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<S3UploadMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(S3UploadMode::from(s))
     }
 }
 
@@ -2500,6 +2601,147 @@ impl Check for InstanceType {
     }
 }
 
+impl From<&str> for InstanceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ml.c4.2xlarge" => Self::MlC42xlarge,
+            "ml.c4.4xlarge" => Self::MlC44xlarge,
+            "ml.c4.8xlarge" => Self::MlC48xlarge,
+            "ml.c4.xlarge" => Self::MlC4Xlarge,
+            "ml.c5.18xlarge" => Self::MlC518xlarge,
+            "ml.c5.2xlarge" => Self::MlC52xlarge,
+            "ml.c5.4xlarge" => Self::MlC54xlarge,
+            "ml.c5.9xlarge" => Self::MlC59xlarge,
+            "ml.c5.xlarge" => Self::MlC5Xlarge,
+            "ml.c6i.12xlarge" => Self::MlC6i12xlarge,
+            "ml.c6i.16xlarge" => Self::MlC6i16xlarge,
+            "ml.c6i.24xlarge" => Self::MlC6i24xlarge,
+            "ml.c6i.2xlarge" => Self::MlC6i2xlarge,
+            "ml.c6i.32xlarge" => Self::MlC6i32xlarge,
+            "ml.c6i.4xlarge" => Self::MlC6i4xlarge,
+            "ml.c6i.8xlarge" => Self::MlC6i8xlarge,
+            "ml.c6i.xlarge" => Self::MlC6iXlarge,
+            "ml.c7i.12xlarge" => Self::MlC7i12xlarge,
+            "ml.c7i.16xlarge" => Self::MlC7i16xlarge,
+            "ml.c7i.24xlarge" => Self::MlC7i24xlarge,
+            "ml.c7i.2xlarge" => Self::MlC7i2xlarge,
+            "ml.c7i.48xlarge" => Self::MlC7i48xlarge,
+            "ml.c7i.4xlarge" => Self::MlC7i4xlarge,
+            "ml.c7i.8xlarge" => Self::MlC7i8xlarge,
+            "ml.c7i.large" => Self::MlC7iLarge,
+            "ml.c7i.xlarge" => Self::MlC7iXlarge,
+            "ml.g4dn.12xlarge" => Self::MlG4dn12xlarge,
+            "ml.g4dn.16xlarge" => Self::MlG4dn16xlarge,
+            "ml.g4dn.2xlarge" => Self::MlG4dn2xlarge,
+            "ml.g4dn.4xlarge" => Self::MlG4dn4xlarge,
+            "ml.g4dn.8xlarge" => Self::MlG4dn8xlarge,
+            "ml.g4dn.xlarge" => Self::MlG4dnXlarge,
+            "ml.g5.12xlarge" => Self::MlG512xlarge,
+            "ml.g5.16xlarge" => Self::MlG516xlarge,
+            "ml.g5.24xlarge" => Self::MlG524xlarge,
+            "ml.g5.2xlarge" => Self::MlG52xlarge,
+            "ml.g5.48xlarge" => Self::MlG548xlarge,
+            "ml.g5.4xlarge" => Self::MlG54xlarge,
+            "ml.g5.8xlarge" => Self::MlG58xlarge,
+            "ml.g5.xlarge" => Self::MlG5Xlarge,
+            "ml.g6.12xlarge" => Self::MlG612xlarge,
+            "ml.g6.16xlarge" => Self::MlG616xlarge,
+            "ml.g6.24xlarge" => Self::MlG624xlarge,
+            "ml.g6.2xlarge" => Self::MlG62xlarge,
+            "ml.g6.48xlarge" => Self::MlG648xlarge,
+            "ml.g6.4xlarge" => Self::MlG64xlarge,
+            "ml.g6.8xlarge" => Self::MlG68xlarge,
+            "ml.g6.xlarge" => Self::MlG6Xlarge,
+            "ml.g6e.12xlarge" => Self::MlG6e12xlarge,
+            "ml.g6e.16xlarge" => Self::MlG6e16xlarge,
+            "ml.g6e.24xlarge" => Self::MlG6e24xlarge,
+            "ml.g6e.2xlarge" => Self::MlG6e2xlarge,
+            "ml.g6e.48xlarge" => Self::MlG6e48xlarge,
+            "ml.g6e.4xlarge" => Self::MlG6e4xlarge,
+            "ml.g6e.8xlarge" => Self::MlG6e8xlarge,
+            "ml.g6e.xlarge" => Self::MlG6eXlarge,
+            "ml.g7e.12xlarge" => Self::MlG7e12xlarge,
+            "ml.g7e.24xlarge" => Self::MlG7e24xlarge,
+            "ml.g7e.2xlarge" => Self::MlG7e2xlarge,
+            "ml.g7e.48xlarge" => Self::MlG7e48xlarge,
+            "ml.g7e.4xlarge" => Self::MlG7e4xlarge,
+            "ml.g7e.8xlarge" => Self::MlG7e8xlarge,
+            "ml.m4.10xlarge" => Self::MlM410xlarge,
+            "ml.m4.16xlarge" => Self::MlM416xlarge,
+            "ml.m4.2xlarge" => Self::MlM42xlarge,
+            "ml.m4.4xlarge" => Self::MlM44xlarge,
+            "ml.m4.xlarge" => Self::MlM4Xlarge,
+            "ml.m5.12xlarge" => Self::MlM512xlarge,
+            "ml.m5.24xlarge" => Self::MlM524xlarge,
+            "ml.m5.2xlarge" => Self::MlM52xlarge,
+            "ml.m5.4xlarge" => Self::MlM54xlarge,
+            "ml.m5.large" => Self::MlM5Large,
+            "ml.m5.xlarge" => Self::MlM5Xlarge,
+            "ml.m6i.12xlarge" => Self::MlM6i12xlarge,
+            "ml.m6i.16xlarge" => Self::MlM6i16xlarge,
+            "ml.m6i.24xlarge" => Self::MlM6i24xlarge,
+            "ml.m6i.2xlarge" => Self::MlM6i2xlarge,
+            "ml.m6i.32xlarge" => Self::MlM6i32xlarge,
+            "ml.m6i.4xlarge" => Self::MlM6i4xlarge,
+            "ml.m6i.8xlarge" => Self::MlM6i8xlarge,
+            "ml.m6i.large" => Self::MlM6iLarge,
+            "ml.m6i.xlarge" => Self::MlM6iXlarge,
+            "ml.m7i.12xlarge" => Self::MlM7i12xlarge,
+            "ml.m7i.16xlarge" => Self::MlM7i16xlarge,
+            "ml.m7i.24xlarge" => Self::MlM7i24xlarge,
+            "ml.m7i.2xlarge" => Self::MlM7i2xlarge,
+            "ml.m7i.48xlarge" => Self::MlM7i48xlarge,
+            "ml.m7i.4xlarge" => Self::MlM7i4xlarge,
+            "ml.m7i.8xlarge" => Self::MlM7i8xlarge,
+            "ml.m7i.large" => Self::MlM7iLarge,
+            "ml.m7i.xlarge" => Self::MlM7iXlarge,
+            "ml.p2.16xlarge" => Self::MlP216xlarge,
+            "ml.p2.8xlarge" => Self::MlP28xlarge,
+            "ml.p2.xlarge" => Self::MlP2Xlarge,
+            "ml.p3.16xlarge" => Self::MlP316xlarge,
+            "ml.p3.2xlarge" => Self::MlP32xlarge,
+            "ml.p3.8xlarge" => Self::MlP38xlarge,
+            "ml.p5.4xlarge" => Self::MlP54xlarge,
+            "ml.r5.12xlarge" => Self::MlR512xlarge,
+            "ml.r5.16xlarge" => Self::MlR516xlarge,
+            "ml.r5.24xlarge" => Self::MlR524xlarge,
+            "ml.r5.2xlarge" => Self::MlR52xlarge,
+            "ml.r5.4xlarge" => Self::MlR54xlarge,
+            "ml.r5.8xlarge" => Self::MlR58xlarge,
+            "ml.r5.large" => Self::MlR5Large,
+            "ml.r5.xlarge" => Self::MlR5Xlarge,
+            "ml.r5d.12xlarge" => Self::MlR5d12xlarge,
+            "ml.r5d.16xlarge" => Self::MlR5d16xlarge,
+            "ml.r5d.24xlarge" => Self::MlR5d24xlarge,
+            "ml.r5d.2xlarge" => Self::MlR5d2xlarge,
+            "ml.r5d.4xlarge" => Self::MlR5d4xlarge,
+            "ml.r5d.8xlarge" => Self::MlR5d8xlarge,
+            "ml.r5d.large" => Self::MlR5dLarge,
+            "ml.r5d.xlarge" => Self::MlR5dXlarge,
+            "ml.r7i.12xlarge" => Self::MlR7i12xlarge,
+            "ml.r7i.16xlarge" => Self::MlR7i16xlarge,
+            "ml.r7i.24xlarge" => Self::MlR7i24xlarge,
+            "ml.r7i.2xlarge" => Self::MlR7i2xlarge,
+            "ml.r7i.48xlarge" => Self::MlR7i48xlarge,
+            "ml.r7i.4xlarge" => Self::MlR7i4xlarge,
+            "ml.r7i.8xlarge" => Self::MlR7i8xlarge,
+            "ml.r7i.large" => Self::MlR7iLarge,
+            "ml.r7i.xlarge" => Self::MlR7iXlarge,
+            "ml.t3.2xlarge" => Self::MlT32xlarge,
+            "ml.t3.large" => Self::MlT3Large,
+            "ml.t3.medium" => Self::MlT3Medium,
+            "ml.t3.xlarge" => Self::MlT3Xlarge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceType::from(s))
+    }
+}
+
 crate::impl_literal!(InstanceType);
 
 /// Property type `NetworkConfig` of `AWS::SageMaker::MonitoringSchedule`.
@@ -2749,6 +2991,24 @@ impl Check for MonitoringType {
     }
 }
 
+impl From<&str> for MonitoringType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DataQuality" => Self::DataQuality,
+            "ModelQuality" => Self::ModelQuality,
+            "ModelBias" => Self::ModelBias,
+            "ModelExplainability" => Self::ModelExplainability,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MonitoringType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MonitoringType::from(s))
+    }
+}
+
 crate::impl_literal!(MonitoringType);
 
 /// Property type `ScheduleConfig` of `AWS::SageMaker::MonitoringSchedule`.
@@ -2883,6 +3143,24 @@ impl Check for MonitoringScheduleStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MonitoringScheduleStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "Pending" => Self::Pending,
+            "Failed" => Self::Failed,
+            "Scheduled" => Self::Scheduled,
+            "Stopped" => Self::Stopped,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MonitoringScheduleStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(MonitoringScheduleStatus::from(s))
     }
 }
 

@@ -341,7 +341,6 @@ pub struct PartnerAppConfig {
     pub admin_users: Option<Value<List<String>>>,
     /// `Arguments` (optional).
     /// Each item: Length: ..=1024 characters.
-    /// Each item: Pattern: `^.{0,1024}$`.
     pub arguments: Option<Value<Map<String>>>,
 }
 
@@ -405,7 +404,6 @@ impl Check for PartnerAppConfig {
                     &const {
                         Rules {
                             max_length: Some(1024),
-                            pattern: Some("^.{0,1024}$"),
                             ..Rules::NONE
                         }
                     },
@@ -452,6 +450,21 @@ impl Check for AuthType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AuthType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IAM" => Self::Iam,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthType::from(s))
     }
 }
 
@@ -609,6 +622,24 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "lakera-guard" => Self::LakeraGuard,
+            "comet" => Self::Comet,
+            "deepchecks-llm-evaluation" => Self::DeepchecksLlmEvaluation,
+            "fiddler" => Self::Fiddler,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

@@ -522,6 +522,27 @@ impl Check for AppType {
     }
 }
 
+impl From<&str> for AppType {
+    fn from(s: &str) -> Self {
+        match s {
+            "JupyterServer" => Self::JupyterServer,
+            "KernelGateway" => Self::KernelGateway,
+            "TensorBoard" => Self::TensorBoard,
+            "RStudioServerPro" => Self::RStudioServerPro,
+            "RSessionGateway" => Self::RSessionGateway,
+            "JupyterLab" => Self::JupyterLab,
+            "CodeEditor" => Self::CodeEditor,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AppType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AppType::from(s))
+    }
+}
+
 crate::impl_literal!(AppType);
 
 /// Property type `SpaceCodeEditorAppSettings` of `AWS::SageMaker::Space`.
@@ -951,6 +972,83 @@ impl Check for InstanceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InstanceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "system" => Self::System,
+            "ml.t3.micro" => Self::MlT3Micro,
+            "ml.t3.small" => Self::MlT3Small,
+            "ml.t3.medium" => Self::MlT3Medium,
+            "ml.t3.large" => Self::MlT3Large,
+            "ml.t3.xlarge" => Self::MlT3Xlarge,
+            "ml.t3.2xlarge" => Self::MlT32xlarge,
+            "ml.m5.large" => Self::MlM5Large,
+            "ml.m5.xlarge" => Self::MlM5Xlarge,
+            "ml.m5.2xlarge" => Self::MlM52xlarge,
+            "ml.m5.4xlarge" => Self::MlM54xlarge,
+            "ml.m5.8xlarge" => Self::MlM58xlarge,
+            "ml.m5.12xlarge" => Self::MlM512xlarge,
+            "ml.m5.16xlarge" => Self::MlM516xlarge,
+            "ml.m5.24xlarge" => Self::MlM524xlarge,
+            "ml.c5.large" => Self::MlC5Large,
+            "ml.c5.xlarge" => Self::MlC5Xlarge,
+            "ml.c5.2xlarge" => Self::MlC52xlarge,
+            "ml.c5.4xlarge" => Self::MlC54xlarge,
+            "ml.c5.9xlarge" => Self::MlC59xlarge,
+            "ml.c5.12xlarge" => Self::MlC512xlarge,
+            "ml.c5.18xlarge" => Self::MlC518xlarge,
+            "ml.c5.24xlarge" => Self::MlC524xlarge,
+            "ml.p3.2xlarge" => Self::MlP32xlarge,
+            "ml.p3.8xlarge" => Self::MlP38xlarge,
+            "ml.p3.16xlarge" => Self::MlP316xlarge,
+            "ml.g4dn.xlarge" => Self::MlG4dnXlarge,
+            "ml.g4dn.2xlarge" => Self::MlG4dn2xlarge,
+            "ml.g4dn.4xlarge" => Self::MlG4dn4xlarge,
+            "ml.g4dn.8xlarge" => Self::MlG4dn8xlarge,
+            "ml.g4dn.12xlarge" => Self::MlG4dn12xlarge,
+            "ml.g4dn.16xlarge" => Self::MlG4dn16xlarge,
+            "ml.r5.large" => Self::MlR5Large,
+            "ml.r5.xlarge" => Self::MlR5Xlarge,
+            "ml.r5.2xlarge" => Self::MlR52xlarge,
+            "ml.r5.4xlarge" => Self::MlR54xlarge,
+            "ml.r5.8xlarge" => Self::MlR58xlarge,
+            "ml.r5.12xlarge" => Self::MlR512xlarge,
+            "ml.r5.16xlarge" => Self::MlR516xlarge,
+            "ml.r5.24xlarge" => Self::MlR524xlarge,
+            "ml.p3dn.24xlarge" => Self::MlP3dn24xlarge,
+            "ml.m5d.large" => Self::MlM5dLarge,
+            "ml.m5d.xlarge" => Self::MlM5dXlarge,
+            "ml.m5d.2xlarge" => Self::MlM5d2xlarge,
+            "ml.m5d.4xlarge" => Self::MlM5d4xlarge,
+            "ml.m5d.8xlarge" => Self::MlM5d8xlarge,
+            "ml.m5d.12xlarge" => Self::MlM5d12xlarge,
+            "ml.m5d.16xlarge" => Self::MlM5d16xlarge,
+            "ml.m5d.24xlarge" => Self::MlM5d24xlarge,
+            "ml.g5.xlarge" => Self::MlG5Xlarge,
+            "ml.g5.2xlarge" => Self::MlG52xlarge,
+            "ml.g5.4xlarge" => Self::MlG54xlarge,
+            "ml.g5.8xlarge" => Self::MlG58xlarge,
+            "ml.g5.12xlarge" => Self::MlG512xlarge,
+            "ml.g5.16xlarge" => Self::MlG516xlarge,
+            "ml.g5.24xlarge" => Self::MlG524xlarge,
+            "ml.g5.48xlarge" => Self::MlG548xlarge,
+            "ml.p4d.24xlarge" => Self::MlP4d24xlarge,
+            "ml.p4de.24xlarge" => Self::MlP4de24xlarge,
+            "ml.geospatial.interactive" => Self::MlGeospatialInteractive,
+            "ml.trn1.2xlarge" => Self::MlTrn12xlarge,
+            "ml.trn1.32xlarge" => Self::MlTrn132xlarge,
+            "ml.trn1n.32xlarge" => Self::MlTrn1n32xlarge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceType::from(s))
     }
 }
 
@@ -1515,6 +1613,22 @@ impl Check for RemoteAccess {
     }
 }
 
+impl From<&str> for RemoteAccess {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RemoteAccess> {
+    fn from(s: &str) -> Self {
+        Value::literal(RemoteAccess::from(s))
+    }
+}
+
 crate::impl_literal!(RemoteAccess);
 
 /// Values of `SpaceManagedResources`.
@@ -1553,6 +1667,22 @@ impl Check for SpaceManagedResources {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SpaceManagedResources {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SpaceManagedResources> {
+    fn from(s: &str) -> Self {
+        Value::literal(SpaceManagedResources::from(s))
     }
 }
 
@@ -1711,6 +1841,22 @@ impl Check for SharingType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SharingType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Private" => Self::Private,
+            "Shared" => Self::Shared,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SharingType> {
+    fn from(s: &str) -> Self {
+        Value::literal(SharingType::from(s))
     }
 }
 

@@ -236,6 +236,24 @@ impl Check for StudioLifecycleConfigAppType {
     }
 }
 
+impl From<&str> for StudioLifecycleConfigAppType {
+    fn from(s: &str) -> Self {
+        match s {
+            "JupyterServer" => Self::JupyterServer,
+            "KernelGateway" => Self::KernelGateway,
+            "CodeEditor" => Self::CodeEditor,
+            "JupyterLab" => Self::JupyterLab,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StudioLifecycleConfigAppType> {
+    fn from(s: &str) -> Self {
+        Value::literal(StudioLifecycleConfigAppType::from(s))
+    }
+}
+
 crate::impl_literal!(StudioLifecycleConfigAppType);
 
 /// Property type `Tag` of `AWS::SageMaker::StudioLifecycleConfig`.

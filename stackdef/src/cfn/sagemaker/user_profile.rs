@@ -650,6 +650,23 @@ impl Check for AutoMountHomeEfs {
     }
 }
 
+impl From<&str> for AutoMountHomeEfs {
+    fn from(s: &str) -> Self {
+        match s {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            "DefaultAsDomain" => Self::DefaultAsDomain,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AutoMountHomeEfs> {
+    fn from(s: &str) -> Self {
+        Value::literal(AutoMountHomeEfs::from(s))
+    }
+}
+
 crate::impl_literal!(AutoMountHomeEfs);
 
 /// Property type `CodeEditorAppSettings` of `AWS::SageMaker::UserProfile`.
@@ -1604,6 +1621,183 @@ impl Check for AppInstanceType {
     }
 }
 
+impl From<&str> for AppInstanceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "system" => Self::System,
+            "ml.t3.micro" => Self::MlT3Micro,
+            "ml.t3.small" => Self::MlT3Small,
+            "ml.t3.medium" => Self::MlT3Medium,
+            "ml.t3.large" => Self::MlT3Large,
+            "ml.t3.xlarge" => Self::MlT3Xlarge,
+            "ml.t3.2xlarge" => Self::MlT32xlarge,
+            "ml.m5.large" => Self::MlM5Large,
+            "ml.m5.xlarge" => Self::MlM5Xlarge,
+            "ml.m5.2xlarge" => Self::MlM52xlarge,
+            "ml.m5.4xlarge" => Self::MlM54xlarge,
+            "ml.m5.8xlarge" => Self::MlM58xlarge,
+            "ml.m5.12xlarge" => Self::MlM512xlarge,
+            "ml.m5.16xlarge" => Self::MlM516xlarge,
+            "ml.m5.24xlarge" => Self::MlM524xlarge,
+            "ml.m5d.large" => Self::MlM5dLarge,
+            "ml.m5d.xlarge" => Self::MlM5dXlarge,
+            "ml.m5d.2xlarge" => Self::MlM5d2xlarge,
+            "ml.m5d.4xlarge" => Self::MlM5d4xlarge,
+            "ml.m5d.8xlarge" => Self::MlM5d8xlarge,
+            "ml.m5d.12xlarge" => Self::MlM5d12xlarge,
+            "ml.m5d.16xlarge" => Self::MlM5d16xlarge,
+            "ml.m5d.24xlarge" => Self::MlM5d24xlarge,
+            "ml.c5.large" => Self::MlC5Large,
+            "ml.c5.xlarge" => Self::MlC5Xlarge,
+            "ml.c5.2xlarge" => Self::MlC52xlarge,
+            "ml.c5.4xlarge" => Self::MlC54xlarge,
+            "ml.c5.9xlarge" => Self::MlC59xlarge,
+            "ml.c5.12xlarge" => Self::MlC512xlarge,
+            "ml.c5.18xlarge" => Self::MlC518xlarge,
+            "ml.c5.24xlarge" => Self::MlC524xlarge,
+            "ml.p3.2xlarge" => Self::MlP32xlarge,
+            "ml.p3.8xlarge" => Self::MlP38xlarge,
+            "ml.p3.16xlarge" => Self::MlP316xlarge,
+            "ml.p3dn.24xlarge" => Self::MlP3dn24xlarge,
+            "ml.g4dn.xlarge" => Self::MlG4dnXlarge,
+            "ml.g4dn.2xlarge" => Self::MlG4dn2xlarge,
+            "ml.g4dn.4xlarge" => Self::MlG4dn4xlarge,
+            "ml.g4dn.8xlarge" => Self::MlG4dn8xlarge,
+            "ml.g4dn.12xlarge" => Self::MlG4dn12xlarge,
+            "ml.g4dn.16xlarge" => Self::MlG4dn16xlarge,
+            "ml.r5.large" => Self::MlR5Large,
+            "ml.r5.xlarge" => Self::MlR5Xlarge,
+            "ml.r5.2xlarge" => Self::MlR52xlarge,
+            "ml.r5.4xlarge" => Self::MlR54xlarge,
+            "ml.r5.8xlarge" => Self::MlR58xlarge,
+            "ml.r5.12xlarge" => Self::MlR512xlarge,
+            "ml.r5.16xlarge" => Self::MlR516xlarge,
+            "ml.r5.24xlarge" => Self::MlR524xlarge,
+            "ml.g5.xlarge" => Self::MlG5Xlarge,
+            "ml.g5.2xlarge" => Self::MlG52xlarge,
+            "ml.g5.4xlarge" => Self::MlG54xlarge,
+            "ml.g5.8xlarge" => Self::MlG58xlarge,
+            "ml.g5.12xlarge" => Self::MlG512xlarge,
+            "ml.g5.16xlarge" => Self::MlG516xlarge,
+            "ml.g5.24xlarge" => Self::MlG524xlarge,
+            "ml.g5.48xlarge" => Self::MlG548xlarge,
+            "ml.g6.xlarge" => Self::MlG6Xlarge,
+            "ml.g6.2xlarge" => Self::MlG62xlarge,
+            "ml.g6.4xlarge" => Self::MlG64xlarge,
+            "ml.g6.8xlarge" => Self::MlG68xlarge,
+            "ml.g6.12xlarge" => Self::MlG612xlarge,
+            "ml.g6.16xlarge" => Self::MlG616xlarge,
+            "ml.g6.24xlarge" => Self::MlG624xlarge,
+            "ml.g6.48xlarge" => Self::MlG648xlarge,
+            "ml.g6e.xlarge" => Self::MlG6eXlarge,
+            "ml.g6e.2xlarge" => Self::MlG6e2xlarge,
+            "ml.g6e.4xlarge" => Self::MlG6e4xlarge,
+            "ml.g6e.8xlarge" => Self::MlG6e8xlarge,
+            "ml.g6e.12xlarge" => Self::MlG6e12xlarge,
+            "ml.g6e.16xlarge" => Self::MlG6e16xlarge,
+            "ml.g6e.24xlarge" => Self::MlG6e24xlarge,
+            "ml.g6e.48xlarge" => Self::MlG6e48xlarge,
+            "ml.geospatial.interactive" => Self::MlGeospatialInteractive,
+            "ml.p4d.24xlarge" => Self::MlP4d24xlarge,
+            "ml.p4de.24xlarge" => Self::MlP4de24xlarge,
+            "ml.trn1.2xlarge" => Self::MlTrn12xlarge,
+            "ml.trn1.32xlarge" => Self::MlTrn132xlarge,
+            "ml.trn1n.32xlarge" => Self::MlTrn1n32xlarge,
+            "ml.p5.48xlarge" => Self::MlP548xlarge,
+            "ml.p5e.48xlarge" => Self::MlP5e48xlarge,
+            "ml.p5en.48xlarge" => Self::MlP5en48xlarge,
+            "ml.m6i.large" => Self::MlM6iLarge,
+            "ml.m6i.xlarge" => Self::MlM6iXlarge,
+            "ml.m6i.2xlarge" => Self::MlM6i2xlarge,
+            "ml.m6i.4xlarge" => Self::MlM6i4xlarge,
+            "ml.m6i.8xlarge" => Self::MlM6i8xlarge,
+            "ml.m6i.12xlarge" => Self::MlM6i12xlarge,
+            "ml.m6i.16xlarge" => Self::MlM6i16xlarge,
+            "ml.m6i.24xlarge" => Self::MlM6i24xlarge,
+            "ml.m6i.32xlarge" => Self::MlM6i32xlarge,
+            "ml.m7i.large" => Self::MlM7iLarge,
+            "ml.m7i.xlarge" => Self::MlM7iXlarge,
+            "ml.m7i.2xlarge" => Self::MlM7i2xlarge,
+            "ml.m7i.4xlarge" => Self::MlM7i4xlarge,
+            "ml.m7i.8xlarge" => Self::MlM7i8xlarge,
+            "ml.m7i.12xlarge" => Self::MlM7i12xlarge,
+            "ml.m7i.16xlarge" => Self::MlM7i16xlarge,
+            "ml.m7i.24xlarge" => Self::MlM7i24xlarge,
+            "ml.m7i.48xlarge" => Self::MlM7i48xlarge,
+            "ml.c6i.large" => Self::MlC6iLarge,
+            "ml.c6i.xlarge" => Self::MlC6iXlarge,
+            "ml.c6i.2xlarge" => Self::MlC6i2xlarge,
+            "ml.c6i.4xlarge" => Self::MlC6i4xlarge,
+            "ml.c6i.8xlarge" => Self::MlC6i8xlarge,
+            "ml.c6i.12xlarge" => Self::MlC6i12xlarge,
+            "ml.c6i.16xlarge" => Self::MlC6i16xlarge,
+            "ml.c6i.24xlarge" => Self::MlC6i24xlarge,
+            "ml.c6i.32xlarge" => Self::MlC6i32xlarge,
+            "ml.c7i.large" => Self::MlC7iLarge,
+            "ml.c7i.xlarge" => Self::MlC7iXlarge,
+            "ml.c7i.2xlarge" => Self::MlC7i2xlarge,
+            "ml.c7i.4xlarge" => Self::MlC7i4xlarge,
+            "ml.c7i.8xlarge" => Self::MlC7i8xlarge,
+            "ml.c7i.12xlarge" => Self::MlC7i12xlarge,
+            "ml.c7i.16xlarge" => Self::MlC7i16xlarge,
+            "ml.c7i.24xlarge" => Self::MlC7i24xlarge,
+            "ml.c7i.48xlarge" => Self::MlC7i48xlarge,
+            "ml.r6i.large" => Self::MlR6iLarge,
+            "ml.r6i.xlarge" => Self::MlR6iXlarge,
+            "ml.r6i.2xlarge" => Self::MlR6i2xlarge,
+            "ml.r6i.4xlarge" => Self::MlR6i4xlarge,
+            "ml.r6i.8xlarge" => Self::MlR6i8xlarge,
+            "ml.r6i.12xlarge" => Self::MlR6i12xlarge,
+            "ml.r6i.16xlarge" => Self::MlR6i16xlarge,
+            "ml.r6i.24xlarge" => Self::MlR6i24xlarge,
+            "ml.r6i.32xlarge" => Self::MlR6i32xlarge,
+            "ml.r7i.large" => Self::MlR7iLarge,
+            "ml.r7i.xlarge" => Self::MlR7iXlarge,
+            "ml.r7i.2xlarge" => Self::MlR7i2xlarge,
+            "ml.r7i.4xlarge" => Self::MlR7i4xlarge,
+            "ml.r7i.8xlarge" => Self::MlR7i8xlarge,
+            "ml.r7i.12xlarge" => Self::MlR7i12xlarge,
+            "ml.r7i.16xlarge" => Self::MlR7i16xlarge,
+            "ml.r7i.24xlarge" => Self::MlR7i24xlarge,
+            "ml.r7i.48xlarge" => Self::MlR7i48xlarge,
+            "ml.m6id.large" => Self::MlM6idLarge,
+            "ml.m6id.xlarge" => Self::MlM6idXlarge,
+            "ml.m6id.2xlarge" => Self::MlM6id2xlarge,
+            "ml.m6id.4xlarge" => Self::MlM6id4xlarge,
+            "ml.m6id.8xlarge" => Self::MlM6id8xlarge,
+            "ml.m6id.12xlarge" => Self::MlM6id12xlarge,
+            "ml.m6id.16xlarge" => Self::MlM6id16xlarge,
+            "ml.m6id.24xlarge" => Self::MlM6id24xlarge,
+            "ml.m6id.32xlarge" => Self::MlM6id32xlarge,
+            "ml.c6id.large" => Self::MlC6idLarge,
+            "ml.c6id.xlarge" => Self::MlC6idXlarge,
+            "ml.c6id.2xlarge" => Self::MlC6id2xlarge,
+            "ml.c6id.4xlarge" => Self::MlC6id4xlarge,
+            "ml.c6id.8xlarge" => Self::MlC6id8xlarge,
+            "ml.c6id.12xlarge" => Self::MlC6id12xlarge,
+            "ml.c6id.16xlarge" => Self::MlC6id16xlarge,
+            "ml.c6id.24xlarge" => Self::MlC6id24xlarge,
+            "ml.c6id.32xlarge" => Self::MlC6id32xlarge,
+            "ml.r6id.large" => Self::MlR6idLarge,
+            "ml.r6id.xlarge" => Self::MlR6idXlarge,
+            "ml.r6id.2xlarge" => Self::MlR6id2xlarge,
+            "ml.r6id.4xlarge" => Self::MlR6id4xlarge,
+            "ml.r6id.8xlarge" => Self::MlR6id8xlarge,
+            "ml.r6id.12xlarge" => Self::MlR6id12xlarge,
+            "ml.r6id.16xlarge" => Self::MlR6id16xlarge,
+            "ml.r6id.24xlarge" => Self::MlR6id24xlarge,
+            "ml.r6id.32xlarge" => Self::MlR6id32xlarge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AppInstanceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AppInstanceType::from(s))
+    }
+}
+
 crate::impl_literal!(AppInstanceType);
 
 /// Property type `CustomFileSystemConfig` of `AWS::SageMaker::UserProfile`.
@@ -2315,6 +2509,22 @@ impl Check for AccessStatus {
     }
 }
 
+impl From<&str> for AccessStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccessStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccessStatus::from(s))
+    }
+}
+
 crate::impl_literal!(AccessStatus);
 
 /// Values of `UserGroup`.
@@ -2353,6 +2563,22 @@ impl Check for UserGroup {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for UserGroup {
+    fn from(s: &str) -> Self {
+        match s {
+            "R_STUDIO_ADMIN" => Self::RStudioAdmin,
+            "R_STUDIO_USER" => Self::RStudioUser,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UserGroup> {
+    fn from(s: &str) -> Self {
+        Value::literal(UserGroup::from(s))
     }
 }
 
@@ -2480,6 +2706,22 @@ impl Check for NotebookOutputOption {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NotebookOutputOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "Allowed" => Self::Allowed,
+            "Disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NotebookOutputOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(NotebookOutputOption::from(s))
     }
 }
 
@@ -2631,6 +2873,22 @@ impl Check for StudioWebPortal {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StudioWebPortal {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StudioWebPortal> {
+    fn from(s: &str) -> Self {
+        Value::literal(StudioWebPortal::from(s))
     }
 }
 
@@ -2812,6 +3070,27 @@ impl Check for AppType {
     }
 }
 
+impl From<&str> for AppType {
+    fn from(s: &str) -> Self {
+        match s {
+            "JupyterServer" => Self::JupyterServer,
+            "TensorBoard" => Self::TensorBoard,
+            "RStudioServerPro" => Self::RStudioServerPro,
+            "JupyterLab" => Self::JupyterLab,
+            "CodeEditor" => Self::CodeEditor,
+            "DetailedProfiler" => Self::DetailedProfiler,
+            "Canvas" => Self::Canvas,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AppType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AppType::from(s))
+    }
+}
+
 crate::impl_literal!(AppType);
 
 /// Values of `MlTools`.
@@ -2928,6 +3207,40 @@ impl Check for MlTools {
     }
 }
 
+impl From<&str> for MlTools {
+    fn from(s: &str) -> Self {
+        match s {
+            "DataWrangler" => Self::DataWrangler,
+            "FeatureStore" => Self::FeatureStore,
+            "EmrClusters" => Self::EmrClusters,
+            "AutoMl" => Self::AutoMl,
+            "Experiments" => Self::Experiments,
+            "Training" => Self::Training,
+            "ModelEvaluation" => Self::ModelEvaluation,
+            "Pipelines" => Self::Pipelines,
+            "Models" => Self::Models,
+            "JumpStart" => Self::JumpStart,
+            "InferenceRecommender" => Self::InferenceRecommender,
+            "Endpoints" => Self::Endpoints,
+            "Projects" => Self::Projects,
+            "InferenceOptimization" => Self::InferenceOptimization,
+            "HyperPodClusters" => Self::HyperPodClusters,
+            "Comet" => Self::Comet,
+            "DeepchecksLLMEvaluation" => Self::DeepchecksLlmEvaluation,
+            "Fiddler" => Self::Fiddler,
+            "LakeraGuard" => Self::LakeraGuard,
+            "PerformanceEvaluation" => Self::PerformanceEvaluation,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MlTools> {
+    fn from(s: &str) -> Self {
+        Value::literal(MlTools::from(s))
+    }
+}
+
 crate::impl_literal!(MlTools);
 
 /// Property type `HiddenSageMakerImage` of `AWS::SageMaker::UserProfile`.
@@ -3036,6 +3349,21 @@ impl Check for SageMakerImageName {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SageMakerImageName {
+    fn from(s: &str) -> Self {
+        match s {
+            "sagemaker_distribution" => Self::SagemakerDistribution,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SageMakerImageName> {
+    fn from(s: &str) -> Self {
+        Value::literal(SageMakerImageName::from(s))
     }
 }
 

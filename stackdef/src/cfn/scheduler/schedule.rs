@@ -386,6 +386,22 @@ impl Check for FlexibleTimeWindowMode {
     }
 }
 
+impl From<&str> for FlexibleTimeWindowMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "OFF" => Self::Off,
+            "FLEXIBLE" => Self::Flexible,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FlexibleTimeWindowMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(FlexibleTimeWindowMode::from(s))
+    }
+}
+
 crate::impl_literal!(FlexibleTimeWindowMode);
 
 /// Values of `ScheduleState`.
@@ -424,6 +440,22 @@ impl Check for ScheduleState {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ScheduleState {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ScheduleState> {
+    fn from(s: &str) -> Self {
+        Value::literal(ScheduleState::from(s))
     }
 }
 
@@ -1074,6 +1106,23 @@ impl Check for LaunchType {
     }
 }
 
+impl From<&str> for LaunchType {
+    fn from(s: &str) -> Self {
+        match s {
+            "EC2" => Self::Ec2,
+            "FARGATE" => Self::Fargate,
+            "EXTERNAL" => Self::External,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LaunchType> {
+    fn from(s: &str) -> Self {
+        Value::literal(LaunchType::from(s))
+    }
+}
+
 crate::impl_literal!(LaunchType);
 
 /// Property type `NetworkConfiguration` of `AWS::Scheduler::Schedule`.
@@ -1250,6 +1299,22 @@ impl Check for AssignPublicIp {
     }
 }
 
+impl From<&str> for AssignPublicIp {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AssignPublicIp> {
+    fn from(s: &str) -> Self {
+        Value::literal(AssignPublicIp::from(s))
+    }
+}
+
 crate::impl_literal!(AssignPublicIp);
 
 /// Property type `PlacementConstraint` of `AWS::Scheduler::Schedule`.
@@ -1347,6 +1412,22 @@ impl Check for PlacementConstraintType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PlacementConstraintType {
+    fn from(s: &str) -> Self {
+        match s {
+            "distinctInstance" => Self::DistinctInstance,
+            "memberOf" => Self::MemberOf,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PlacementConstraintType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PlacementConstraintType::from(s))
     }
 }
 
@@ -1453,6 +1534,23 @@ impl Check for PlacementStrategyType {
     }
 }
 
+impl From<&str> for PlacementStrategyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "random" => Self::Random,
+            "spread" => Self::Spread,
+            "binpack" => Self::Binpack,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PlacementStrategyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PlacementStrategyType::from(s))
+    }
+}
+
 crate::impl_literal!(PlacementStrategyType);
 
 /// Values of `PropagateTags`.
@@ -1488,6 +1586,21 @@ impl Check for PropagateTags {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PropagateTags {
+    fn from(s: &str) -> Self {
+        match s {
+            "TASK_DEFINITION" => Self::TaskDefinition,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PropagateTags> {
+    fn from(s: &str) -> Self {
+        Value::literal(PropagateTags::from(s))
     }
 }
 

@@ -252,4 +252,20 @@ impl Check for VerificationMethod {
     }
 }
 
+impl From<&str> for VerificationMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "DNS_TXT" => Self::DnsTxt,
+            "HTTP_ROUTE" => Self::HttpRoute,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VerificationMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(VerificationMethod::from(s))
+    }
+}
+
 crate::impl_literal!(VerificationMethod);

@@ -218,4 +218,19 @@ impl Check for RegionLinkingMode {
     }
 }
 
+impl From<&str> for RegionLinkingMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "SPECIFIED_REGIONS" => Self::SpecifiedRegions,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RegionLinkingMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(RegionLinkingMode::from(s))
+    }
+}
+
 crate::impl_literal!(RegionLinkingMode);

@@ -703,6 +703,25 @@ impl Check for Label {
     }
 }
 
+impl From<&str> for Label {
+    fn from(s: &str) -> Self {
+        match s {
+            "INFORMATIONAL" => Self::Informational,
+            "LOW" => Self::Low,
+            "MEDIUM" => Self::Medium,
+            "HIGH" => Self::High,
+            "CRITICAL" => Self::Critical,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Label> {
+    fn from(s: &str) -> Self {
+        Value::literal(Label::from(s))
+    }
+}
+
 crate::impl_literal!(Label);
 
 /// Values of `VerificationState`.
@@ -752,6 +771,24 @@ impl Check for VerificationState {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VerificationState {
+    fn from(s: &str) -> Self {
+        match s {
+            "UNKNOWN" => Self::Unknown,
+            "TRUE_POSITIVE" => Self::TruePositive,
+            "FALSE_POSITIVE" => Self::FalsePositive,
+            "BENIGN_POSITIVE" => Self::BenignPositive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VerificationState> {
+    fn from(s: &str) -> Self {
+        Value::literal(VerificationState::from(s))
     }
 }
 
@@ -834,6 +871,24 @@ impl Check for Status {
     }
 }
 
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "NEW" => Self::New,
+            "NOTIFIED" => Self::Notified,
+            "RESOLVED" => Self::Resolved,
+            "SUPPRESSED" => Self::Suppressed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
+    }
+}
+
 crate::impl_literal!(Status);
 
 /// Values of `Type`.
@@ -869,6 +924,21 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "FINDING_FIELDS_UPDATE" => Self::FindingFieldsUpdate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 
@@ -1720,6 +1790,26 @@ impl Check for StringFilterComparison {
     }
 }
 
+impl From<&str> for StringFilterComparison {
+    fn from(s: &str) -> Self {
+        match s {
+            "EQUALS" => Self::Equals,
+            "PREFIX" => Self::Prefix,
+            "NOT_EQUALS" => Self::NotEquals,
+            "PREFIX_NOT_EQUALS" => Self::PrefixNotEquals,
+            "CONTAINS" => Self::Contains,
+            "NOT_CONTAINS" => Self::NotContains,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StringFilterComparison> {
+    fn from(s: &str) -> Self {
+        Value::literal(StringFilterComparison::from(s))
+    }
+}
+
 crate::impl_literal!(StringFilterComparison);
 
 /// Property type `NumberFilter` of `AWS::SecurityHub::AutomationRule`.
@@ -1919,6 +2009,21 @@ impl Check for Unit {
     }
 }
 
+impl From<&str> for Unit {
+    fn from(s: &str) -> Self {
+        match s {
+            "DAYS" => Self::Days,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Unit> {
+    fn from(s: &str) -> Self {
+        Value::literal(Unit::from(s))
+    }
+}
+
 crate::impl_literal!(Unit);
 
 /// Property type `MapFilter` of `AWS::SecurityHub::AutomationRule`.
@@ -2021,6 +2126,24 @@ impl Check for Comparison {
     }
 }
 
+impl From<&str> for Comparison {
+    fn from(s: &str) -> Self {
+        match s {
+            "EQUALS" => Self::Equals,
+            "NOT_EQUALS" => Self::NotEquals,
+            "CONTAINS" => Self::Contains,
+            "NOT_CONTAINS" => Self::NotContains,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Comparison> {
+    fn from(s: &str) -> Self {
+        Value::literal(Comparison::from(s))
+    }
+}
+
 crate::impl_literal!(Comparison);
 
 /// Values of `RuleStatus`.
@@ -2059,6 +2182,22 @@ impl Check for RuleStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RuleStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RuleStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(RuleStatus::from(s))
     }
 }
 

@@ -464,6 +464,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "FINDING_FIELDS_UPDATE" => Self::FindingFieldsUpdate,
+            "EXTERNAL_INTEGRATION" => Self::ExternalIntegration,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `Criteria` of `AWS::SecurityHub::AutomationRuleV2`.
@@ -791,6 +807,23 @@ impl Check for FieldName {
     }
 }
 
+impl From<&str> for FieldName {
+    fn from(s: &str) -> Self {
+        match s {
+            "compliance.assessments.meets_criteria" => Self::ComplianceAssessmentsMeetsCriteria,
+            "vulnerabilities.is_exploit_available" => Self::VulnerabilitiesIsExploitAvailable,
+            "vulnerabilities.is_fix_available" => Self::VulnerabilitiesIsFixAvailable,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FieldName> {
+    fn from(s: &str) -> Self {
+        Value::literal(FieldName::from(s))
+    }
+}
+
 crate::impl_literal!(FieldName);
 
 /// Property type `BooleanFilter` of `AWS::SecurityHub::AutomationRuleV2`.
@@ -911,6 +944,24 @@ impl Check for OcsfDateFilterFieldName {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OcsfDateFilterFieldName {
+    fn from(s: &str) -> Self {
+        match s {
+            "finding_info.created_time_dt" => Self::FindingInfoCreatedTimeDt,
+            "finding_info.first_seen_time_dt" => Self::FindingInfoFirstSeenTimeDt,
+            "finding_info.last_seen_time_dt" => Self::FindingInfoLastSeenTimeDt,
+            "finding_info.modified_time_dt" => Self::FindingInfoModifiedTimeDt,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OcsfDateFilterFieldName> {
+    fn from(s: &str) -> Self {
+        Value::literal(OcsfDateFilterFieldName::from(s))
     }
 }
 
@@ -1054,6 +1105,21 @@ impl Check for Unit {
     }
 }
 
+impl From<&str> for Unit {
+    fn from(s: &str) -> Self {
+        match s {
+            "DAYS" => Self::Days,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Unit> {
+    fn from(s: &str) -> Self {
+        Value::literal(Unit::from(s))
+    }
+}
+
 crate::impl_literal!(Unit);
 
 /// Property type `OcsfMapFilter` of `AWS::SecurityHub::AutomationRuleV2`.
@@ -1130,6 +1196,21 @@ impl Check for OcsfMapFilterFieldName {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OcsfMapFilterFieldName {
+    fn from(s: &str) -> Self {
+        match s {
+            "resources.tags" => Self::ResourcesTags,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OcsfMapFilterFieldName> {
+    fn from(s: &str) -> Self {
+        Value::literal(OcsfMapFilterFieldName::from(s))
     }
 }
 
@@ -1239,6 +1320,22 @@ impl Check for Comparison {
     }
 }
 
+impl From<&str> for Comparison {
+    fn from(s: &str) -> Self {
+        match s {
+            "EQUALS" => Self::Equals,
+            "NOT_EQUALS" => Self::NotEquals,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Comparison> {
+    fn from(s: &str) -> Self {
+        Value::literal(Comparison::from(s))
+    }
+}
+
 crate::impl_literal!(Comparison);
 
 /// Property type `OcsfNumberFilter` of `AWS::SecurityHub::AutomationRuleV2`.
@@ -1333,6 +1430,25 @@ impl Check for OcsfNumberFilterFieldName {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for OcsfNumberFilterFieldName {
+    fn from(s: &str) -> Self {
+        match s {
+            "activity_id" => Self::ActivityId,
+            "compliance.status_id" => Self::ComplianceStatusId,
+            "confidence_score" => Self::ConfidenceScore,
+            "finding_info.related_events_count" => Self::FindingInfoRelatedEventsCount,
+            "vendor_attributes.severity_id" => Self::VendorAttributesSeverityId,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OcsfNumberFilterFieldName> {
+    fn from(s: &str) -> Self {
+        Value::literal(OcsfNumberFilterFieldName::from(s))
     }
 }
 
@@ -1433,6 +1549,22 @@ impl Check for AllowedOperators {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AllowedOperators {
+    fn from(s: &str) -> Self {
+        match s {
+            "AND" => Self::And,
+            "OR" => Self::Or,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AllowedOperators> {
+    fn from(s: &str) -> Self {
+        Value::literal(AllowedOperators::from(s))
     }
 }
 
@@ -1641,6 +1773,52 @@ impl Check for OcsfStringField {
     }
 }
 
+impl From<&str> for OcsfStringField {
+    fn from(s: &str) -> Self {
+        match s {
+            "activity_name" => Self::ActivityName,
+            "cloud.account.name" => Self::CloudAccountName,
+            "cloud.account.uid" => Self::CloudAccountUid,
+            "cloud.provider" => Self::CloudProvider,
+            "cloud.region" => Self::CloudRegion,
+            "compliance.assessments.category" => Self::ComplianceAssessmentsCategory,
+            "compliance.assessments.name" => Self::ComplianceAssessmentsName,
+            "compliance.control" => Self::ComplianceControl,
+            "compliance.status" => Self::ComplianceStatus,
+            "compliance.standards" => Self::ComplianceStandards,
+            "finding_info.desc" => Self::FindingInfoDesc,
+            "finding_info.src_url" => Self::FindingInfoSrcUrl,
+            "finding_info.title" => Self::FindingInfoTitle,
+            "finding_info.types" => Self::FindingInfoTypes,
+            "finding_info.uid" => Self::FindingInfoUid,
+            "finding_info.related_events.uid" => Self::FindingInfoRelatedEventsUid,
+            "finding_info.related_events.product.uid" => Self::FindingInfoRelatedEventsProductUid,
+            "finding_info.related_events.title" => Self::FindingInfoRelatedEventsTitle,
+            "metadata.product.feature.uid" => Self::MetadataProductFeatureUid,
+            "metadata.product.name" => Self::MetadataProductName,
+            "metadata.product.uid" => Self::MetadataProductUid,
+            "metadata.product.vendor_name" => Self::MetadataProductVendorName,
+            "remediation.desc" => Self::RemediationDesc,
+            "remediation.references" => Self::RemediationReferences,
+            "resources.cloud_partition" => Self::ResourcesCloudPartition,
+            "resources.name" => Self::ResourcesName,
+            "resources.region" => Self::ResourcesRegion,
+            "resources.type" => Self::ResourcesType,
+            "resources.uid" => Self::ResourcesUid,
+            "vulnerabilities.fix_coverage" => Self::VulnerabilitiesFixCoverage,
+            "class_name" => Self::ClassName,
+            "vendor_attributes.severity" => Self::VendorAttributesSeverity,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OcsfStringField> {
+    fn from(s: &str) -> Self {
+        Value::literal(OcsfStringField::from(s))
+    }
+}
+
 crate::impl_literal!(OcsfStringField);
 
 /// Property type `StringFilter` of `AWS::SecurityHub::AutomationRuleV2`.
@@ -1747,6 +1925,25 @@ impl Check for StringFilterComparison {
     }
 }
 
+impl From<&str> for StringFilterComparison {
+    fn from(s: &str) -> Self {
+        match s {
+            "EQUALS" => Self::Equals,
+            "PREFIX" => Self::Prefix,
+            "NOT_EQUALS" => Self::NotEquals,
+            "PREFIX_NOT_EQUALS" => Self::PrefixNotEquals,
+            "CONTAINS" => Self::Contains,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StringFilterComparison> {
+    fn from(s: &str) -> Self {
+        Value::literal(StringFilterComparison::from(s))
+    }
+}
+
 crate::impl_literal!(StringFilterComparison);
 
 /// Values of `RuleStatus`.
@@ -1785,6 +1982,22 @@ impl Check for RuleStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RuleStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RuleStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(RuleStatus::from(s))
     }
 }
 

@@ -779,4 +779,20 @@ impl Check for ValueType {
     }
 }
 
+impl From<&str> for ValueType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "CUSTOM" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ValueType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ValueType::from(s))
+    }
+}
+
 crate::impl_literal!(ValueType);

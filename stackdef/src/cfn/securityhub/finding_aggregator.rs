@@ -201,4 +201,21 @@ impl Check for RegionLinkingMode {
     }
 }
 
+impl From<&str> for RegionLinkingMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL_REGIONS" => Self::AllRegions,
+            "ALL_REGIONS_EXCEPT_SPECIFIED" => Self::AllRegionsExceptSpecified,
+            "SPECIFIED_REGIONS" => Self::SpecifiedRegions,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RegionLinkingMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(RegionLinkingMode::from(s))
+    }
+}
+
 crate::impl_literal!(RegionLinkingMode);

@@ -2538,6 +2538,24 @@ impl Check for StringFilterComparison {
     }
 }
 
+impl From<&str> for StringFilterComparison {
+    fn from(s: &str) -> Self {
+        match s {
+            "EQUALS" => Self::Equals,
+            "PREFIX" => Self::Prefix,
+            "NOT_EQUALS" => Self::NotEquals,
+            "PREFIX_NOT_EQUALS" => Self::PrefixNotEquals,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StringFilterComparison> {
+    fn from(s: &str) -> Self {
+        Value::literal(StringFilterComparison::from(s))
+    }
+}
+
 crate::impl_literal!(StringFilterComparison);
 
 /// Property type `NumberFilter` of `AWS::SecurityHub::Insight`.
@@ -2733,6 +2751,21 @@ impl Check for Unit {
     }
 }
 
+impl From<&str> for Unit {
+    fn from(s: &str) -> Self {
+        match s {
+            "DAYS" => Self::Days,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Unit> {
+    fn from(s: &str) -> Self {
+        Value::literal(Unit::from(s))
+    }
+}
+
 crate::impl_literal!(Unit);
 
 /// Property type `KeywordFilter` of `AWS::SecurityHub::Insight`.
@@ -2920,6 +2953,22 @@ impl Check for Comparison {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Comparison {
+    fn from(s: &str) -> Self {
+        match s {
+            "EQUALS" => Self::Equals,
+            "NOT_EQUALS" => Self::NotEquals,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Comparison> {
+    fn from(s: &str) -> Self {
+        Value::literal(Comparison::from(s))
     }
 }
 

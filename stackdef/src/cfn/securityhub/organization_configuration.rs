@@ -201,6 +201,22 @@ impl Check for AutoEnableStandards {
     }
 }
 
+impl From<&str> for AutoEnableStandards {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AutoEnableStandards> {
+    fn from(s: &str) -> Self {
+        Value::literal(AutoEnableStandards::from(s))
+    }
+}
+
 crate::impl_literal!(AutoEnableStandards);
 
 /// Values of `ConfigurationType`.
@@ -239,6 +255,22 @@ impl Check for ConfigurationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ConfigurationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CENTRAL" => Self::Central,
+            "LOCAL" => Self::Local,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConfigurationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConfigurationType::from(s))
     }
 }
 

@@ -198,4 +198,21 @@ impl Check for TargetType {
     }
 }
 
+impl From<&str> for TargetType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACCOUNT" => Self::Account,
+            "ORGANIZATIONAL_UNIT" => Self::OrganizationalUnit,
+            "ROOT" => Self::Root,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TargetType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TargetType::from(s))
+    }
+}
+
 crate::impl_literal!(TargetType);

@@ -279,6 +279,22 @@ impl Check for AccessTypes {
     }
 }
 
+impl From<&str> for AccessTypes {
+    fn from(s: &str) -> Self {
+        match s {
+            "LAKEFORMATION" => Self::Lakeformation,
+            "S3" => Self::S3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccessTypes> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccessTypes::from(s))
+    }
+}
+
 crate::impl_literal!(AccessTypes);
 
 /// Property type `Source` of `AWS::SecurityLake::Subscriber`.

@@ -340,4 +340,20 @@ impl Check for HttpMethod {
     }
 }
 
+impl From<&str> for HttpMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "POST" => Self::Post,
+            "PUT" => Self::Put,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HttpMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(HttpMethod::from(s))
+    }
+}
+
 crate::impl_literal!(HttpMethod);

@@ -394,6 +394,23 @@ impl Check for AcceptLanguage {
     }
 }
 
+impl From<&str> for AcceptLanguage {
+    fn from(s: &str) -> Self {
+        match s {
+            "en" => Self::En,
+            "jp" => Self::Jp,
+            "zh" => Self::Zh,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AcceptLanguage> {
+    fn from(s: &str) -> Self {
+        Value::literal(AcceptLanguage::from(s))
+    }
+}
+
 crate::impl_literal!(AcceptLanguage);
 
 /// Property type `ProvisioningParameter` of `AWS::ServiceCatalog::CloudFormationProvisionedProduct`.
@@ -677,6 +694,23 @@ impl Check for StackSetOperationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StackSetOperationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CREATE" => Self::Create,
+            "UPDATE" => Self::Update,
+            "DELETE" => Self::Delete,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StackSetOperationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(StackSetOperationType::from(s))
     }
 }
 

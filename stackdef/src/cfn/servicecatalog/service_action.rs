@@ -231,6 +231,23 @@ impl Check for AcceptLanguage {
     }
 }
 
+impl From<&str> for AcceptLanguage {
+    fn from(s: &str) -> Self {
+        match s {
+            "en" => Self::En,
+            "jp" => Self::Jp,
+            "zh" => Self::Zh,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AcceptLanguage> {
+    fn from(s: &str) -> Self {
+        Value::literal(AcceptLanguage::from(s))
+    }
+}
+
 crate::impl_literal!(AcceptLanguage);
 
 /// Property type `DefinitionParameter` of `AWS::ServiceCatalog::ServiceAction`.
@@ -320,6 +337,21 @@ impl Check for DefinitionType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DefinitionType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SSM_AUTOMATION" => Self::SsmAutomation,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DefinitionType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DefinitionType::from(s))
     }
 }
 

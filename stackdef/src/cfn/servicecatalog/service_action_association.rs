@@ -83,14 +83,17 @@ pub struct ServiceActionAssociationProps {
     /// `ProductId` (required).
     /// Create-only: changing it replaces the resource.
     /// Length: 1..=100 characters.
+    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]{1,99}\z`.
     pub product_id: Value<String>,
     /// `ProvisioningArtifactId` (required).
     /// Create-only: changing it replaces the resource.
     /// Length: 1..=100 characters.
+    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]{1,99}\z`.
     pub provisioning_artifact_id: Value<String>,
     /// `ServiceActionId` (required).
     /// Create-only: changing it replaces the resource.
     /// Length: 1..=100 characters.
+    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]{1,99}\z`.
     pub service_action_id: Value<String>,
 }
 
@@ -132,6 +135,7 @@ impl Check for ServiceActionAssociationProps {
             &Rules {
                 min_length: Some(1),
                 max_length: Some(100),
+                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_-]{1,99}\\z"),
                 ..Rules::NONE
             },
             out,
@@ -141,6 +145,7 @@ impl Check for ServiceActionAssociationProps {
             &Rules {
                 min_length: Some(1),
                 max_length: Some(100),
+                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_-]{1,99}\\z"),
                 ..Rules::NONE
             },
             out,
@@ -150,6 +155,7 @@ impl Check for ServiceActionAssociationProps {
             &Rules {
                 min_length: Some(1),
                 max_length: Some(100),
+                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_-]{1,99}\\z"),
                 ..Rules::NONE
             },
             out,

@@ -449,6 +449,26 @@ impl Check for DimensionValueSource {
     }
 }
 
+impl From<&str> for DimensionValueSource {
+    fn from(s: &str) -> Self {
+        match s {
+            "EMAIL_HEADER" => Self::EmailHeader,
+            "LINK_TAG" => Self::LinkTag,
+            "MESSAGE_TAG" => Self::MessageTag,
+            "emailHeader" => Self::EmailHeader2,
+            "linkTag" => Self::LinkTag2,
+            "messageTag" => Self::MessageTag2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DimensionValueSource> {
+    fn from(s: &str) -> Self {
+        Value::literal(DimensionValueSource::from(s))
+    }
+}
+
 crate::impl_literal!(DimensionValueSource);
 
 /// Property type `EventBridgeDestination` of `AWS::SES::ConfigurationSetEventDestination`.

@@ -307,6 +307,22 @@ impl Check for IngressPointStatusToUpdate {
     }
 }
 
+impl From<&str> for IngressPointStatusToUpdate {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACTIVE" => Self::Active,
+            "CLOSED" => Self::Closed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IngressPointStatusToUpdate> {
+    fn from(s: &str) -> Self {
+        Value::literal(IngressPointStatusToUpdate::from(s))
+    }
+}
+
 crate::impl_literal!(IngressPointStatusToUpdate);
 
 /// Property type `Tag` of `AWS::SES::MailManagerIngressPoint`.
@@ -410,6 +426,23 @@ impl Check for TlsPolicy {
     }
 }
 
+impl From<&str> for TlsPolicy {
+    fn from(s: &str) -> Self {
+        match s {
+            "REQUIRED" => Self::Required,
+            "OPTIONAL" => Self::Optional,
+            "FIPS" => Self::Fips,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TlsPolicy> {
+    fn from(s: &str) -> Self {
+        Value::literal(TlsPolicy::from(s))
+    }
+}
+
 crate::impl_literal!(TlsPolicy);
 
 /// Values of `IngressPointType`.
@@ -451,6 +484,23 @@ impl Check for IngressPointType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IngressPointType {
+    fn from(s: &str) -> Self {
+        match s {
+            "OPEN" => Self::Open,
+            "AUTH" => Self::Auth,
+            "MTLS" => Self::Mtls,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IngressPointType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IngressPointType::from(s))
     }
 }
 

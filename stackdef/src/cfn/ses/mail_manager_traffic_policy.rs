@@ -244,6 +244,22 @@ impl Check for AcceptAction {
     }
 }
 
+impl From<&str> for AcceptAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW" => Self::Allow,
+            "DENY" => Self::Deny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AcceptAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(AcceptAction::from(s))
+    }
+}
+
 crate::impl_literal!(AcceptAction);
 
 /// Property type `PolicyStatement` of `AWS::SES::MailManagerTrafficPolicy`.

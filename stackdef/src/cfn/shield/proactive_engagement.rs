@@ -271,4 +271,20 @@ impl Check for ProactiveEngagementStatus {
     }
 }
 
+impl From<&str> for ProactiveEngagementStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ProactiveEngagementStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(ProactiveEngagementStatus::from(s))
+    }
+}
+
 crate::impl_literal!(ProactiveEngagementStatus);

@@ -256,6 +256,23 @@ impl Check for Aggregation {
     }
 }
 
+impl From<&str> for Aggregation {
+    fn from(s: &str) -> Self {
+        match s {
+            "SUM" => Self::Sum,
+            "MEAN" => Self::Mean,
+            "MAX" => Self::Max,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Aggregation> {
+    fn from(s: &str) -> Self {
+        Value::literal(Aggregation::from(s))
+    }
+}
+
 crate::impl_literal!(Aggregation);
 
 /// Values of `Pattern`.
@@ -297,6 +314,23 @@ impl Check for Pattern {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Pattern {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "ARBITRARY" => Self::Arbitrary,
+            "BY_RESOURCE_TYPE" => Self::ByResourceType,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Pattern> {
+    fn from(s: &str) -> Self {
+        Value::literal(Pattern::from(s))
     }
 }
 
@@ -357,6 +391,26 @@ impl Check for ResourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CLOUDFRONT_DISTRIBUTION" => Self::CloudfrontDistribution,
+            "ROUTE_53_HOSTED_ZONE" => Self::Route53HostedZone,
+            "ELASTIC_IP_ALLOCATION" => Self::ElasticIpAllocation,
+            "CLASSIC_LOAD_BALANCER" => Self::ClassicLoadBalancer,
+            "APPLICATION_LOAD_BALANCER" => Self::ApplicationLoadBalancer,
+            "GLOBAL_ACCELERATOR" => Self::GlobalAccelerator,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceType::from(s))
     }
 }
 

@@ -205,6 +205,22 @@ impl Check for PlatformId {
     }
 }
 
+impl From<&str> for PlatformId {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWSLambda-SHA384-ECDSA" => Self::AwsLambdaSha384Ecdsa,
+            "Notation-OCI-SHA384-ECDSA" => Self::NotationOciSha384Ecdsa,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PlatformId> {
+    fn from(s: &str) -> Self {
+        Value::literal(PlatformId::from(s))
+    }
+}
+
 crate::impl_literal!(PlatformId);
 
 /// Property type `SignatureValidityPeriod` of `AWS::Signer::SigningProfile`.
@@ -296,6 +312,23 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "DAYS" => Self::Days,
+            "MONTHS" => Self::Months,
+            "YEARS" => Self::Years,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

@@ -373,6 +373,23 @@ impl Check for NumberCapabilities {
     }
 }
 
+impl From<&str> for NumberCapabilities {
+    fn from(s: &str) -> Self {
+        match s {
+            "SMS" => Self::Sms,
+            "VOICE" => Self::Voice,
+            "MMS" => Self::Mms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NumberCapabilities> {
+    fn from(s: &str) -> Self {
+        Value::literal(NumberCapabilities::from(s))
+    }
+}
+
 crate::impl_literal!(NumberCapabilities);
 
 /// Values of `NumberType`.
@@ -417,6 +434,24 @@ impl Check for NumberType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NumberType {
+    fn from(s: &str) -> Self {
+        match s {
+            "LONG_CODE" => Self::LongCode,
+            "TOLL_FREE" => Self::TollFree,
+            "TEN_DLC" => Self::TenDlc,
+            "SIMULATOR" => Self::Simulator,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NumberType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NumberType::from(s))
     }
 }
 
@@ -523,6 +558,23 @@ impl Check for Action {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTOMATIC_RESPONSE" => Self::AutomaticResponse,
+            "OPT_OUT" => Self::OptOut,
+            "OPT_IN" => Self::OptIn,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Action> {
+    fn from(s: &str) -> Self {
+        Value::literal(Action::from(s))
     }
 }
 

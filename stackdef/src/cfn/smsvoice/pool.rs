@@ -433,6 +433,23 @@ impl Check for Action {
     }
 }
 
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTOMATIC_RESPONSE" => Self::AutomaticResponse,
+            "OPT_OUT" => Self::OptOut,
+            "OPT_IN" => Self::OptIn,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Action> {
+    fn from(s: &str) -> Self {
+        Value::literal(Action::from(s))
+    }
+}
+
 crate::impl_literal!(Action);
 
 /// Property type `Tag` of `AWS::SMSVOICE::Pool`.

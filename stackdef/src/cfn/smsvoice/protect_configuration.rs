@@ -312,6 +312,24 @@ impl Check for ProtectStatus {
     }
 }
 
+impl From<&str> for ProtectStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW" => Self::Allow,
+            "BLOCK" => Self::Block,
+            "MONITOR" => Self::Monitor,
+            "FILTER" => Self::Filter,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ProtectStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(ProtectStatus::from(s))
+    }
+}
+
 crate::impl_literal!(ProtectStatus);
 
 /// Property type `Tag` of `AWS::SMSVOICE::ProtectConfiguration`.

@@ -385,6 +385,25 @@ impl Check for Protocol {
     }
 }
 
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "http/s" => Self::HttpS,
+            "sqs" => Self::Sqs,
+            "lambda" => Self::Lambda,
+            "firehose" => Self::Firehose,
+            "application" => Self::Application,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
+    }
+}
+
 crate::impl_literal!(Protocol);
 
 /// Property type `Subscription` of `AWS::SNS::Topic`.

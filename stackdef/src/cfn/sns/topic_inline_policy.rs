@@ -86,14 +86,14 @@ pub struct TopicInlinePolicyProps {
     pub policy_document: Value<serde_json::Value>,
     /// `TopicArn` (required).
     /// Create-only: changing it replaces the resource.
-    pub topic_arn: Value<ids::TopicArn>,
+    pub topic_arn: Value<String>,
 }
 
 impl TopicInlinePolicyProps {
     /// The required properties: `PolicyDocument`, `TopicArn`.
     pub fn new(
         policy_document: impl Into<Value<serde_json::Value>>,
-        topic_arn: impl Into<Value<ids::TopicArn>>,
+        topic_arn: impl Into<Value<String>>,
     ) -> Self {
         Self {
             policy_document: policy_document.into(),

@@ -103,7 +103,6 @@ pub struct AssociationProps {
     /// Pattern: `([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)`.
     pub document_version: Option<Value<String>>,
     /// `InstanceId` (optional).
-    /// Pattern: `(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)`.
     pub instance_id: Option<Value<String>>,
     /// `MaxConcurrency` (optional).
     /// Length: 1..=7 characters.
@@ -330,14 +329,6 @@ impl Check for AssociationProps {
             },
             out,
         );
-        self.instance_id.check(
-            &path.field("InstanceId"),
-            &Rules {
-                pattern: Some("(^i-(\\w{8}|\\w{17})$)|(^mi-\\w{17}$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
         self.max_concurrency.check(
             &path.field("MaxConcurrency"),
             &Rules {
@@ -457,6 +448,25 @@ impl Check for ComplianceSeverity {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ComplianceSeverity {
+    fn from(s: &str) -> Self {
+        match s {
+            "CRITICAL" => Self::Critical,
+            "HIGH" => Self::High,
+            "MEDIUM" => Self::Medium,
+            "LOW" => Self::Low,
+            "UNSPECIFIED" => Self::Unspecified,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComplianceSeverity> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComplianceSeverity::from(s))
     }
 }
 
@@ -629,6 +639,22 @@ impl Check for SyncCompliance {
     }
 }
 
+impl From<&str> for SyncCompliance {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTO" => Self::Auto,
+            "MANUAL" => Self::Manual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SyncCompliance> {
+    fn from(s: &str) -> Self {
+        Value::literal(SyncCompliance::from(s))
+    }
+}
+
 crate::impl_literal!(SyncCompliance);
 
 /// Property type `Target` of `AWS::SSM::Association`.
@@ -636,7 +662,6 @@ crate::impl_literal!(SyncCompliance);
 pub struct Target {
     /// `Key` (required).
     /// Length: 1..=163 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$|resource-groups:Name`.
     pub key: Value<String>,
     /// `Values` (required).
     /// Items: 0..=50.
@@ -669,7 +694,6 @@ impl Check for Target {
             &Rules {
                 min_length: Some(1),
                 max_length: Some(163),
-                pattern: Some("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$|resource-groups:Name"),
                 ..Rules::NONE
             },
             out,

@@ -413,6 +413,23 @@ impl Check for Key {
     }
 }
 
+impl From<&str> for Key {
+    fn from(s: &str) -> Self {
+        match s {
+            "SourceUrl" => Self::SourceUrl,
+            "S3FileUrl" => Self::S3FileUrl,
+            "AttachmentReference" => Self::AttachmentReference,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Key> {
+    fn from(s: &str) -> Self {
+        Value::literal(Key::from(s))
+    }
+}
+
 crate::impl_literal!(Key);
 
 /// Values of `DocumentFormat`.
@@ -454,6 +471,23 @@ impl Check for DocumentFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DocumentFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "YAML" => Self::Yaml,
+            "JSON" => Self::Json,
+            "TEXT" => Self::Text,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DocumentFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(DocumentFormat::from(s))
     }
 }
 
@@ -550,6 +584,35 @@ impl Check for DocumentType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DocumentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ApplicationConfiguration" => Self::ApplicationConfiguration,
+            "ApplicationConfigurationSchema" => Self::ApplicationConfigurationSchema,
+            "Automation" => Self::Automation,
+            "Automation.ChangeTemplate" => Self::AutomationChangeTemplate,
+            "AutoApprovalPolicy" => Self::AutoApprovalPolicy,
+            "ChangeCalendar" => Self::ChangeCalendar,
+            "CloudFormation" => Self::CloudFormation,
+            "Command" => Self::Command,
+            "DeploymentStrategy" => Self::DeploymentStrategy,
+            "ManualApprovalPolicy" => Self::ManualApprovalPolicy,
+            "Package" => Self::Package,
+            "Policy" => Self::Policy,
+            "ProblemAnalysis" => Self::ProblemAnalysis,
+            "ProblemAnalysisTemplate" => Self::ProblemAnalysisTemplate,
+            "Session" => Self::Session,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DocumentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DocumentType::from(s))
     }
 }
 
@@ -735,6 +798,22 @@ impl Check for UpdateMethod {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for UpdateMethod {
+    fn from(s: &str) -> Self {
+        match s {
+            "Replace" => Self::Replace,
+            "NewVersion" => Self::NewVersion,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UpdateMethod> {
+    fn from(s: &str) -> Self {
+        Value::literal(UpdateMethod::from(s))
     }
 }
 

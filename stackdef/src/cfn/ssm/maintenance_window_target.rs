@@ -254,6 +254,22 @@ impl Check for ResourceType {
     }
 }
 
+impl From<&str> for ResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "INSTANCE" => Self::Instance,
+            "RESOURCE_GROUP" => Self::ResourceGroup,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceType::from(s))
+    }
+}
+
 crate::impl_literal!(ResourceType);
 
 /// Property type `Targets` of `AWS::SSM::MaintenanceWindowTarget`.

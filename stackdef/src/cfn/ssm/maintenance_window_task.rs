@@ -379,6 +379,22 @@ impl Check for CutoffBehavior {
     }
 }
 
+impl From<&str> for CutoffBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "CANCEL_TASK" => Self::CancelTask,
+            "CONTINUE_TASK" => Self::ContinueTask,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CutoffBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(CutoffBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(CutoffBehavior);
 
 /// Property type `LoggingInfo` of `AWS::SSM::MaintenanceWindowTask`.
@@ -1054,6 +1070,24 @@ impl Check for TaskType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TaskType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTOMATION" => Self::Automation,
+            "LAMBDA" => Self::Lambda,
+            "RUN_COMMAND" => Self::RunCommand,
+            "STEP_FUNCTIONS" => Self::StepFunctions,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TaskType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TaskType::from(s))
     }
 }
 

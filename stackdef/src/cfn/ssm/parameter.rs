@@ -297,6 +297,22 @@ impl Check for DataType {
     }
 }
 
+impl From<&str> for DataType {
+    fn from(s: &str) -> Self {
+        match s {
+            "text" => Self::Text,
+            "aws:ec2:image" => Self::AwsEc2Image,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DataType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DataType::from(s))
+    }
+}
+
 crate::impl_literal!(DataType);
 
 /// Values of `Tier`.
@@ -341,6 +357,23 @@ impl Check for Tier {
     }
 }
 
+impl From<&str> for Tier {
+    fn from(s: &str) -> Self {
+        match s {
+            "Standard" => Self::Standard,
+            "Advanced" => Self::Advanced,
+            "Intelligent-Tiering" => Self::IntelligentTiering,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Tier> {
+    fn from(s: &str) -> Self {
+        Value::literal(Tier::from(s))
+    }
+}
+
 crate::impl_literal!(Tier);
 
 /// Values of `Type`.
@@ -379,6 +412,22 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "String" => Self::String,
+            "StringList" => Self::StringList,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

@@ -613,6 +613,26 @@ impl Check for ComplianceLevel {
     }
 }
 
+impl From<&str> for ComplianceLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "CRITICAL" => Self::Critical,
+            "HIGH" => Self::High,
+            "INFORMATIONAL" => Self::Informational,
+            "LOW" => Self::Low,
+            "MEDIUM" => Self::Medium,
+            "UNSPECIFIED" => Self::Unspecified,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComplianceLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComplianceLevel::from(s))
+    }
+}
+
 crate::impl_literal!(ComplianceLevel);
 
 /// Property type `PatchFilterGroup` of `AWS::SSM::PatchBaseline`.
@@ -843,6 +863,39 @@ impl Check for Key {
     }
 }
 
+impl From<&str> for Key {
+    fn from(s: &str) -> Self {
+        match s {
+            "ADVISORY_ID" => Self::AdvisoryId,
+            "ARCH" => Self::Arch,
+            "BUGZILLA_ID" => Self::BugzillaId,
+            "CLASSIFICATION" => Self::Classification,
+            "CVE_ID" => Self::CveId,
+            "EPOCH" => Self::Epoch,
+            "MSRC_SEVERITY" => Self::MsrcSeverity,
+            "NAME" => Self::Name,
+            "PATCH_ID" => Self::PatchId,
+            "PATCH_SET" => Self::PatchSet,
+            "PRIORITY" => Self::Priority,
+            "PRODUCT" => Self::Product,
+            "PRODUCT_FAMILY" => Self::ProductFamily,
+            "RELEASE" => Self::Release,
+            "REPOSITORY" => Self::Repository,
+            "SECTION" => Self::Section,
+            "SECURITY" => Self::Security,
+            "SEVERITY" => Self::Severity,
+            "VERSION" => Self::Version,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Key> {
+    fn from(s: &str) -> Self {
+        Value::literal(Key::from(s))
+    }
+}
+
 crate::impl_literal!(Key);
 
 /// Values of `ApprovedPatchesComplianceLevel`.
@@ -903,6 +956,26 @@ impl Check for ApprovedPatchesComplianceLevel {
     }
 }
 
+impl From<&str> for ApprovedPatchesComplianceLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "CRITICAL" => Self::Critical,
+            "HIGH" => Self::High,
+            "MEDIUM" => Self::Medium,
+            "LOW" => Self::Low,
+            "INFORMATIONAL" => Self::Informational,
+            "UNSPECIFIED" => Self::Unspecified,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApprovedPatchesComplianceLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApprovedPatchesComplianceLevel::from(s))
+    }
+}
+
 crate::impl_literal!(ApprovedPatchesComplianceLevel);
 
 /// Values of `AvailableSecurityUpdatesComplianceStatus`.
@@ -941,6 +1014,22 @@ impl Check for AvailableSecurityUpdatesComplianceStatus {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AvailableSecurityUpdatesComplianceStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "NON_COMPLIANT" => Self::NonCompliant,
+            "COMPLIANT" => Self::Compliant,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AvailableSecurityUpdatesComplianceStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(AvailableSecurityUpdatesComplianceStatus::from(s))
     }
 }
 
@@ -1040,6 +1129,35 @@ impl Check for OperatingSystem {
     }
 }
 
+impl From<&str> for OperatingSystem {
+    fn from(s: &str) -> Self {
+        match s {
+            "WINDOWS" => Self::Windows,
+            "AMAZON_LINUX" => Self::AmazonLinux,
+            "AMAZON_LINUX_2" => Self::AmazonLinux2,
+            "AMAZON_LINUX_2022" => Self::AmazonLinux2022,
+            "AMAZON_LINUX_2023" => Self::AmazonLinux2023,
+            "UBUNTU" => Self::Ubuntu,
+            "REDHAT_ENTERPRISE_LINUX" => Self::RedhatEnterpriseLinux,
+            "SUSE" => Self::Suse,
+            "CENTOS" => Self::Centos,
+            "ORACLE_LINUX" => Self::OracleLinux,
+            "DEBIAN" => Self::Debian,
+            "MACOS" => Self::Macos,
+            "RASPBIAN" => Self::Raspbian,
+            "ROCKY_LINUX" => Self::RockyLinux,
+            "ALMA_LINUX" => Self::AlmaLinux,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OperatingSystem> {
+    fn from(s: &str) -> Self {
+        Value::literal(OperatingSystem::from(s))
+    }
+}
+
 crate::impl_literal!(OperatingSystem);
 
 /// Values of `RejectedPatchesAction`.
@@ -1078,6 +1196,22 @@ impl Check for RejectedPatchesAction {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RejectedPatchesAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW_AS_DEPENDENCY" => Self::AllowAsDependency,
+            "BLOCK" => Self::Block,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RejectedPatchesAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(RejectedPatchesAction::from(s))
     }
 }
 

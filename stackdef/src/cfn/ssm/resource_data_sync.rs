@@ -431,6 +431,21 @@ impl Check for SyncFormat {
     }
 }
 
+impl From<&str> for SyncFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "JsonSerDe" => Self::JsonSerDe,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SyncFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(SyncFormat::from(s))
+    }
+}
+
 crate::impl_literal!(SyncFormat);
 
 /// Property type `SyncSource` of `AWS::SSM::ResourceDataSync`.

@@ -478,4 +478,21 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "PERSONAL" => Self::Personal,
+            "ESCALATION" => Self::Escalation,
+            "ONCALL_SCHEDULE" => Self::OncallSchedule,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);

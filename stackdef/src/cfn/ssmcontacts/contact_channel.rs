@@ -226,4 +226,21 @@ impl Check for ChannelType {
     }
 }
 
+impl From<&str> for ChannelType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SMS" => Self::Sms,
+            "VOICE" => Self::Voice,
+            "EMAIL" => Self::Email,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ChannelType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ChannelType::from(s))
+    }
+}
+
 crate::impl_literal!(ChannelType);

@@ -540,6 +540,27 @@ impl Check for DayOfWeek {
     }
 }
 
+impl From<&str> for DayOfWeek {
+    fn from(s: &str) -> Self {
+        match s {
+            "MON" => Self::Mon,
+            "TUE" => Self::Tue,
+            "WED" => Self::Wed,
+            "THU" => Self::Thu,
+            "FRI" => Self::Fri,
+            "SAT" => Self::Sat,
+            "SUN" => Self::Sun,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DayOfWeek> {
+    fn from(s: &str) -> Self {
+        Value::literal(DayOfWeek::from(s))
+    }
+}
+
 crate::impl_literal!(DayOfWeek);
 
 /// Property type `WeeklySetting` of `AWS::SSMContacts::Rotation`.

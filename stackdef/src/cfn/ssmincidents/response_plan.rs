@@ -552,6 +552,22 @@ impl Check for VariableType {
     }
 }
 
+impl From<&str> for VariableType {
+    fn from(s: &str) -> Self {
+        match s {
+            "INCIDENT_RECORD_ARN" => Self::IncidentRecordArn,
+            "INVOLVED_RESOURCES" => Self::InvolvedResources,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VariableType> {
+    fn from(s: &str) -> Self {
+        Value::literal(VariableType::from(s))
+    }
+}
+
 crate::impl_literal!(VariableType);
 
 /// Property type `SsmParameter` of `AWS::SSMIncidents::ResponsePlan`.
@@ -654,6 +670,22 @@ impl Check for TargetAccount {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TargetAccount {
+    fn from(s: &str) -> Self {
+        match s {
+            "IMPACTED_ACCOUNT" => Self::ImpactedAccount,
+            "RESPONSE_PLAN_OWNER_ACCOUNT" => Self::ResponsePlanOwnerAccount,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TargetAccount> {
+    fn from(s: &str) -> Self {
+        Value::literal(TargetAccount::from(s))
     }
 }
 

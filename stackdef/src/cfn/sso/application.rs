@@ -387,6 +387,22 @@ impl Check for Origin {
     }
 }
 
+impl From<&str> for Origin {
+    fn from(s: &str) -> Self {
+        match s {
+            "IDENTITY_CENTER" => Self::IdentityCenter,
+            "APPLICATION" => Self::Application,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Origin> {
+    fn from(s: &str) -> Self {
+        Value::literal(Origin::from(s))
+    }
+}
+
 crate::impl_literal!(Origin);
 
 /// Values of `Visibility`.
@@ -428,6 +444,22 @@ impl Check for Visibility {
     }
 }
 
+impl From<&str> for Visibility {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Visibility> {
+    fn from(s: &str) -> Self {
+        Value::literal(Visibility::from(s))
+    }
+}
+
 crate::impl_literal!(Visibility);
 
 /// Values of `Status`.
@@ -466,6 +498,22 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 

@@ -172,4 +172,20 @@ impl Check for PrincipalType {
     }
 }
 
+impl From<&str> for PrincipalType {
+    fn from(s: &str) -> Self {
+        match s {
+            "USER" => Self::User,
+            "GROUP" => Self::Group,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PrincipalType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PrincipalType::from(s))
+    }
+}
+
 crate::impl_literal!(PrincipalType);

@@ -215,6 +215,22 @@ impl Check for PrincipalType {
     }
 }
 
+impl From<&str> for PrincipalType {
+    fn from(s: &str) -> Self {
+        match s {
+            "USER" => Self::User,
+            "GROUP" => Self::Group,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PrincipalType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PrincipalType::from(s))
+    }
+}
+
 crate::impl_literal!(PrincipalType);
 
 /// Values of `TargetType`.
@@ -250,6 +266,21 @@ impl Check for TargetType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TargetType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AWS_ACCOUNT" => Self::AwsAccount,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TargetType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TargetType::from(s))
     }
 }
 

@@ -271,6 +271,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "CUSTOMER_MANAGED_KMS_KEY" => Self::CustomerManagedKmsKey,
+            "AWS_OWNED_KEY" => Self::AwsOwnedKey,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `TagsEntry` of `AWS::StepFunctions::Activity`.

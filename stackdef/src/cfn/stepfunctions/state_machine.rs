@@ -445,6 +445,22 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "CUSTOMER_MANAGED_KMS_KEY" => Self::CustomerManagedKmsKey,
+            "AWS_OWNED_KEY" => Self::AwsOwnedKey,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `LoggingConfiguration` of `AWS::StepFunctions::StateMachine`.
@@ -656,6 +672,24 @@ impl Check for Level {
     }
 }
 
+impl From<&str> for Level {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "ERROR" => Self::Error,
+            "FATAL" => Self::Fatal,
+            "OFF" => Self::Off,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Level> {
+    fn from(s: &str) -> Self {
+        Value::literal(Level::from(s))
+    }
+}
+
 crate::impl_literal!(Level);
 
 /// Values of `StateMachineType`.
@@ -694,6 +728,22 @@ impl Check for StateMachineType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for StateMachineType {
+    fn from(s: &str) -> Self {
+        match s {
+            "STANDARD" => Self::Standard,
+            "EXPRESS" => Self::Express,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<StateMachineType> {
+    fn from(s: &str) -> Self {
+        Value::literal(StateMachineType::from(s))
     }
 }
 

@@ -380,6 +380,23 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "LINEAR" => Self::Linear,
+            "ALL_AT_ONCE" => Self::AllAtOnce,
+            "CANARY" => Self::Canary,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Property type `RoutingConfigurationVersion` of `AWS::StepFunctions::StateMachineAlias`.

@@ -273,4 +273,21 @@ impl Check for NotifyOnCaseSeverity {
     }
 }
 
+impl From<&str> for NotifyOnCaseSeverity {
+    fn from(s: &str) -> Self {
+        match s {
+            "none" => Self::None,
+            "all" => Self::All,
+            "high" => Self::High,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NotifyOnCaseSeverity> {
+    fn from(s: &str) -> Self {
+        Value::literal(NotifyOnCaseSeverity::from(s))
+    }
+}
+
 crate::impl_literal!(NotifyOnCaseSeverity);

@@ -557,6 +557,22 @@ impl Check for EncryptionMode {
     }
 }
 
+impl From<&str> for EncryptionMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "SSE_KMS" => Self::SseKms,
+            "SSE_S3" => Self::SseS3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionMode::from(s))
+    }
+}
+
 crate::impl_literal!(EncryptionMode);
 
 /// Property type `BrowserConfig` of `AWS::Synthetics::Canary`.
@@ -628,6 +644,22 @@ impl Check for BrowserType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for BrowserType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CHROME" => Self::Chrome,
+            "FIREFOX" => Self::Firefox,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BrowserType> {
+    fn from(s: &str) -> Self {
+        Value::literal(BrowserType::from(s))
     }
 }
 
@@ -896,6 +928,21 @@ impl Check for Type {
     }
 }
 
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "LambdaLayer" => Self::LambdaLayer,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
+    }
+}
+
 crate::impl_literal!(Type);
 
 /// Values of `ProvisionedResourceCleanup`.
@@ -937,6 +984,22 @@ impl Check for ProvisionedResourceCleanup {
     }
 }
 
+impl From<&str> for ProvisionedResourceCleanup {
+    fn from(s: &str) -> Self {
+        match s {
+            "AUTOMATIC" => Self::Automatic,
+            "OFF" => Self::Off,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ProvisionedResourceCleanup> {
+    fn from(s: &str) -> Self {
+        Value::literal(ProvisionedResourceCleanup::from(s))
+    }
+}
+
 crate::impl_literal!(ProvisionedResourceCleanup);
 
 /// Values of `ResourceToTag`.
@@ -972,6 +1035,21 @@ impl Check for ResourceToTag {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ResourceToTag {
+    fn from(s: &str) -> Self {
+        match s {
+            "lambda-function" => Self::LambdaFunction,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceToTag> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceToTag::from(s))
     }
 }
 

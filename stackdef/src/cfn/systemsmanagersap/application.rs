@@ -88,7 +88,6 @@ impl Application {
 #[derive(Debug, Clone)]
 pub struct ApplicationProps {
     /// `ApplicationId` (required).
-    /// Pattern: `[\w\d\.-]{1,60}`.
     pub application_id: Value<String>,
     /// `ApplicationType` (required).
     pub application_type: Value<ApplicationType>,
@@ -111,7 +110,6 @@ pub struct ApplicationProps {
     /// Create-only: changing it replaces the resource.
     /// Write-only: not returned when the resource is read.
     /// Items: 1..=.
-    /// Each item: Pattern: `^i-[\w\d]{8}$|^i-[\w\d]{17}$`.
     pub instances: Option<Value<List<String>>>,
     /// `SapInstanceNumber` (optional).
     /// Create-only: changing it replaces the resource.
@@ -220,14 +218,6 @@ impl ToTemplate for ApplicationProps {
 
 impl Check for ApplicationProps {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_id.check(
-            &path.field("ApplicationId"),
-            &Rules {
-                pattern: Some("[\\w\\d\\.-]{1,60}"),
-                ..Rules::NONE
-            },
-            out,
-        );
         self.application_type
             .check(&path.field("ApplicationType"), &Rules::NONE, out);
         self.components_info.check(
@@ -258,14 +248,6 @@ impl Check for ApplicationProps {
             &path.field("Instances"),
             &Rules {
                 min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^i-[\\w\\d]{8}$|^i-[\\w\\d]{17}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
                 ..Rules::NONE
             },
             out,
@@ -331,6 +313,22 @@ impl Check for ApplicationType {
     }
 }
 
+impl From<&str> for ApplicationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "HANA" => Self::Hana,
+            "SAP_ABAP" => Self::SapAbap,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApplicationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApplicationType::from(s))
+    }
+}
+
 crate::impl_literal!(ApplicationType);
 
 /// Property type `ComponentInfo` of `AWS::SystemsManagerSAP::Application`.
@@ -339,7 +337,6 @@ pub struct ComponentInfo {
     /// `ComponentType` (optional).
     pub component_type: Option<Value<ComponentType>>,
     /// `Ec2InstanceId` (optional).
-    /// Pattern: `^i-[\w\d]{8}$|^i-[\w\d]{17}$`.
     pub ec2_instance_id: Option<Value<String>>,
     /// `Sid` (optional).
     /// Pattern: `[A-Z][A-Z0-9]{2}`.
@@ -392,14 +389,6 @@ impl Check for ComponentInfo {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
         self.component_type
             .check(&path.field("ComponentType"), &Rules::NONE, out);
-        self.ec2_instance_id.check(
-            &path.field("Ec2InstanceId"),
-            &Rules {
-                pattern: Some("^i-[\\w\\d]{8}$|^i-[\\w\\d]{17}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
         self.sid.check(
             &path.field("Sid"),
             &Rules {
@@ -476,6 +465,28 @@ impl Check for ComponentType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ComponentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "HANA" => Self::Hana,
+            "HANA_NODE" => Self::HanaNode,
+            "ABAP" => Self::Abap,
+            "ASCS" => Self::Ascs,
+            "DIALOG" => Self::Dialog,
+            "WEBDISP" => Self::Webdisp,
+            "WD" => Self::Wd,
+            "ERS" => Self::Ers,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComponentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComponentType::from(s))
     }
 }
 
@@ -576,6 +587,21 @@ impl Check for CredentialType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CredentialType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ADMIN" => Self::Admin,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CredentialType> {
+    fn from(s: &str) -> Self {
+        Value::literal(CredentialType::from(s))
     }
 }
 

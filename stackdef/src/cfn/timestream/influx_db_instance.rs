@@ -548,6 +548,29 @@ impl Check for DbInstanceType {
     }
 }
 
+impl From<&str> for DbInstanceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "db.influx.medium" => Self::DbInfluxMedium,
+            "db.influx.large" => Self::DbInfluxLarge,
+            "db.influx.xlarge" => Self::DbInfluxXlarge,
+            "db.influx.2xlarge" => Self::DbInflux2xlarge,
+            "db.influx.4xlarge" => Self::DbInflux4xlarge,
+            "db.influx.8xlarge" => Self::DbInflux8xlarge,
+            "db.influx.12xlarge" => Self::DbInflux12xlarge,
+            "db.influx.16xlarge" => Self::DbInflux16xlarge,
+            "db.influx.24xlarge" => Self::DbInflux24xlarge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DbInstanceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DbInstanceType::from(s))
+    }
+}
+
 crate::impl_literal!(DbInstanceType);
 
 /// Values of `DbStorageType`.
@@ -596,6 +619,23 @@ impl Check for DbStorageType {
     }
 }
 
+impl From<&str> for DbStorageType {
+    fn from(s: &str) -> Self {
+        match s {
+            "InfluxIOIncludedT1" => Self::InfluxIoIncludedT1,
+            "InfluxIOIncludedT2" => Self::InfluxIoIncludedT2,
+            "InfluxIOIncludedT3" => Self::InfluxIoIncludedT3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DbStorageType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DbStorageType::from(s))
+    }
+}
+
 crate::impl_literal!(DbStorageType);
 
 /// Values of `DeploymentType`.
@@ -634,6 +674,22 @@ impl Check for DeploymentType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DeploymentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SINGLE_AZ" => Self::SingleAz,
+            "WITH_MULTIAZ_STANDBY" => Self::WithMultiazStandby,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeploymentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeploymentType::from(s))
     }
 }
 
@@ -761,6 +817,22 @@ impl Check for NetworkType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for NetworkType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPV4" => Self::Ipv4,
+            "DUAL" => Self::Dual,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<NetworkType> {
+    fn from(s: &str) -> Self {
+        Value::literal(NetworkType::from(s))
     }
 }
 

@@ -482,6 +482,22 @@ impl Check for EncryptionOption {
     }
 }
 
+impl From<&str> for EncryptionOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "SSE_S3" => Self::SseS3,
+            "SSE_KMS" => Self::SseKms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionOption::from(s))
+    }
+}
+
 crate::impl_literal!(EncryptionOption);
 
 /// Property type `NotificationConfiguration` of `AWS::Timestream::ScheduledQuery`.
@@ -878,6 +894,21 @@ impl Check for DimensionValueType {
     }
 }
 
+impl From<&str> for DimensionValueType {
+    fn from(s: &str) -> Self {
+        match s {
+            "VARCHAR" => Self::Varchar,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DimensionValueType> {
+    fn from(s: &str) -> Self {
+        Value::literal(DimensionValueType::from(s))
+    }
+}
+
 crate::impl_literal!(DimensionValueType);
 
 /// Property type `MixedMeasureMapping` of `AWS::Timestream::ScheduledQuery`.
@@ -1021,6 +1052,25 @@ impl Check for MixedMeasureMappingMeasureValueType {
     }
 }
 
+impl From<&str> for MixedMeasureMappingMeasureValueType {
+    fn from(s: &str) -> Self {
+        match s {
+            "BIGINT" => Self::Bigint,
+            "BOOLEAN" => Self::Boolean,
+            "DOUBLE" => Self::Double,
+            "VARCHAR" => Self::Varchar,
+            "MULTI" => Self::Multi,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MixedMeasureMappingMeasureValueType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MixedMeasureMappingMeasureValueType::from(s))
+    }
+}
+
 crate::impl_literal!(MixedMeasureMappingMeasureValueType);
 
 /// Property type `MultiMeasureAttributeMapping` of `AWS::Timestream::ScheduledQuery`.
@@ -1126,6 +1176,25 @@ impl Check for MultiMeasureAttributeMappingMeasureValueType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MultiMeasureAttributeMappingMeasureValueType {
+    fn from(s: &str) -> Self {
+        match s {
+            "BIGINT" => Self::Bigint,
+            "BOOLEAN" => Self::Boolean,
+            "DOUBLE" => Self::Double,
+            "VARCHAR" => Self::Varchar,
+            "TIMESTAMP" => Self::Timestamp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MultiMeasureAttributeMappingMeasureValueType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MultiMeasureAttributeMappingMeasureValueType::from(s))
     }
 }
 

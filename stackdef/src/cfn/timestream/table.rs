@@ -583,6 +583,22 @@ impl Check for PartitionKeyEnforcementLevel {
     }
 }
 
+impl From<&str> for PartitionKeyEnforcementLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "REQUIRED" => Self::Required,
+            "OPTIONAL" => Self::Optional,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PartitionKeyEnforcementLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(PartitionKeyEnforcementLevel::from(s))
+    }
+}
+
 crate::impl_literal!(PartitionKeyEnforcementLevel);
 
 /// Values of `PartitionKeyType`.
@@ -621,6 +637,22 @@ impl Check for PartitionKeyType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PartitionKeyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DIMENSION" => Self::Dimension,
+            "MEASURE" => Self::Measure,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PartitionKeyType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PartitionKeyType::from(s))
     }
 }
 

@@ -475,6 +475,22 @@ impl Check for EnforceMessageSigning {
     }
 }
 
+impl From<&str> for EnforceMessageSigning {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EnforceMessageSigning> {
+    fn from(s: &str) -> Self {
+        Value::literal(EnforceMessageSigning::from(s))
+    }
+}
+
 crate::impl_literal!(EnforceMessageSigning);
 
 /// Values of `PreserveFilename`.
@@ -516,6 +532,22 @@ impl Check for PreserveFilename {
     }
 }
 
+impl From<&str> for PreserveFilename {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PreserveFilename> {
+    fn from(s: &str) -> Self {
+        Value::literal(PreserveFilename::from(s))
+    }
+}
+
 crate::impl_literal!(PreserveFilename);
 
 /// Values of `Status`.
@@ -554,6 +586,22 @@ impl Check for Status {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Status {
+    fn from(s: &str) -> Self {
+        match s {
+            "ACTIVE" => Self::Active,
+            "INACTIVE" => Self::Inactive,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Status> {
+    fn from(s: &str) -> Self {
+        Value::literal(Status::from(s))
     }
 }
 

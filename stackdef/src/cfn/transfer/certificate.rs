@@ -374,4 +374,21 @@ impl Check for Usage {
     }
 }
 
+impl From<&str> for Usage {
+    fn from(s: &str) -> Self {
+        match s {
+            "SIGNING" => Self::Signing,
+            "ENCRYPTION" => Self::Encryption,
+            "TLS" => Self::Tls,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Usage> {
+    fn from(s: &str) -> Self {
+        Value::literal(Usage::from(s))
+    }
+}
+
 crate::impl_literal!(Usage);

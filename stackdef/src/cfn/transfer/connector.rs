@@ -614,6 +614,22 @@ impl Check for Compression {
     }
 }
 
+impl From<&str> for Compression {
+    fn from(s: &str) -> Self {
+        match s {
+            "ZLIB" => Self::Zlib,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Compression> {
+    fn from(s: &str) -> Self {
+        Value::literal(Compression::from(s))
+    }
+}
+
 crate::impl_literal!(Compression);
 
 /// Values of `EncryptionAlgorithm`.
@@ -670,6 +686,25 @@ impl Check for EncryptionAlgorithm {
     }
 }
 
+impl From<&str> for EncryptionAlgorithm {
+    fn from(s: &str) -> Self {
+        match s {
+            "AES128_CBC" => Self::Aes128Cbc,
+            "AES192_CBC" => Self::Aes192Cbc,
+            "AES256_CBC" => Self::Aes256Cbc,
+            "NONE" => Self::None,
+            "DES_EDE3_CBC" => Self::DesEde3Cbc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EncryptionAlgorithm> {
+    fn from(s: &str) -> Self {
+        Value::literal(EncryptionAlgorithm::from(s))
+    }
+}
+
 crate::impl_literal!(EncryptionAlgorithm);
 
 /// Values of `MdnResponse`.
@@ -711,6 +746,23 @@ impl Check for MdnResponse {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MdnResponse {
+    fn from(s: &str) -> Self {
+        match s {
+            "SYNC" => Self::Sync,
+            "ASYNC" => Self::Async,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MdnResponse> {
+    fn from(s: &str) -> Self {
+        Value::literal(MdnResponse::from(s))
     }
 }
 
@@ -768,6 +820,26 @@ impl Check for MdnSigningAlgorithm {
     }
 }
 
+impl From<&str> for MdnSigningAlgorithm {
+    fn from(s: &str) -> Self {
+        match s {
+            "SHA256" => Self::Sha256,
+            "SHA384" => Self::Sha384,
+            "SHA512" => Self::Sha512,
+            "SHA1" => Self::Sha1,
+            "NONE" => Self::None,
+            "DEFAULT" => Self::Default,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MdnSigningAlgorithm> {
+    fn from(s: &str) -> Self {
+        Value::literal(MdnSigningAlgorithm::from(s))
+    }
+}
+
 crate::impl_literal!(MdnSigningAlgorithm);
 
 /// Values of `PreserveContentType`.
@@ -806,6 +878,22 @@ impl Check for PreserveContentType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PreserveContentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PreserveContentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(PreserveContentType::from(s))
     }
 }
 
@@ -856,6 +944,25 @@ impl Check for SigningAlgorithm {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SigningAlgorithm {
+    fn from(s: &str) -> Self {
+        match s {
+            "SHA256" => Self::Sha256,
+            "SHA384" => Self::Sha384,
+            "SHA512" => Self::Sha512,
+            "SHA1" => Self::Sha1,
+            "NONE" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SigningAlgorithm> {
+    fn from(s: &str) -> Self {
+        Value::literal(SigningAlgorithm::from(s))
     }
 }
 
@@ -991,6 +1098,22 @@ impl Check for ConnectorEgressType {
     }
 }
 
+impl From<&str> for ConnectorEgressType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SERVICE_MANAGED" => Self::ServiceManaged,
+            "VPC_LATTICE" => Self::VpcLattice,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ConnectorEgressType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ConnectorEgressType::from(s))
+    }
+}
+
 crate::impl_literal!(ConnectorEgressType);
 
 /// Values of `IpAddressType`.
@@ -1029,6 +1152,22 @@ impl Check for IpAddressType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IpAddressType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPV4" => Self::Ipv4,
+            "DUALSTACK" => Self::Dualstack,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpAddressType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpAddressType::from(s))
     }
 }
 

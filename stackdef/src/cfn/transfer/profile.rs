@@ -232,6 +232,22 @@ impl Check for ProfileType {
     }
 }
 
+impl From<&str> for ProfileType {
+    fn from(s: &str) -> Self {
+        match s {
+            "LOCAL" => Self::Local,
+            "PARTNER" => Self::Partner,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ProfileType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ProfileType::from(s))
+    }
+}
+
 crate::impl_literal!(ProfileType);
 
 /// Property type `Tag` of `AWS::Transfer::Profile`.

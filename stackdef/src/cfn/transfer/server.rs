@@ -476,6 +476,22 @@ impl Check for Domain {
     }
 }
 
+impl From<&str> for Domain {
+    fn from(s: &str) -> Self {
+        match s {
+            "S3" => Self::S3,
+            "EFS" => Self::Efs,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Domain> {
+    fn from(s: &str) -> Self {
+        Value::literal(Domain::from(s))
+    }
+}
+
 crate::impl_literal!(Domain);
 
 /// Property type `EndpointDetails` of `AWS::Transfer::Server`.
@@ -633,6 +649,23 @@ impl Check for EndpointType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for EndpointType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PUBLIC" => Self::Public,
+            "VPC" => Self::Vpc,
+            "VPC_ENDPOINT" => Self::VpcEndpoint,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EndpointType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EndpointType::from(s))
     }
 }
 
@@ -824,6 +857,24 @@ impl Check for SftpAuthenticationMethods {
     }
 }
 
+impl From<&str> for SftpAuthenticationMethods {
+    fn from(s: &str) -> Self {
+        match s {
+            "PASSWORD" => Self::Password,
+            "PUBLIC_KEY" => Self::PublicKey,
+            "PUBLIC_KEY_OR_PASSWORD" => Self::PublicKeyOrPassword,
+            "PUBLIC_KEY_AND_PASSWORD" => Self::PublicKeyAndPassword,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SftpAuthenticationMethods> {
+    fn from(s: &str) -> Self {
+        Value::literal(SftpAuthenticationMethods::from(s))
+    }
+}
+
 crate::impl_literal!(SftpAuthenticationMethods);
 
 /// Values of `IdentityProviderType`.
@@ -876,6 +927,24 @@ impl Check for IdentityProviderType {
     }
 }
 
+impl From<&str> for IdentityProviderType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SERVICE_MANAGED" => Self::ServiceManaged,
+            "API_GATEWAY" => Self::ApiGateway,
+            "AWS_DIRECTORY_SERVICE" => Self::AwsDirectoryService,
+            "AWS_LAMBDA" => Self::AwsLambda,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IdentityProviderType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IdentityProviderType::from(s))
+    }
+}
+
 crate::impl_literal!(IdentityProviderType);
 
 /// Values of `IpAddressType`.
@@ -914,6 +983,22 @@ impl Check for IpAddressType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for IpAddressType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPV4" => Self::Ipv4,
+            "DUALSTACK" => Self::Dualstack,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpAddressType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpAddressType::from(s))
     }
 }
 
@@ -1056,6 +1141,21 @@ impl Check for As2Transport {
     }
 }
 
+impl From<&str> for As2Transport {
+    fn from(s: &str) -> Self {
+        match s {
+            "HTTP" => Self::Http,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<As2Transport> {
+    fn from(s: &str) -> Self {
+        Value::literal(As2Transport::from(s))
+    }
+}
+
 crate::impl_literal!(As2Transport);
 
 /// Values of `SetStatOption`.
@@ -1094,6 +1194,22 @@ impl Check for SetStatOption {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SetStatOption {
+    fn from(s: &str) -> Self {
+        match s {
+            "DEFAULT" => Self::Default,
+            "ENABLE_NO_OP" => Self::EnableNoOp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SetStatOption> {
+    fn from(s: &str) -> Self {
+        Value::literal(SetStatOption::from(s))
     }
 }
 
@@ -1141,6 +1257,23 @@ impl Check for TlsSessionResumptionMode {
     }
 }
 
+impl From<&str> for TlsSessionResumptionMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            "ENFORCED" => Self::Enforced,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TlsSessionResumptionMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(TlsSessionResumptionMode::from(s))
+    }
+}
+
 crate::impl_literal!(TlsSessionResumptionMode);
 
 /// Values of `Protocol`.
@@ -1185,6 +1318,24 @@ impl Check for Protocol {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "SFTP" => Self::Sftp,
+            "FTP" => Self::Ftp,
+            "FTPS" => Self::Ftps,
+            "AS2" => Self::As2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
     }
 }
 
@@ -1272,6 +1423,22 @@ impl Check for DirectoryListingOptimization {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for DirectoryListingOptimization {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DirectoryListingOptimization> {
+    fn from(s: &str) -> Self {
+        Value::literal(DirectoryListingOptimization::from(s))
     }
 }
 

@@ -120,7 +120,6 @@ pub struct UserProps {
     /// `UserName` (required).
     /// Create-only: changing it replaces the resource.
     /// Length: 3..=100 characters.
-    /// Pattern: `^[\w][\w@.-]{2,99}$`.
     pub user_name: Value<String>,
 }
 
@@ -284,7 +283,6 @@ impl Check for UserProps {
             &Rules {
                 min_length: Some(3),
                 max_length: Some(100),
-                pattern: Some("^[\\w][\\w@.-]{2,99}$"),
                 ..Rules::NONE
             },
             out,
@@ -404,6 +402,22 @@ impl Check for MapType {
     }
 }
 
+impl From<&str> for MapType {
+    fn from(s: &str) -> Self {
+        match s {
+            "FILE" => Self::File,
+            "DIRECTORY" => Self::Directory,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MapType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MapType::from(s))
+    }
+}
+
 crate::impl_literal!(MapType);
 
 /// Values of `HomeDirectoryType`.
@@ -442,6 +456,22 @@ impl Check for HomeDirectoryType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for HomeDirectoryType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PATH" => Self::Path,
+            "LOGICAL" => Self::Logical,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HomeDirectoryType> {
+    fn from(s: &str) -> Self {
+        Value::literal(HomeDirectoryType::from(s))
     }
 }
 

@@ -660,4 +660,20 @@ impl Check for WebAppEndpointPolicy {
     }
 }
 
+impl From<&str> for WebAppEndpointPolicy {
+    fn from(s: &str) -> Self {
+        match s {
+            "STANDARD" => Self::Standard,
+            "FIPS" => Self::Fips,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WebAppEndpointPolicy> {
+    fn from(s: &str) -> Self {
+        Value::literal(WebAppEndpointPolicy::from(s))
+    }
+}
+
 crate::impl_literal!(WebAppEndpointPolicy);

@@ -556,6 +556,22 @@ impl Check for OverwriteExisting {
     }
 }
 
+impl From<&str> for OverwriteExisting {
+    fn from(s: &str) -> Self {
+        match s {
+            "TRUE" => Self::True,
+            "FALSE" => Self::False,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OverwriteExisting> {
+    fn from(s: &str) -> Self {
+        Value::literal(OverwriteExisting::from(s))
+    }
+}
+
 crate::impl_literal!(OverwriteExisting);
 
 /// Property type `CustomStepDetails` of `AWS::Transfer::Workflow`.
@@ -940,6 +956,22 @@ impl Check for DecryptStepDetailsOverwriteExisting {
     }
 }
 
+impl From<&str> for DecryptStepDetailsOverwriteExisting {
+    fn from(s: &str) -> Self {
+        match s {
+            "TRUE" => Self::True,
+            "FALSE" => Self::False,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DecryptStepDetailsOverwriteExisting> {
+    fn from(s: &str) -> Self {
+        Value::literal(DecryptStepDetailsOverwriteExisting::from(s))
+    }
+}
+
 crate::impl_literal!(DecryptStepDetailsOverwriteExisting);
 
 /// Values of `Type`.
@@ -975,6 +1007,21 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "PGP" => Self::Pgp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 
@@ -1251,6 +1298,25 @@ impl Check for WorkflowStepType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for WorkflowStepType {
+    fn from(s: &str) -> Self {
+        match s {
+            "COPY" => Self::Copy,
+            "CUSTOM" => Self::Custom,
+            "DECRYPT" => Self::Decrypt,
+            "DELETE" => Self::Delete,
+            "TAG" => Self::Tag,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<WorkflowStepType> {
+    fn from(s: &str) -> Self {
+        Value::literal(WorkflowStepType::from(s))
     }
 }
 

@@ -257,4 +257,28 @@ impl Check for AccountColor {
     }
 }
 
+impl From<&str> for AccountColor {
+    fn from(s: &str) -> Self {
+        match s {
+            "none" => Self::None,
+            "pink" => Self::Pink,
+            "purple" => Self::Purple,
+            "darkBlue" => Self::DarkBlue,
+            "lightBlue" => Self::LightBlue,
+            "teal" => Self::Teal,
+            "green" => Self::Green,
+            "yellow" => Self::Yellow,
+            "orange" => Self::Orange,
+            "red" => Self::Red,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AccountColor> {
+    fn from(s: &str) -> Self {
+        Value::literal(AccountColor::from(s))
+    }
+}
+
 crate::impl_literal!(AccountColor);

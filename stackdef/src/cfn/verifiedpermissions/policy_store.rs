@@ -269,6 +269,22 @@ impl Check for DeletionMode {
     }
 }
 
+impl From<&str> for DeletionMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DeletionMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(DeletionMode::from(s))
+    }
+}
+
 crate::impl_literal!(DeletionMode);
 
 /// Property type `SchemaDefinition` of `AWS::VerifiedPermissions::PolicyStore`.
@@ -406,6 +422,22 @@ impl Check for ValidationMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ValidationMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "OFF" => Self::Off,
+            "STRICT" => Self::Strict,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ValidationMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(ValidationMode::from(s))
     }
 }
 

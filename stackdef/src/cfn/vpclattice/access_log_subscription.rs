@@ -231,6 +231,22 @@ impl Check for ServiceNetworkLogType {
     }
 }
 
+impl From<&str> for ServiceNetworkLogType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SERVICE" => Self::Service,
+            "RESOURCE" => Self::Resource,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ServiceNetworkLogType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ServiceNetworkLogType::from(s))
+    }
+}
+
 crate::impl_literal!(ServiceNetworkLogType);
 
 /// Property type `Tag` of `AWS::VpcLattice::AccessLogSubscription`.

@@ -461,6 +461,23 @@ impl Check for Protocol {
     }
 }
 
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "HTTP" => Self::Http,
+            "HTTPS" => Self::Https,
+            "TLS_PASSTHROUGH" => Self::TlsPassthrough,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
+    }
+}
+
 crate::impl_literal!(Protocol);
 
 /// Property type `Tag` of `AWS::VpcLattice::Listener`.

@@ -406,6 +406,21 @@ impl Check for ProtocolType {
     }
 }
 
+impl From<&str> for ProtocolType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TCP" => Self::Tcp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ProtocolType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ProtocolType::from(s))
+    }
+}
+
 crate::impl_literal!(ProtocolType);
 
 /// Values of `ResourceConfigurationAuthType`.
@@ -444,6 +459,22 @@ impl Check for ResourceConfigurationAuthType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ResourceConfigurationAuthType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "AWS_IAM" => Self::AwsIam,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceConfigurationAuthType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceConfigurationAuthType::from(s))
     }
 }
 
@@ -491,6 +522,24 @@ impl Check for ResourceConfigurationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ResourceConfigurationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GROUP" => Self::Group,
+            "CHILD" => Self::Child,
+            "SINGLE" => Self::Single,
+            "ARN" => Self::Arn,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceConfigurationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceConfigurationType::from(s))
     }
 }
 

@@ -328,6 +328,23 @@ impl Check for IpAddressType {
     }
 }
 
+impl From<&str> for IpAddressType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPV4" => Self::Ipv4,
+            "IPV6" => Self::Ipv6,
+            "DUALSTACK" => Self::Dualstack,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpAddressType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpAddressType::from(s))
+    }
+}
+
 crate::impl_literal!(IpAddressType);
 
 /// Values of `ResourceConfigDnsResolution`.
@@ -366,6 +383,22 @@ impl Check for ResourceConfigDnsResolution {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ResourceConfigDnsResolution {
+    fn from(s: &str) -> Self {
+        match s {
+            "IN_VPC" => Self::InVpc,
+            "PUBLIC" => Self::Public,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceConfigDnsResolution> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceConfigDnsResolution::from(s))
     }
 }
 

@@ -723,6 +723,28 @@ impl Check for Method {
     }
 }
 
+impl From<&str> for Method {
+    fn from(s: &str) -> Self {
+        match s {
+            "CONNECT" => Self::Connect,
+            "DELETE" => Self::Delete,
+            "GET" => Self::Get,
+            "HEAD" => Self::Head,
+            "OPTIONS" => Self::Options,
+            "POST" => Self::Post,
+            "PUT" => Self::Put,
+            "TRACE" => Self::Trace,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Method> {
+    fn from(s: &str) -> Self {
+        Value::literal(Method::from(s))
+    }
+}
+
 crate::impl_literal!(Method);
 
 /// Property type `PathMatch` of `AWS::VpcLattice::Rule`.

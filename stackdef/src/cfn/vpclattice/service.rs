@@ -285,6 +285,22 @@ impl Check for AuthType {
     }
 }
 
+impl From<&str> for AuthType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "AWS_IAM" => Self::AwsIam,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthType::from(s))
+    }
+}
+
 crate::impl_literal!(AuthType);
 
 /// Property type `DnsEntry` of `AWS::VpcLattice::Service`.

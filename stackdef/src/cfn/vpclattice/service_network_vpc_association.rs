@@ -392,6 +392,24 @@ impl Check for PrivateDnsPreference {
     }
 }
 
+impl From<&str> for PrivateDnsPreference {
+    fn from(s: &str) -> Self {
+        match s {
+            "VERIFIED_DOMAINS_ONLY" => Self::VerifiedDomainsOnly,
+            "ALL_DOMAINS" => Self::AllDomains,
+            "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS" => Self::VerifiedDomainsAndSpecifiedDomains,
+            "SPECIFIED_DOMAINS_ONLY" => Self::SpecifiedDomainsOnly,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PrivateDnsPreference> {
+    fn from(s: &str) -> Self {
+        Value::literal(PrivateDnsPreference::from(s))
+    }
+}
+
 crate::impl_literal!(PrivateDnsPreference);
 
 /// Property type `Tag` of `AWS::VpcLattice::ServiceNetworkVpcAssociation`.

@@ -645,6 +645,22 @@ impl Check for Protocol {
     }
 }
 
+impl From<&str> for Protocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "HTTP" => Self::Http,
+            "HTTPS" => Self::Https,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Protocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(Protocol::from(s))
+    }
+}
+
 crate::impl_literal!(Protocol);
 
 /// Values of `ProtocolVersion`.
@@ -683,6 +699,22 @@ impl Check for ProtocolVersion {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ProtocolVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "HTTP1" => Self::Http1,
+            "HTTP2" => Self::Http2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ProtocolVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(ProtocolVersion::from(s))
     }
 }
 
@@ -727,6 +759,22 @@ impl Check for IpAddressType {
     }
 }
 
+impl From<&str> for IpAddressType {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPV4" => Self::Ipv4,
+            "IPV6" => Self::Ipv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpAddressType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpAddressType::from(s))
+    }
+}
+
 crate::impl_literal!(IpAddressType);
 
 /// Values of `LambdaEventStructureVersion`.
@@ -765,6 +813,22 @@ impl Check for LambdaEventStructureVersion {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LambdaEventStructureVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "V1" => Self::V1,
+            "V2" => Self::V2,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LambdaEventStructureVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(LambdaEventStructureVersion::from(s))
     }
 }
 
@@ -812,6 +876,23 @@ impl Check for TargetGroupConfigProtocol {
     }
 }
 
+impl From<&str> for TargetGroupConfigProtocol {
+    fn from(s: &str) -> Self {
+        match s {
+            "HTTP" => Self::Http,
+            "HTTPS" => Self::Https,
+            "TCP" => Self::Tcp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TargetGroupConfigProtocol> {
+    fn from(s: &str) -> Self {
+        Value::literal(TargetGroupConfigProtocol::from(s))
+    }
+}
+
 crate::impl_literal!(TargetGroupConfigProtocol);
 
 /// Values of `TargetGroupConfigProtocolVersion`.
@@ -853,6 +934,23 @@ impl Check for TargetGroupConfigProtocolVersion {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TargetGroupConfigProtocolVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "HTTP1" => Self::Http1,
+            "HTTP2" => Self::Http2,
+            "GRPC" => Self::Grpc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TargetGroupConfigProtocolVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(TargetGroupConfigProtocolVersion::from(s))
     }
 }
 
@@ -1007,6 +1105,24 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "IP" => Self::Ip,
+            "LAMBDA" => Self::Lambda,
+            "INSTANCE" => Self::Instance,
+            "ALB" => Self::Alb,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 

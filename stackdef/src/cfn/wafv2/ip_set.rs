@@ -246,6 +246,22 @@ impl Check for IpAddressVersion {
     }
 }
 
+impl From<&str> for IpAddressVersion {
+    fn from(s: &str) -> Self {
+        match s {
+            "IPV4" => Self::Ipv4,
+            "IPV6" => Self::Ipv6,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpAddressVersion> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpAddressVersion::from(s))
+    }
+}
+
 crate::impl_literal!(IpAddressVersion);
 
 /// Values of `Scope`.
@@ -284,6 +300,22 @@ impl Check for Scope {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Scope {
+    fn from(s: &str) -> Self {
+        match s {
+            "CLOUDFRONT" => Self::Cloudfront,
+            "REGIONAL" => Self::Regional,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Scope> {
+    fn from(s: &str) -> Self {
+        Value::literal(Scope::from(s))
     }
 }
 

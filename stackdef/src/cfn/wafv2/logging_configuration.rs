@@ -243,6 +243,22 @@ impl Check for DefaultBehavior {
     }
 }
 
+impl From<&str> for DefaultBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "KEEP" => Self::Keep,
+            "DROP" => Self::Drop,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DefaultBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(DefaultBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(DefaultBehavior);
 
 /// Property type `Filter` of `AWS::WAFv2::LoggingConfiguration`.
@@ -337,6 +353,22 @@ impl Check for Behavior {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Behavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "KEEP" => Self::Keep,
+            "DROP" => Self::Drop,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Behavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(Behavior::from(s))
     }
 }
 
@@ -485,6 +517,26 @@ impl Check for Action {
     }
 }
 
+impl From<&str> for Action {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALLOW" => Self::Allow,
+            "BLOCK" => Self::Block,
+            "COUNT" => Self::Count,
+            "CAPTCHA" => Self::Captcha,
+            "CHALLENGE" => Self::Challenge,
+            "EXCLUDED_AS_COUNT" => Self::ExcludedAsCount,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Action> {
+    fn from(s: &str) -> Self {
+        Value::literal(Action::from(s))
+    }
+}
+
 crate::impl_literal!(Action);
 
 /// Property type `LabelNameCondition` of `AWS::WAFv2::LoggingConfiguration`.
@@ -553,6 +605,22 @@ impl Check for Requirement {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Requirement {
+    fn from(s: &str) -> Self {
+        match s {
+            "MEETS_ALL" => Self::MeetsAll,
+            "MEETS_ANY" => Self::MeetsAny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Requirement> {
+    fn from(s: &str) -> Self {
+        Value::literal(Requirement::from(s))
     }
 }
 

@@ -237,6 +237,22 @@ impl Check for Scope {
     }
 }
 
+impl From<&str> for Scope {
+    fn from(s: &str) -> Self {
+        match s {
+            "CLOUDFRONT" => Self::Cloudfront,
+            "REGIONAL" => Self::Regional,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Scope> {
+    fn from(s: &str) -> Self {
+        Value::literal(Scope::from(s))
+    }
+}
+
 crate::impl_literal!(Scope);
 
 /// Property type `Tag` of `AWS::WAFv2::RegexPatternSet`.

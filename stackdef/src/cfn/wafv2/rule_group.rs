@@ -393,6 +393,23 @@ impl Check for ResponseContentType {
     }
 }
 
+impl From<&str> for ResponseContentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TEXT_PLAIN" => Self::TextPlain,
+            "TEXT_HTML" => Self::TextHtml,
+            "APPLICATION_JSON" => Self::ApplicationJson,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResponseContentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResponseContentType::from(s))
+    }
+}
+
 crate::impl_literal!(ResponseContentType);
 
 /// Property type `Rule` of `AWS::WAFv2::RuleGroup`.
@@ -1589,6 +1606,22 @@ impl Check for FallbackBehavior {
     }
 }
 
+impl From<&str> for FallbackBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "MATCH" => Self::Match,
+            "NO_MATCH" => Self::NoMatch,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FallbackBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(FallbackBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(FallbackBehavior);
 
 /// Property type `ByteMatchStatement` of `AWS::WAFv2::RuleGroup`.
@@ -1957,6 +1990,23 @@ impl Check for OversizeHandling {
     }
 }
 
+impl From<&str> for OversizeHandling {
+    fn from(s: &str) -> Self {
+        match s {
+            "CONTINUE" => Self::Continue,
+            "MATCH" => Self::Match,
+            "NO_MATCH" => Self::NoMatch,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<OversizeHandling> {
+    fn from(s: &str) -> Self {
+        Value::literal(OversizeHandling::from(s))
+    }
+}
+
 crate::impl_literal!(OversizeHandling);
 
 /// Property type `Cookies` of `AWS::WAFv2::RuleGroup`.
@@ -2154,6 +2204,23 @@ impl Check for MapMatchScope {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MapMatchScope {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "KEY" => Self::Key,
+            "VALUE" => Self::Value,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MapMatchScope> {
+    fn from(s: &str) -> Self {
+        Value::literal(MapMatchScope::from(s))
     }
 }
 
@@ -2426,6 +2493,22 @@ impl Check for Ja3FingerprintFallbackBehavior {
     }
 }
 
+impl From<&str> for Ja3FingerprintFallbackBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "MATCH" => Self::Match,
+            "NO_MATCH" => Self::NoMatch,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Ja3FingerprintFallbackBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(Ja3FingerprintFallbackBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(Ja3FingerprintFallbackBehavior);
 
 /// Property type `Ja4Fingerprint` of `AWS::WAFv2::RuleGroup`.
@@ -2500,6 +2583,22 @@ impl Check for Ja4FingerprintFallbackBehavior {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Ja4FingerprintFallbackBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "MATCH" => Self::Match,
+            "NO_MATCH" => Self::NoMatch,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Ja4FingerprintFallbackBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(Ja4FingerprintFallbackBehavior::from(s))
     }
 }
 
@@ -2621,6 +2720,23 @@ impl Check for BodyParsingFallbackBehavior {
     }
 }
 
+impl From<&str> for BodyParsingFallbackBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "MATCH" => Self::Match,
+            "NO_MATCH" => Self::NoMatch,
+            "EVALUATE_AS_STRING" => Self::EvaluateAsString,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BodyParsingFallbackBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(BodyParsingFallbackBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(BodyParsingFallbackBehavior);
 
 /// Property type `JsonMatchPattern` of `AWS::WAFv2::RuleGroup`.
@@ -2729,6 +2845,23 @@ impl Check for JsonMatchScope {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for JsonMatchScope {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "KEY" => Self::Key,
+            "VALUE" => Self::Value,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<JsonMatchScope> {
+    fn from(s: &str) -> Self {
+        Value::literal(JsonMatchScope::from(s))
     }
 }
 
@@ -2898,6 +3031,22 @@ impl Check for UriFragmentFallbackBehavior {
     }
 }
 
+impl From<&str> for UriFragmentFallbackBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "MATCH" => Self::Match,
+            "NO_MATCH" => Self::NoMatch,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<UriFragmentFallbackBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(UriFragmentFallbackBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(UriFragmentFallbackBehavior);
 
 /// Values of `PositionalConstraint`.
@@ -2951,6 +3100,25 @@ impl Check for PositionalConstraint {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for PositionalConstraint {
+    fn from(s: &str) -> Self {
+        match s {
+            "EXACTLY" => Self::Exactly,
+            "STARTS_WITH" => Self::StartsWith,
+            "ENDS_WITH" => Self::EndsWith,
+            "CONTAINS" => Self::Contains,
+            "CONTAINS_WORD" => Self::ContainsWord,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<PositionalConstraint> {
+    fn from(s: &str) -> Self {
+        Value::literal(PositionalConstraint::from(s))
     }
 }
 
@@ -3119,6 +3287,41 @@ impl Check for TextTransformationType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for TextTransformationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "COMPRESS_WHITE_SPACE" => Self::CompressWhiteSpace,
+            "HTML_ENTITY_DECODE" => Self::HtmlEntityDecode,
+            "LOWERCASE" => Self::Lowercase,
+            "CMD_LINE" => Self::CmdLine,
+            "URL_DECODE" => Self::UrlDecode,
+            "BASE64_DECODE" => Self::Base64Decode,
+            "HEX_DECODE" => Self::HexDecode,
+            "MD5" => Self::Md5,
+            "REPLACE_COMMENTS" => Self::ReplaceComments,
+            "ESCAPE_SEQ_DECODE" => Self::EscapeSeqDecode,
+            "SQL_HEX_DECODE" => Self::SqlHexDecode,
+            "CSS_DECODE" => Self::CssDecode,
+            "JS_DECODE" => Self::JsDecode,
+            "NORMALIZE_PATH" => Self::NormalizePath,
+            "NORMALIZE_PATH_WIN" => Self::NormalizePathWin,
+            "REMOVE_NULLS" => Self::RemoveNulls,
+            "REPLACE_NULLS" => Self::ReplaceNulls,
+            "BASE64_DECODE_EXT" => Self::Base64DecodeExt,
+            "URL_DECODE_UNI" => Self::UrlDecodeUni,
+            "UTF8_TO_UNICODE" => Self::Utf8ToUnicode,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<TextTransformationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(TextTransformationType::from(s))
     }
 }
 
@@ -3998,6 +4201,270 @@ impl Check for CountryCodes {
     }
 }
 
+impl From<&str> for CountryCodes {
+    fn from(s: &str) -> Self {
+        match s {
+            "AD" => Self::Ad,
+            "AE" => Self::Ae,
+            "AF" => Self::Af,
+            "AG" => Self::Ag,
+            "AI" => Self::Ai,
+            "AL" => Self::Al,
+            "AM" => Self::Am,
+            "AO" => Self::Ao,
+            "AQ" => Self::Aq,
+            "AR" => Self::Ar,
+            "AS" => Self::As,
+            "AT" => Self::At,
+            "AU" => Self::Au,
+            "AW" => Self::Aw,
+            "AX" => Self::Ax,
+            "AZ" => Self::Az,
+            "BA" => Self::Ba,
+            "BB" => Self::Bb,
+            "BD" => Self::Bd,
+            "BE" => Self::Be,
+            "BF" => Self::Bf,
+            "BG" => Self::Bg,
+            "BH" => Self::Bh,
+            "BI" => Self::Bi,
+            "BJ" => Self::Bj,
+            "BL" => Self::Bl,
+            "BM" => Self::Bm,
+            "BN" => Self::Bn,
+            "BO" => Self::Bo,
+            "BQ" => Self::Bq,
+            "BR" => Self::Br,
+            "BS" => Self::Bs,
+            "BT" => Self::Bt,
+            "BV" => Self::Bv,
+            "BW" => Self::Bw,
+            "BY" => Self::By,
+            "BZ" => Self::Bz,
+            "CA" => Self::Ca,
+            "CC" => Self::Cc,
+            "CD" => Self::Cd,
+            "CF" => Self::Cf,
+            "CG" => Self::Cg,
+            "CH" => Self::Ch,
+            "CI" => Self::Ci,
+            "CK" => Self::Ck,
+            "CL" => Self::Cl,
+            "CM" => Self::Cm,
+            "CN" => Self::Cn,
+            "CO" => Self::Co,
+            "CR" => Self::Cr,
+            "CU" => Self::Cu,
+            "CV" => Self::Cv,
+            "CW" => Self::Cw,
+            "CX" => Self::Cx,
+            "CY" => Self::Cy,
+            "CZ" => Self::Cz,
+            "DE" => Self::De,
+            "DJ" => Self::Dj,
+            "DK" => Self::Dk,
+            "DM" => Self::Dm,
+            "DO" => Self::Do,
+            "DZ" => Self::Dz,
+            "EC" => Self::Ec,
+            "EE" => Self::Ee,
+            "EG" => Self::Eg,
+            "EH" => Self::Eh,
+            "ER" => Self::Er,
+            "ES" => Self::Es,
+            "ET" => Self::Et,
+            "FI" => Self::Fi,
+            "FJ" => Self::Fj,
+            "FK" => Self::Fk,
+            "FM" => Self::Fm,
+            "FO" => Self::Fo,
+            "FR" => Self::Fr,
+            "GA" => Self::Ga,
+            "GB" => Self::Gb,
+            "GD" => Self::Gd,
+            "GE" => Self::Ge,
+            "GF" => Self::Gf,
+            "GG" => Self::Gg,
+            "GH" => Self::Gh,
+            "GI" => Self::Gi,
+            "GL" => Self::Gl,
+            "GM" => Self::Gm,
+            "GN" => Self::Gn,
+            "GP" => Self::Gp,
+            "GQ" => Self::Gq,
+            "GR" => Self::Gr,
+            "GS" => Self::Gs,
+            "GT" => Self::Gt,
+            "GU" => Self::Gu,
+            "GW" => Self::Gw,
+            "GY" => Self::Gy,
+            "HK" => Self::Hk,
+            "HM" => Self::Hm,
+            "HN" => Self::Hn,
+            "HR" => Self::Hr,
+            "HT" => Self::Ht,
+            "HU" => Self::Hu,
+            "ID" => Self::Id,
+            "IE" => Self::Ie,
+            "IL" => Self::Il,
+            "IM" => Self::Im,
+            "IN" => Self::In,
+            "IO" => Self::Io,
+            "IQ" => Self::Iq,
+            "IR" => Self::Ir,
+            "IS" => Self::Is,
+            "IT" => Self::It,
+            "JE" => Self::Je,
+            "JM" => Self::Jm,
+            "JO" => Self::Jo,
+            "JP" => Self::Jp,
+            "KE" => Self::Ke,
+            "KG" => Self::Kg,
+            "KH" => Self::Kh,
+            "KI" => Self::Ki,
+            "KM" => Self::Km,
+            "KN" => Self::Kn,
+            "KP" => Self::Kp,
+            "KR" => Self::Kr,
+            "KW" => Self::Kw,
+            "KY" => Self::Ky,
+            "KZ" => Self::Kz,
+            "LA" => Self::La,
+            "LB" => Self::Lb,
+            "LC" => Self::Lc,
+            "LI" => Self::Li,
+            "LK" => Self::Lk,
+            "LR" => Self::Lr,
+            "LS" => Self::Ls,
+            "LT" => Self::Lt,
+            "LU" => Self::Lu,
+            "LV" => Self::Lv,
+            "LY" => Self::Ly,
+            "MA" => Self::Ma,
+            "MC" => Self::Mc,
+            "MD" => Self::Md,
+            "ME" => Self::Me,
+            "MF" => Self::Mf,
+            "MG" => Self::Mg,
+            "MH" => Self::Mh,
+            "MK" => Self::Mk,
+            "ML" => Self::Ml,
+            "MM" => Self::Mm,
+            "MN" => Self::Mn,
+            "MO" => Self::Mo,
+            "MP" => Self::Mp,
+            "MQ" => Self::Mq,
+            "MR" => Self::Mr,
+            "MS" => Self::Ms,
+            "MT" => Self::Mt,
+            "MU" => Self::Mu,
+            "MV" => Self::Mv,
+            "MW" => Self::Mw,
+            "MX" => Self::Mx,
+            "MY" => Self::My,
+            "MZ" => Self::Mz,
+            "NA" => Self::Na,
+            "NC" => Self::Nc,
+            "NE" => Self::Ne,
+            "NF" => Self::Nf,
+            "NG" => Self::Ng,
+            "NI" => Self::Ni,
+            "NL" => Self::Nl,
+            "NO" => Self::No,
+            "NP" => Self::Np,
+            "NR" => Self::Nr,
+            "NU" => Self::Nu,
+            "NZ" => Self::Nz,
+            "OM" => Self::Om,
+            "PA" => Self::Pa,
+            "PE" => Self::Pe,
+            "PF" => Self::Pf,
+            "PG" => Self::Pg,
+            "PH" => Self::Ph,
+            "PK" => Self::Pk,
+            "PL" => Self::Pl,
+            "PM" => Self::Pm,
+            "PN" => Self::Pn,
+            "PR" => Self::Pr,
+            "PS" => Self::Ps,
+            "PT" => Self::Pt,
+            "PW" => Self::Pw,
+            "PY" => Self::Py,
+            "QA" => Self::Qa,
+            "RE" => Self::Re,
+            "RO" => Self::Ro,
+            "RS" => Self::Rs,
+            "RU" => Self::Ru,
+            "RW" => Self::Rw,
+            "SA" => Self::Sa,
+            "SB" => Self::Sb,
+            "SC" => Self::Sc,
+            "SD" => Self::Sd,
+            "SE" => Self::Se,
+            "SG" => Self::Sg,
+            "SH" => Self::Sh,
+            "SI" => Self::Si,
+            "SJ" => Self::Sj,
+            "SK" => Self::Sk,
+            "SL" => Self::Sl,
+            "SM" => Self::Sm,
+            "SN" => Self::Sn,
+            "SO" => Self::So,
+            "SR" => Self::Sr,
+            "SS" => Self::Ss,
+            "ST" => Self::St,
+            "SV" => Self::Sv,
+            "SX" => Self::Sx,
+            "SY" => Self::Sy,
+            "SZ" => Self::Sz,
+            "TC" => Self::Tc,
+            "TD" => Self::Td,
+            "TF" => Self::Tf,
+            "TG" => Self::Tg,
+            "TH" => Self::Th,
+            "TJ" => Self::Tj,
+            "TK" => Self::Tk,
+            "TL" => Self::Tl,
+            "TM" => Self::Tm,
+            "TN" => Self::Tn,
+            "TO" => Self::To,
+            "TR" => Self::Tr,
+            "TT" => Self::Tt,
+            "TV" => Self::Tv,
+            "TW" => Self::Tw,
+            "TZ" => Self::Tz,
+            "UA" => Self::Ua,
+            "UG" => Self::Ug,
+            "UM" => Self::Um,
+            "US" => Self::Us,
+            "UY" => Self::Uy,
+            "UZ" => Self::Uz,
+            "VA" => Self::Va,
+            "VC" => Self::Vc,
+            "VE" => Self::Ve,
+            "VG" => Self::Vg,
+            "VI" => Self::Vi,
+            "VN" => Self::Vn,
+            "VU" => Self::Vu,
+            "WF" => Self::Wf,
+            "WS" => Self::Ws,
+            "XK" => Self::Xk,
+            "YE" => Self::Ye,
+            "YT" => Self::Yt,
+            "ZA" => Self::Za,
+            "ZM" => Self::Zm,
+            "ZW" => Self::Zw,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CountryCodes> {
+    fn from(s: &str) -> Self {
+        Value::literal(CountryCodes::from(s))
+    }
+}
+
 crate::impl_literal!(CountryCodes);
 
 /// Property type `IpSetReferenceStatement` of `AWS::WAFv2::RuleGroup`.
@@ -4160,6 +4627,22 @@ impl Check for IpSetForwardedIpConfigurationFallbackBehavior {
     }
 }
 
+impl From<&str> for IpSetForwardedIpConfigurationFallbackBehavior {
+    fn from(s: &str) -> Self {
+        match s {
+            "MATCH" => Self::Match,
+            "NO_MATCH" => Self::NoMatch,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IpSetForwardedIpConfigurationFallbackBehavior> {
+    fn from(s: &str) -> Self {
+        Value::literal(IpSetForwardedIpConfigurationFallbackBehavior::from(s))
+    }
+}
+
 crate::impl_literal!(IpSetForwardedIpConfigurationFallbackBehavior);
 
 /// Values of `Position`.
@@ -4201,6 +4684,23 @@ impl Check for Position {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Position {
+    fn from(s: &str) -> Self {
+        match s {
+            "FIRST" => Self::First,
+            "LAST" => Self::Last,
+            "ANY" => Self::Any,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Position> {
+    fn from(s: &str) -> Self {
+        Value::literal(Position::from(s))
     }
 }
 
@@ -4287,6 +4787,22 @@ impl Check for LabelMatchScope {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LabelMatchScope {
+    fn from(s: &str) -> Self {
+        match s {
+            "LABEL" => Self::Label,
+            "NAMESPACE" => Self::Namespace,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LabelMatchScope> {
+    fn from(s: &str) -> Self {
+        Value::literal(LabelMatchScope::from(s))
     }
 }
 
@@ -4589,6 +5105,26 @@ impl Check for ComparisonOperator {
     }
 }
 
+impl From<&str> for ComparisonOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "EQ" => Self::Eq,
+            "NE" => Self::Ne,
+            "LE" => Self::Le,
+            "LT" => Self::Lt,
+            "GE" => Self::Ge,
+            "GT" => Self::Gt,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ComparisonOperator> {
+    fn from(s: &str) -> Self {
+        Value::literal(ComparisonOperator::from(s))
+    }
+}
+
 crate::impl_literal!(ComparisonOperator);
 
 /// Property type `SqliMatchStatement` of `AWS::WAFv2::RuleGroup`.
@@ -4692,6 +5228,22 @@ impl Check for SensitivityLevel {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SensitivityLevel {
+    fn from(s: &str) -> Self {
+        match s {
+            "LOW" => Self::Low,
+            "HIGH" => Self::High,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SensitivityLevel> {
+    fn from(s: &str) -> Self {
+        Value::literal(SensitivityLevel::from(s))
     }
 }
 
@@ -4846,6 +5398,22 @@ impl Check for Scope {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Scope {
+    fn from(s: &str) -> Self {
+        match s {
+            "CLOUDFRONT" => Self::Cloudfront,
+            "REGIONAL" => Self::Regional,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Scope> {
+    fn from(s: &str) -> Self {
+        Value::literal(Scope::from(s))
     }
 }
 

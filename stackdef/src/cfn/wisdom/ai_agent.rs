@@ -287,4 +287,27 @@ impl Check for AiAgentType {
     }
 }
 
+impl From<&str> for AiAgentType {
+    fn from(s: &str) -> Self {
+        match s {
+            "MANUAL_SEARCH" => Self::ManualSearch,
+            "ANSWER_RECOMMENDATION" => Self::AnswerRecommendation,
+            "SELF_SERVICE" => Self::SelfService,
+            "EMAIL_RESPONSE" => Self::EmailResponse,
+            "EMAIL_OVERVIEW" => Self::EmailOverview,
+            "EMAIL_GENERATIVE_ANSWER" => Self::EmailGenerativeAnswer,
+            "ORCHESTRATION" => Self::Orchestration,
+            "NOTE_TAKING" => Self::NoteTaking,
+            "CASE_SUMMARIZATION" => Self::CaseSummarization,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AiAgentType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AiAgentType::from(s))
+    }
+}
+
 crate::impl_literal!(AiAgentType);

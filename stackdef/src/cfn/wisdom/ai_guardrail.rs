@@ -471,6 +471,24 @@ impl Check for GuardrailFilterStrength {
     }
 }
 
+impl From<&str> for GuardrailFilterStrength {
+    fn from(s: &str) -> Self {
+        match s {
+            "NONE" => Self::None,
+            "LOW" => Self::Low,
+            "MEDIUM" => Self::Medium,
+            "HIGH" => Self::High,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GuardrailFilterStrength> {
+    fn from(s: &str) -> Self {
+        Value::literal(GuardrailFilterStrength::from(s))
+    }
+}
+
 crate::impl_literal!(GuardrailFilterStrength);
 
 /// Values of `GuardrailContentFilterType`.
@@ -528,6 +546,26 @@ impl Check for GuardrailContentFilterType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for GuardrailContentFilterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SEXUAL" => Self::Sexual,
+            "VIOLENCE" => Self::Violence,
+            "HATE" => Self::Hate,
+            "INSULTS" => Self::Insults,
+            "MISCONDUCT" => Self::Misconduct,
+            "PROMPT_ATTACK" => Self::PromptAttack,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GuardrailContentFilterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(GuardrailContentFilterType::from(s))
     }
 }
 
@@ -662,6 +700,22 @@ impl Check for GuardrailContextualGroundingFilterType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for GuardrailContextualGroundingFilterType {
+    fn from(s: &str) -> Self {
+        match s {
+            "GROUNDING" => Self::Grounding,
+            "RELEVANCE" => Self::Relevance,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GuardrailContextualGroundingFilterType> {
+    fn from(s: &str) -> Self {
+        Value::literal(GuardrailContextualGroundingFilterType::from(s))
     }
 }
 
@@ -813,6 +867,22 @@ impl Check for GuardrailSensitiveInformationAction {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for GuardrailSensitiveInformationAction {
+    fn from(s: &str) -> Self {
+        match s {
+            "BLOCK" => Self::Block,
+            "ANONYMIZE" => Self::Anonymize,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GuardrailSensitiveInformationAction> {
+    fn from(s: &str) -> Self {
+        Value::literal(GuardrailSensitiveInformationAction::from(s))
     }
 }
 
@@ -973,6 +1043,51 @@ impl Check for GuardrailPiiEntityType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for GuardrailPiiEntityType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ADDRESS" => Self::Address,
+            "AGE" => Self::Age,
+            "AWS_ACCESS_KEY" => Self::AwsAccessKey,
+            "AWS_SECRET_KEY" => Self::AwsSecretKey,
+            "CA_HEALTH_NUMBER" => Self::CaHealthNumber,
+            "CA_SOCIAL_INSURANCE_NUMBER" => Self::CaSocialInsuranceNumber,
+            "CREDIT_DEBIT_CARD_CVV" => Self::CreditDebitCardCvv,
+            "CREDIT_DEBIT_CARD_EXPIRY" => Self::CreditDebitCardExpiry,
+            "CREDIT_DEBIT_CARD_NUMBER" => Self::CreditDebitCardNumber,
+            "DRIVER_ID" => Self::DriverId,
+            "EMAIL" => Self::Email,
+            "INTERNATIONAL_BANK_ACCOUNT_NUMBER" => Self::InternationalBankAccountNumber,
+            "IP_ADDRESS" => Self::IpAddress,
+            "LICENSE_PLATE" => Self::LicensePlate,
+            "MAC_ADDRESS" => Self::MacAddress,
+            "NAME" => Self::Name,
+            "PASSWORD" => Self::Password,
+            "PHONE" => Self::Phone,
+            "PIN" => Self::Pin,
+            "SWIFT_CODE" => Self::SwiftCode,
+            "UK_NATIONAL_HEALTH_SERVICE_NUMBER" => Self::UkNationalHealthServiceNumber,
+            "UK_NATIONAL_INSURANCE_NUMBER" => Self::UkNationalInsuranceNumber,
+            "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER" => Self::UkUniqueTaxpayerReferenceNumber,
+            "URL" => Self::Url,
+            "USERNAME" => Self::Username,
+            "US_BANK_ACCOUNT_NUMBER" => Self::UsBankAccountNumber,
+            "US_BANK_ROUTING_NUMBER" => Self::UsBankRoutingNumber,
+            "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER" => Self::UsIndividualTaxIdentificationNumber,
+            "US_PASSPORT_NUMBER" => Self::UsPassportNumber,
+            "US_SOCIAL_SECURITY_NUMBER" => Self::UsSocialSecurityNumber,
+            "VEHICLE_IDENTIFICATION_NUMBER" => Self::VehicleIdentificationNumber,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GuardrailPiiEntityType> {
+    fn from(s: &str) -> Self {
+        Value::literal(GuardrailPiiEntityType::from(s))
     }
 }
 
@@ -1234,6 +1349,21 @@ impl Check for GuardrailTopicType {
     }
 }
 
+impl From<&str> for GuardrailTopicType {
+    fn from(s: &str) -> Self {
+        match s {
+            "DENY" => Self::Deny,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GuardrailTopicType> {
+    fn from(s: &str) -> Self {
+        Value::literal(GuardrailTopicType::from(s))
+    }
+}
+
 crate::impl_literal!(GuardrailTopicType);
 
 /// Property type `AiGuardrailWordPolicyConfig` of `AWS::Wisdom::AIGuardrail`.
@@ -1367,6 +1497,21 @@ impl Check for GuardrailManagedWordsType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for GuardrailManagedWordsType {
+    fn from(s: &str) -> Self {
+        match s {
+            "PROFANITY" => Self::Profanity,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<GuardrailManagedWordsType> {
+    fn from(s: &str) -> Self {
+        Value::literal(GuardrailManagedWordsType::from(s))
     }
 }
 

@@ -307,6 +307,24 @@ impl Check for AiPromptApiFormat {
     }
 }
 
+impl From<&str> for AiPromptApiFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "ANTHROPIC_CLAUDE_MESSAGES" => Self::AnthropicClaudeMessages,
+            "ANTHROPIC_CLAUDE_TEXT_COMPLETIONS" => Self::AnthropicClaudeTextCompletions,
+            "MESSAGES" => Self::Messages,
+            "TEXT_COMPLETIONS" => Self::TextCompletions,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AiPromptApiFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(AiPromptApiFormat::from(s))
+    }
+}
+
 crate::impl_literal!(AiPromptApiFormat);
 
 /// Values of `AiPromptTemplateType`.
@@ -342,6 +360,21 @@ impl Check for AiPromptTemplateType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AiPromptTemplateType {
+    fn from(s: &str) -> Self {
+        match s {
+            "TEXT" => Self::Text,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AiPromptTemplateType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AiPromptTemplateType::from(s))
     }
 }
 
@@ -426,6 +459,32 @@ impl Check for AiPromptType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for AiPromptType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ANSWER_GENERATION" => Self::AnswerGeneration,
+            "INTENT_LABELING_GENERATION" => Self::IntentLabelingGeneration,
+            "QUERY_REFORMULATION" => Self::QueryReformulation,
+            "SELF_SERVICE_PRE_PROCESSING" => Self::SelfServicePreProcessing,
+            "SELF_SERVICE_ANSWER_GENERATION" => Self::SelfServiceAnswerGeneration,
+            "EMAIL_RESPONSE" => Self::EmailResponse,
+            "EMAIL_OVERVIEW" => Self::EmailOverview,
+            "EMAIL_GENERATIVE_ANSWER" => Self::EmailGenerativeAnswer,
+            "EMAIL_QUERY_REFORMULATION" => Self::EmailQueryReformulation,
+            "ORCHESTRATION" => Self::Orchestration,
+            "NOTE_TAKING" => Self::NoteTaking,
+            "CASE_SUMMARIZATION" => Self::CaseSummarization,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AiPromptType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AiPromptType::from(s))
     }
 }
 

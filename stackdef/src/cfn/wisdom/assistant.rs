@@ -336,4 +336,19 @@ impl Check for AssistantType {
     }
 }
 
+impl From<&str> for AssistantType {
+    fn from(s: &str) -> Self {
+        match s {
+            "AGENT" => Self::Agent,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AssistantType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AssistantType::from(s))
+    }
+}
+
 crate::impl_literal!(AssistantType);

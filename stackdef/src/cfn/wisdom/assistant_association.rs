@@ -201,6 +201,22 @@ impl Check for AssociationType {
     }
 }
 
+impl From<&str> for AssociationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "KNOWLEDGE_BASE" => Self::KnowledgeBase,
+            "EXTERNAL_BEDROCK_KNOWLEDGE_BASE" => Self::ExternalBedrockKnowledgeBase,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AssociationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AssociationType::from(s))
+    }
+}
+
 crate::impl_literal!(AssociationType);
 
 /// Property type `Tag` of `AWS::Wisdom::AssistantAssociation`.

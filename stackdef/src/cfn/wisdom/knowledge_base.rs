@@ -310,6 +310,25 @@ impl Check for KnowledgeBaseType {
     }
 }
 
+impl From<&str> for KnowledgeBaseType {
+    fn from(s: &str) -> Self {
+        match s {
+            "EXTERNAL" => Self::External,
+            "CUSTOM" => Self::Custom,
+            "MESSAGE_TEMPLATES" => Self::MessageTemplates,
+            "MANAGED" => Self::Managed,
+            "QUICK_RESPONSES" => Self::QuickResponses,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<KnowledgeBaseType> {
+    fn from(s: &str) -> Self {
+        Value::literal(KnowledgeBaseType::from(s))
+    }
+}
+
 crate::impl_literal!(KnowledgeBaseType);
 
 /// Property type `RenderingConfiguration` of `AWS::Wisdom::KnowledgeBase`.
@@ -653,6 +672,24 @@ impl Check for ChunkingStrategy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ChunkingStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "FIXED_SIZE" => Self::FixedSize,
+            "NONE" => Self::None,
+            "HIERARCHICAL" => Self::Hierarchical,
+            "SEMANTIC" => Self::Semantic,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ChunkingStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(ChunkingStrategy::from(s))
     }
 }
 
@@ -1079,6 +1116,21 @@ impl Check for ParsingStrategy {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ParsingStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "BEDROCK_FOUNDATION_MODEL" => Self::BedrockFoundationModel,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ParsingStrategy> {
+    fn from(s: &str) -> Self {
+        Value::literal(ParsingStrategy::from(s))
     }
 }
 

@@ -314,6 +314,22 @@ impl Check for ChannelSubtype {
     }
 }
 
+impl From<&str> for ChannelSubtype {
+    fn from(s: &str) -> Self {
+        match s {
+            "EMAIL" => Self::Email,
+            "SMS" => Self::Sms,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ChannelSubtype> {
+    fn from(s: &str) -> Self {
+        Value::literal(ChannelSubtype::from(s))
+    }
+}
+
 crate::impl_literal!(ChannelSubtype);
 
 /// Property type `Content` of `AWS::Wisdom::MessageTemplate`.

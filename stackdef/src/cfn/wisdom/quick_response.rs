@@ -329,6 +329,22 @@ impl Check for ChannelType {
     }
 }
 
+impl From<&str> for ChannelType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Chat" => Self::Chat,
+            "Email" => Self::Email,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ChannelType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ChannelType::from(s))
+    }
+}
+
 crate::impl_literal!(ChannelType);
 
 /// Property type `QuickResponseContentProvider` of `AWS::Wisdom::QuickResponse`.

@@ -343,6 +343,22 @@ impl Check for ApplicationSettingsStatus {
     }
 }
 
+impl From<&str> for ApplicationSettingsStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "DISABLED" => Self::Disabled,
+            "ENABLED" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApplicationSettingsStatus> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApplicationSettingsStatus::from(s))
+    }
+}
+
 crate::impl_literal!(ApplicationSettingsStatus);
 
 /// Property type `Capacity` of `AWS::WorkSpaces::WorkspacesPool`.
@@ -424,6 +440,22 @@ impl Check for RunningMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for RunningMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "ALWAYS_ON" => Self::AlwaysOn,
+            "AUTO_STOP" => Self::AutoStop,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RunningMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(RunningMode::from(s))
     }
 }
 

@@ -395,6 +395,24 @@ impl Check for ResourceType {
     }
 }
 
+impl From<&str> for ResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "instance" => Self::Instance,
+            "volume" => Self::Volume,
+            "spot-instances-request" => Self::SpotInstancesRequest,
+            "network-interface" => Self::NetworkInterface,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceType::from(s))
+    }
+}
+
 crate::impl_literal!(ResourceType);
 
 /// Property type `Tag` of `AWS::WorkspacesInstances::Volume`.
@@ -508,6 +526,27 @@ impl Check for VolumeType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VolumeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "standard" => Self::Standard,
+            "io1" => Self::Io1,
+            "io2" => Self::Io2,
+            "gp2" => Self::Gp2,
+            "sc1" => Self::Sc1,
+            "st1" => Self::St1,
+            "gp3" => Self::Gp3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VolumeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(VolumeType::from(s))
     }
 }
 

@@ -202,4 +202,20 @@ impl Check for DisassociateMode {
     }
 }
 
+impl From<&str> for DisassociateMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "FORCE" => Self::Force,
+            "NO_FORCE" => Self::NoForce,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DisassociateMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(DisassociateMode::from(s))
+    }
+}
+
 crate::impl_literal!(DisassociateMode);

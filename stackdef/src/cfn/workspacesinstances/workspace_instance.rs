@@ -876,6 +876,27 @@ impl Check for VolumeType {
     }
 }
 
+impl From<&str> for VolumeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "standard" => Self::Standard,
+            "io1" => Self::Io1,
+            "io2" => Self::Io2,
+            "gp2" => Self::Gp2,
+            "sc1" => Self::Sc1,
+            "st1" => Self::St1,
+            "gp3" => Self::Gp3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VolumeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(VolumeType::from(s))
+    }
+}
+
 crate::impl_literal!(VolumeType);
 
 /// Property type `CapacityReservationSpecification` of `AWS::WorkspacesInstances::WorkspaceInstance`.
@@ -982,6 +1003,23 @@ impl Check for CapacityReservationPreference {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CapacityReservationPreference {
+    fn from(s: &str) -> Self {
+        match s {
+            "capacity-reservations-only" => Self::CapacityReservationsOnly,
+            "open" => Self::Open,
+            "none" => Self::None,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CapacityReservationPreference> {
+    fn from(s: &str) -> Self {
+        Value::literal(CapacityReservationPreference::from(s))
     }
 }
 
@@ -1205,6 +1243,22 @@ impl Check for CpuCredits {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for CpuCredits {
+    fn from(s: &str) -> Self {
+        match s {
+            "standard" => Self::Standard,
+            "unlimited" => Self::Unlimited,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<CpuCredits> {
+    fn from(s: &str) -> Self {
+        Value::literal(CpuCredits::from(s))
     }
 }
 
@@ -1480,6 +1534,22 @@ impl Check for AutoRecovery {
     }
 }
 
+impl From<&str> for AutoRecovery {
+    fn from(s: &str) -> Self {
+        match s {
+            "disabled" => Self::Disabled,
+            "default" => Self::Default,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AutoRecovery> {
+    fn from(s: &str) -> Self {
+        Value::literal(AutoRecovery::from(s))
+    }
+}
+
 crate::impl_literal!(AutoRecovery);
 
 /// Property type `InstanceMetadataOptionsRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
@@ -1621,6 +1691,22 @@ impl Check for HttpEndpoint {
     }
 }
 
+impl From<&str> for HttpEndpoint {
+    fn from(s: &str) -> Self {
+        match s {
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HttpEndpoint> {
+    fn from(s: &str) -> Self {
+        Value::literal(HttpEndpoint::from(s))
+    }
+}
+
 crate::impl_literal!(HttpEndpoint);
 
 /// Values of `HttpProtocolIpv6`.
@@ -1659,6 +1745,22 @@ impl Check for HttpProtocolIpv6 {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for HttpProtocolIpv6 {
+    fn from(s: &str) -> Self {
+        match s {
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HttpProtocolIpv6> {
+    fn from(s: &str) -> Self {
+        Value::literal(HttpProtocolIpv6::from(s))
     }
 }
 
@@ -1703,6 +1805,22 @@ impl Check for HttpTokens {
     }
 }
 
+impl From<&str> for HttpTokens {
+    fn from(s: &str) -> Self {
+        match s {
+            "optional" => Self::Optional,
+            "required" => Self::Required,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HttpTokens> {
+    fn from(s: &str) -> Self {
+        Value::literal(HttpTokens::from(s))
+    }
+}
+
 crate::impl_literal!(HttpTokens);
 
 /// Values of `InstanceMetadataTags`.
@@ -1741,6 +1859,22 @@ impl Check for InstanceMetadataTags {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InstanceMetadataTags {
+    fn from(s: &str) -> Self {
+        match s {
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceMetadataTags> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceMetadataTags::from(s))
     }
 }
 
@@ -1980,6 +2114,23 @@ impl Check for BandwidthWeighting {
     }
 }
 
+impl From<&str> for BandwidthWeighting {
+    fn from(s: &str) -> Self {
+        match s {
+            "default" => Self::Default,
+            "vpc-1" => Self::Vpc1,
+            "ebs-1" => Self::Ebs1,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<BandwidthWeighting> {
+    fn from(s: &str) -> Self {
+        Value::literal(BandwidthWeighting::from(s))
+    }
+}
+
 crate::impl_literal!(BandwidthWeighting);
 
 /// Property type `Placement` of `AWS::WorkspacesInstances::WorkspaceInstance`.
@@ -2145,6 +2296,23 @@ impl Check for Tenancy {
     }
 }
 
+impl From<&str> for Tenancy {
+    fn from(s: &str) -> Self {
+        match s {
+            "default" => Self::Default,
+            "dedicated" => Self::Dedicated,
+            "host" => Self::Host,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Tenancy> {
+    fn from(s: &str) -> Self {
+        Value::literal(Tenancy::from(s))
+    }
+}
+
 crate::impl_literal!(Tenancy);
 
 /// Property type `PrivateDnsNameOptionsRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
@@ -2248,6 +2416,22 @@ impl Check for HostnameType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for HostnameType {
+    fn from(s: &str) -> Self {
+        match s {
+            "ip-name" => Self::IpName,
+            "resource-name" => Self::ResourceName,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<HostnameType> {
+    fn from(s: &str) -> Self {
+        Value::literal(HostnameType::from(s))
     }
 }
 
@@ -2361,6 +2545,24 @@ impl Check for ResourceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for ResourceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "instance" => Self::Instance,
+            "volume" => Self::Volume,
+            "spot-instances-request" => Self::SpotInstancesRequest,
+            "network-interface" => Self::NetworkInterface,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ResourceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ResourceType::from(s))
     }
 }
 

@@ -581,6 +581,22 @@ impl Check for ApplyTimeOf {
     }
 }
 
+impl From<&str> for ApplyTimeOf {
+    fn from(s: &str) -> Self {
+        match s {
+            "UTC" => Self::Utc,
+            "DEVICE" => Self::Device,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ApplyTimeOf> {
+    fn from(s: &str) -> Self {
+        Value::literal(ApplyTimeOf::from(s))
+    }
+}
+
 crate::impl_literal!(ApplyTimeOf);
 
 /// Values of `DayOfWeek`.
@@ -645,6 +661,27 @@ impl Check for DayOfWeek {
     }
 }
 
+impl From<&str> for DayOfWeek {
+    fn from(s: &str) -> Self {
+        match s {
+            "MONDAY" => Self::Monday,
+            "TUESDAY" => Self::Tuesday,
+            "WEDNESDAY" => Self::Wednesday,
+            "THURSDAY" => Self::Thursday,
+            "FRIDAY" => Self::Friday,
+            "SATURDAY" => Self::Saturday,
+            "SUNDAY" => Self::Sunday,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<DayOfWeek> {
+    fn from(s: &str) -> Self {
+        Value::literal(DayOfWeek::from(s))
+    }
+}
+
 crate::impl_literal!(DayOfWeek);
 
 /// Values of `Type`.
@@ -683,6 +720,22 @@ impl Check for Type {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for Type {
+    fn from(s: &str) -> Self {
+        match s {
+            "SYSTEM" => Self::System,
+            "CUSTOM" => Self::Custom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Type> {
+    fn from(s: &str) -> Self {
+        Value::literal(Type::from(s))
     }
 }
 
@@ -727,6 +780,22 @@ impl Check for SoftwareSetUpdateMode {
     }
 }
 
+impl From<&str> for SoftwareSetUpdateMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "USE_LATEST" => Self::UseLatest,
+            "USE_DESIRED" => Self::UseDesired,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SoftwareSetUpdateMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(SoftwareSetUpdateMode::from(s))
+    }
+}
+
 crate::impl_literal!(SoftwareSetUpdateMode);
 
 /// Values of `SoftwareSetUpdateSchedule`.
@@ -765,6 +834,22 @@ impl Check for SoftwareSetUpdateSchedule {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for SoftwareSetUpdateSchedule {
+    fn from(s: &str) -> Self {
+        match s {
+            "USE_MAINTENANCE_WINDOW" => Self::UseMaintenanceWindow,
+            "APPLY_IMMEDIATELY" => Self::ApplyImmediately,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<SoftwareSetUpdateSchedule> {
+    fn from(s: &str) -> Self {
+        Value::literal(SoftwareSetUpdateSchedule::from(s))
     }
 }
 

@@ -502,4 +502,45 @@ impl Check for Category {
     }
 }
 
+impl From<&str> for Category {
+    fn from(s: &str) -> Self {
+        match s {
+            "Cults" => Self::Cults,
+            "Gambling" => Self::Gambling,
+            "Nudity" => Self::Nudity,
+            "Pornography" => Self::Pornography,
+            "SexEducation" => Self::SexEducation,
+            "Tasteless" => Self::Tasteless,
+            "Violence" => Self::Violence,
+            "DownloadSites" => Self::DownloadSites,
+            "ImageSharing" => Self::ImageSharing,
+            "PeerToPeer" => Self::PeerToPeer,
+            "StreamingMediaAndDownloads" => Self::StreamingMediaAndDownloads,
+            "GenerativeAI" => Self::GenerativeAi,
+            "CriminalActivity" => Self::CriminalActivity,
+            "Hacking" => Self::Hacking,
+            "HateAndIntolerance" => Self::HateAndIntolerance,
+            "IllegalDrug" => Self::IllegalDrug,
+            "IllegalSoftware" => Self::IllegalSoftware,
+            "SchoolCheating" => Self::SchoolCheating,
+            "SelfHarm" => Self::SelfHarm,
+            "Weapons" => Self::Weapons,
+            "Chat" => Self::Chat,
+            "Games" => Self::Games,
+            "InstantMessaging" => Self::InstantMessaging,
+            "ProfessionalNetwork" => Self::ProfessionalNetwork,
+            "SocialNetworking" => Self::SocialNetworking,
+            "WebBasedEmail" => Self::WebBasedEmail,
+            "ParkedDomains" => Self::ParkedDomains,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<Category> {
+    fn from(s: &str) -> Self {
+        Value::literal(Category::from(s))
+    }
+}
+
 crate::impl_literal!(Category);

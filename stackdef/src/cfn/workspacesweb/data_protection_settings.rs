@@ -677,6 +677,21 @@ impl Check for RedactionPlaceHolderType {
     }
 }
 
+impl From<&str> for RedactionPlaceHolderType {
+    fn from(s: &str) -> Self {
+        match s {
+            "CustomText" => Self::CustomText,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<RedactionPlaceHolderType> {
+    fn from(s: &str) -> Self {
+        Value::literal(RedactionPlaceHolderType::from(s))
+    }
+}
+
 crate::impl_literal!(RedactionPlaceHolderType);
 
 /// Property type `Tag` of `AWS::WorkSpacesWeb::DataProtectionSettings`.

@@ -264,6 +264,26 @@ impl Check for IdentityProviderType {
     }
 }
 
+impl From<&str> for IdentityProviderType {
+    fn from(s: &str) -> Self {
+        match s {
+            "SAML" => Self::Saml,
+            "Facebook" => Self::Facebook,
+            "Google" => Self::Google,
+            "LoginWithAmazon" => Self::LoginWithAmazon,
+            "SignInWithApple" => Self::SignInWithApple,
+            "OIDC" => Self::Oidc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<IdentityProviderType> {
+    fn from(s: &str) -> Self {
+        Value::literal(IdentityProviderType::from(s))
+    }
+}
+
 crate::impl_literal!(IdentityProviderType);
 
 /// Property type `Tag` of `AWS::WorkSpacesWeb::IdentityProvider`.

@@ -455,6 +455,22 @@ impl Check for AuthenticationType {
     }
 }
 
+impl From<&str> for AuthenticationType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Standard" => Self::Standard,
+            "IAM_Identity_Center" => Self::IamIdentityCenter,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<AuthenticationType> {
+    fn from(s: &str) -> Self {
+        Value::literal(AuthenticationType::from(s))
+    }
+}
+
 crate::impl_literal!(AuthenticationType);
 
 /// Values of `InstanceType`.
@@ -497,6 +513,23 @@ impl Check for InstanceType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for InstanceType {
+    fn from(s: &str) -> Self {
+        match s {
+            "standard.regular" => Self::StandardRegular,
+            "standard.large" => Self::StandardLarge,
+            "standard.xlarge" => Self::StandardXlarge,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<InstanceType> {
+    fn from(s: &str) -> Self {
+        Value::literal(InstanceType::from(s))
     }
 }
 

@@ -411,6 +411,22 @@ impl Check for FolderStructure {
     }
 }
 
+impl From<&str> for FolderStructure {
+    fn from(s: &str) -> Self {
+        match s {
+            "Flat" => Self::Flat,
+            "NestedByDate" => Self::NestedByDate,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<FolderStructure> {
+    fn from(s: &str) -> Self {
+        Value::literal(FolderStructure::from(s))
+    }
+}
+
 crate::impl_literal!(FolderStructure);
 
 /// Values of `LogFileFormat`.
@@ -449,6 +465,22 @@ impl Check for LogFileFormat {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for LogFileFormat {
+    fn from(s: &str) -> Self {
+        match s {
+            "JSONLines" => Self::JsonLines,
+            "Json" => Self::Json,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<LogFileFormat> {
+    fn from(s: &str) -> Self {
+        Value::literal(LogFileFormat::from(s))
     }
 }
 

@@ -529,6 +529,22 @@ impl Check for ColorTheme {
     }
 }
 
+impl From<&str> for ColorTheme {
+    fn from(s: &str) -> Self {
+        match s {
+            "Light" => Self::Light,
+            "Dark" => Self::Dark,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ColorTheme> {
+    fn from(s: &str) -> Self {
+        Value::literal(ColorTheme::from(s))
+    }
+}
+
 crate::impl_literal!(ColorTheme);
 
 /// Property type `ImageMetadata` of `AWS::WorkSpacesWeb::UserSettings`.
@@ -633,6 +649,23 @@ impl Check for MimeType {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for MimeType {
+    fn from(s: &str) -> Self {
+        match s {
+            "image/png" => Self::ImagePng,
+            "image/jpeg" => Self::ImageJpeg,
+            "image/x-icon" => Self::ImageXIcon,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MimeType> {
+    fn from(s: &str) -> Self {
+        Value::literal(MimeType::from(s))
     }
 }
 
@@ -996,6 +1029,22 @@ impl Check for EnabledType {
     }
 }
 
+impl From<&str> for EnabledType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Disabled" => Self::Disabled,
+            "Enabled" => Self::Enabled,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<EnabledType> {
+    fn from(s: &str) -> Self {
+        Value::literal(EnabledType::from(s))
+    }
+}
+
 crate::impl_literal!(EnabledType);
 
 /// Property type `Tag` of `AWS::WorkSpacesWeb::UserSettings`.
@@ -1190,6 +1239,25 @@ impl Check for ToolbarItem {
     }
 }
 
+impl From<&str> for ToolbarItem {
+    fn from(s: &str) -> Self {
+        match s {
+            "Windows" => Self::Windows,
+            "DualMonitor" => Self::DualMonitor,
+            "FullScreen" => Self::FullScreen,
+            "Webcam" => Self::Webcam,
+            "Microphone" => Self::Microphone,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ToolbarItem> {
+    fn from(s: &str) -> Self {
+        Value::literal(ToolbarItem::from(s))
+    }
+}
+
 crate::impl_literal!(ToolbarItem);
 
 /// Values of `MaxDisplayResolution`.
@@ -1258,6 +1326,28 @@ impl Check for MaxDisplayResolution {
     }
 }
 
+impl From<&str> for MaxDisplayResolution {
+    fn from(s: &str) -> Self {
+        match s {
+            "size4096X2160" => Self::Size4096X2160,
+            "size3840X2160" => Self::Size3840X2160,
+            "size3440X1440" => Self::Size3440X1440,
+            "size2560X1440" => Self::Size2560X1440,
+            "size1920X1080" => Self::Size1920X1080,
+            "size1280X720" => Self::Size1280X720,
+            "size1024X768" => Self::Size1024X768,
+            "size800X600" => Self::Size800X600,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<MaxDisplayResolution> {
+    fn from(s: &str) -> Self {
+        Value::literal(MaxDisplayResolution::from(s))
+    }
+}
+
 crate::impl_literal!(MaxDisplayResolution);
 
 /// Values of `ToolbarType`.
@@ -1299,6 +1389,22 @@ impl Check for ToolbarType {
     }
 }
 
+impl From<&str> for ToolbarType {
+    fn from(s: &str) -> Self {
+        match s {
+            "Floating" => Self::Floating,
+            "Docked" => Self::Docked,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<ToolbarType> {
+    fn from(s: &str) -> Self {
+        Value::literal(ToolbarType::from(s))
+    }
+}
+
 crate::impl_literal!(ToolbarType);
 
 /// Values of `VisualMode`.
@@ -1337,6 +1443,22 @@ impl Check for VisualMode {
         if let Self::Other(s) = self {
             crate::validation::check_other(s, Self::VALUES, false, path, out);
         }
+    }
+}
+
+impl From<&str> for VisualMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "Dark" => Self::Dark,
+            "Light" => Self::Light,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl From<&str> for Value<VisualMode> {
+    fn from(s: &str) -> Self {
+        Value::literal(VisualMode::from(s))
     }
 }
 
