@@ -1,8 +1,9 @@
 //! Offline facts about resource types: which properties force a replacement when they change
 //! (the schemas' create-only properties).
 //!
-//! The facts come from the generated registry (`stackdef::cfn::registry`) once it is present;
-//! until then from the small table below, which covers the types whose loss matters most.
+//! The facts come from the generated registry (`stackdef::cfn::registry`, from the
+//! CloudFormation resource schemas); the small table below only answers for types the
+//! registry does not know.
 
 /// Create-only property paths of `type_name` (e.g. `BucketName`, `Tags.Key`): changing any
 /// of them makes CloudFormation replace the resource. Empty when unknown.
@@ -11,10 +12,8 @@ pub fn create_only_properties(type_name: &str) -> &'static [&'static str] {
 }
 
 /// The generated registry's answer, when it knows the type.
-fn registry_create_only(_type_name: &str) -> Option<&'static [&'static str]> {
-    // Switch to the generated table when `stackdef::cfn::registry` lands:
-    // crate::cfn::registry::type_facts(_type_name).map(|f| f.create_only)
-    None
+fn registry_create_only(type_name: &str) -> Option<&'static [&'static str]> {
+    crate::cfn::registry::type_facts(type_name).map(|f| f.create_only)
 }
 
 /// Create-only properties of common types, from their CloudFormation resource schemas.
