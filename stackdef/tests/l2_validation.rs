@@ -202,16 +202,16 @@ fn health_check_path_must_start_with_slash() {
     let vpc = default_vpc(&stack);
     let svc = service(&stack, &vpc, "nginx:1.27");
     let alb = Alb::new(&stack, "Alb", &vpc, AlbProps::default());
+    let http = alb.add_listener("Http", ListenerProps::http(80));
     let line = line!() + 1;
-    alb.add_listener("Http", ListenerProps::http(80))
-        .forward_to(
-            "Web",
-            &svc,
-            TargetGroupProps {
-                health_check: HealthCheck::http("health"),
-                ..Default::default()
-            },
-        );
+    http.forward_to(
+        "Web",
+        &svc,
+        TargetGroupProps {
+            health_check: HealthCheck::http("health"),
+            ..Default::default()
+        },
+    );
     let e = assert_error(&app, "health check path `health` must start with `/`");
     assert!(e.contains("(for example `/health`)"), "{e}");
     assert!(e.contains(&format!("l2_validation.rs:{line}")), "{e}");

@@ -168,14 +168,14 @@ impl Match {
                         for (key, m) in members {
                             m.check(obj.get(key), &format!("{path}.{key}"))?;
                         }
-                        if matches!(self, Match::ObjectEquals(_)) {
-                            if let Some(extra) = obj.keys().find(|k| !members.contains_key(*k)) {
-                                return Err(Mismatch {
-                                    path: format!("{path}.{extra}"),
-                                    expected: "no such key".into(),
-                                    actual: short(&obj[extra]),
-                                });
-                            }
+                        if matches!(self, Match::ObjectEquals(_))
+                            && let Some(extra) = obj.keys().find(|k| !members.contains_key(*k))
+                        {
+                            return Err(Mismatch {
+                                path: format!("{path}.{extra}"),
+                                expected: "no such key".into(),
+                                actual: short(&obj[extra]),
+                            });
                         }
                         Ok(())
                     }
@@ -580,6 +580,7 @@ impl Template {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use serde_json::json;

@@ -4,12 +4,14 @@
 //! Get a [`ScalableTarget`] from
 //! [`FargateService::auto_scale_task_count`](crate::ecs::FargateService::auto_scale_task_count).
 
-use stackdef_synth::{Expr, SourceLocation};
+use stackdef_synth::SourceLocation;
 
+use crate::cfn::applicationautoscaling::{self as l1, scalable_target as st, scaling_policy as sp};
+use crate::cfn::cloudwatch::{self as cw, alarm as al};
 use crate::construct::{Construct, Node};
-use crate::l2::{self, e, list, n, obj, s};
+use crate::l2;
 use crate::resource::{CfnResource, Resource};
-use crate::value::{ToTemplate, Value};
+use crate::value::Value;
 
 /// Bounds of the desired task count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +81,7 @@ impl Default for StepScalingProps {
 #[derive(Debug, Clone)]
 pub struct ScalableTarget {
     node: Node,
-    resource: CfnResource,
+    resource: l1::ScalableTarget,
     metric_dimensions: Vec<(String, Value<String>)>,
 }
 
@@ -91,7 +93,7 @@ impl Construct for ScalableTarget {
 
 impl Resource for ScalableTarget {
     fn cfn(&self) -> &CfnResource {
-        &self.resource
+        self.resource.cfn()
     }
 }
 
@@ -115,16 +117,17 @@ impl ScalableTarget {
         if capacity.max == 0 {
             node.report_message("scaling capacity max must be at least 1");
         }
-        let resource = CfnResource::new(
+        let resource = l1::ScalableTarget::new(
             &node,
             "Target",
-            "AWS::ApplicationAutoScaling::ScalableTarget",
+            l1::ScalableTargetProps::new(
+                i64::from(capacity.max),
+                i64::from(capacity.min),
+                resource_id,
+                st::ScalableDimension::EcsServiceDesiredCount,
+                st::ServiceNamespace::Ecs,
+            ),
         );
-        resource.set_property("MinCapacity", i64::from(capacity.min));
-        resource.set_property("MaxCapacity", i64::from(capacity.max));
-        resource.set_property("ResourceId", resource_id);
-        resource.set_property("ScalableDimension", "ecs:service:DesiredCount");
-        resource.set_property("ServiceNamespace", "ecs");
         ScalableTarget {
             node,
             resource,
@@ -138,10 +141,10 @@ impl ScalableTarget {
     fn target_tracking(
         &self,
         id: &str,
-        metric: &str,
+        metric: sp::PredefinedMetricType,
         props: TargetTrackingProps,
         loc: SourceLocation,
-    ) -> CfnResource {
+    ) -> l1::ScalingPolicy {
         if !(props.target_percent > 0.0 && props.target_percent <= 100.0) {
             l2::report_at(
                 &self.node,
@@ -152,31 +155,33 @@ impl ScalableTarget {
                 ),
             );
         }
-        let policy = CfnResource::new(&self.node, id, "AWS::ApplicationAutoScaling::ScalingPolicy");
-        policy.set_property("PolicyName", self.node.path().replace('/', "-") + "-" + id);
-        policy.set_property("PolicyType", "TargetTrackingScaling");
-        policy.set_property("ScalingTargetId", self.resource.ref_value::<String>());
-        policy.set_property(
-            "TargetTrackingScalingPolicyConfiguration",
-            obj([
-                ("TargetValue", e(props.target_percent)),
-                (
-                    "PredefinedMetricSpecification",
-                    Some(obj([("PredefinedMetricType", s(metric))])),
-                ),
-                ("ScaleInCooldown", n(props.scale_in_cooldown_secs)),
-                ("ScaleOutCooldown", n(props.scale_out_cooldown_secs)),
-            ]),
-        );
-        policy
+        l1::ScalingPolicy::new(
+            &self.node,
+            id,
+            l1::ScalingPolicyProps::new(
+                self.node.path().replace('/', "-") + "-" + id,
+                sp::PolicyType::TargetTrackingScaling,
+            )
+            .scaling_target_id(self.resource.ref_value())
+            .target_tracking_scaling_policy_configuration(
+                sp::TargetTrackingScalingPolicyConfiguration::new(props.target_percent)
+                    .predefined_metric_specification(sp::PredefinedMetricSpecification::new(metric))
+                    .scale_in_cooldown(i64::from(props.scale_in_cooldown_secs))
+                    .scale_out_cooldown(i64::from(props.scale_out_cooldown_secs)),
+            ),
+        )
     }
 
     /// Keeps average CPU utilization near `props.target_percent`.
     #[track_caller]
-    pub fn scale_on_cpu_utilization(&self, id: &str, props: TargetTrackingProps) -> CfnResource {
+    pub fn scale_on_cpu_utilization(
+        &self,
+        id: &str,
+        props: TargetTrackingProps,
+    ) -> l1::ScalingPolicy {
         self.target_tracking(
             id,
-            "ECSServiceAverageCPUUtilization",
+            sp::PredefinedMetricType::EcsServiceAverageCpuUtilization,
             props,
             SourceLocation::caller(),
         )
@@ -184,10 +189,14 @@ impl ScalableTarget {
 
     /// Keeps average memory utilization near `props.target_percent`.
     #[track_caller]
-    pub fn scale_on_memory_utilization(&self, id: &str, props: TargetTrackingProps) -> CfnResource {
+    pub fn scale_on_memory_utilization(
+        &self,
+        id: &str,
+        props: TargetTrackingProps,
+    ) -> l1::ScalingPolicy {
         self.target_tracking(
             id,
-            "ECSServiceAverageMemoryUtilization",
+            sp::PredefinedMetricType::EcsServiceAverageMemoryUtilization,
             props,
             SourceLocation::caller(),
         )
@@ -204,7 +213,9 @@ impl ScalableTarget {
     pub fn step_scale_on_cpu(&self, id: &str, props: StepScalingProps) {
         let loc = SourceLocation::caller();
         let node = Node::new(&self.node, id);
-        if !(props.scale_in_below < props.scale_out_above) {
+        if props.scale_in_below.partial_cmp(&props.scale_out_above)
+            != Some(std::cmp::Ordering::Less)
+        {
             l2::report_at(
                 &node,
                 loc,
@@ -214,7 +225,9 @@ impl ScalableTarget {
                 ),
             );
         }
-        if props.period_secs < 10 || (props.period_secs > 30 && props.period_secs % 60 != 0) {
+        if props.period_secs < 10
+            || (props.period_secs > 30 && !props.period_secs.is_multiple_of(60))
+        {
             l2::report_at(
                 &node,
                 loc,
@@ -228,78 +241,69 @@ impl ScalableTarget {
             l2::report_at(&node, loc, "evaluation_periods must be at least 1");
         }
         let step_policy = |pid: &str, adjustment: i64, upper: bool| {
-            let policy = CfnResource::new(&node, pid, "AWS::ApplicationAutoScaling::ScalingPolicy");
-            policy.set_property(
-                "PolicyName",
-                format!("{}-{pid}", node.path().replace('/', "-")),
-            );
-            policy.set_property("PolicyType", "StepScaling");
-            policy.set_property("ScalingTargetId", self.resource.ref_value::<String>());
-            let bound = if upper {
-                ("MetricIntervalLowerBound", n(0))
+            let step = sp::StepAdjustment::new(adjustment);
+            let step = if upper {
+                step.metric_interval_lower_bound(0.0)
             } else {
-                ("MetricIntervalUpperBound", n(0))
+                step.metric_interval_upper_bound(0.0)
             };
-            policy.set_property(
-                "StepScalingPolicyConfiguration",
-                obj([
-                    ("AdjustmentType", s("ChangeInCapacity")),
-                    ("Cooldown", n(props.cooldown_secs)),
-                    ("MetricAggregationType", s("Average")),
-                    (
-                        "StepAdjustments",
-                        list([obj([bound, ("ScalingAdjustment", n(adjustment))])]),
-                    ),
-                ]),
-            );
-            policy
+            l1::ScalingPolicy::new(
+                &node,
+                pid,
+                l1::ScalingPolicyProps::new(
+                    format!("{}-{pid}", node.path().replace('/', "-")),
+                    sp::PolicyType::StepScaling,
+                )
+                .scaling_target_id(self.resource.ref_value())
+                .step_scaling_policy_configuration(
+                    sp::StepScalingPolicyConfiguration::new()
+                        .adjustment_type(sp::AdjustmentType::ChangeInCapacity)
+                        .cooldown(i64::from(props.cooldown_secs))
+                        .metric_aggregation_type(sp::MetricAggregationType::Average)
+                        .step_adjustments(vec![step]),
+                ),
+            )
         };
         let out = step_policy("ScaleOut", i64::from(props.scale_out_by), true);
         let in_ = step_policy("ScaleIn", -i64::from(props.scale_in_by), false);
-        let alarm = |aid: &str, threshold: f64, op: &str, policy: &CfnResource, what: &str| {
-            let a = CfnResource::new(&node, aid, "AWS::CloudWatch::Alarm");
-            a.set_property(
-                "AlarmDescription",
-                format!(
-                    "{what}: average CPU {op} {threshold}% for {} x {}s",
-                    props.evaluation_periods, props.period_secs
-                ),
-            );
-            a.set_property("Namespace", "AWS/ECS");
-            a.set_property("MetricName", "CPUUtilization");
-            a.set_property(
-                "Dimensions",
-                Expr::List(
-                    self.metric_dimensions
-                        .iter()
-                        .map(|(k, v)| obj([("Name", s(k.as_str())), ("Value", e(v))]))
-                        .collect(),
-                ),
-            );
-            a.set_property("Statistic", "Average");
-            a.set_property("Period", i64::from(props.period_secs));
-            a.set_property("EvaluationPeriods", i64::from(props.evaluation_periods));
-            a.set_property("Threshold", threshold);
-            a.set_property(
-                "ComparisonOperator",
-                if op == ">" {
-                    "GreaterThanThreshold"
-                } else {
-                    "LessThanThreshold"
-                },
-            );
-            a.set_property(
-                "AlarmActions",
-                Expr::List(vec![policy.ref_value::<String>().to_template()]),
-            );
-        };
+        let alarm =
+            |aid: &str, threshold: f64, above: bool, policy: &l1::ScalingPolicy, what: &str| {
+                let op = if above { ">" } else { "<" };
+                cw::Alarm::new(
+                    &node,
+                    aid,
+                    cw::AlarmProps::new()
+                        .alarm_description(format!(
+                            "{what}: average CPU {op} {threshold}% for {} x {}s",
+                            props.evaluation_periods, props.period_secs
+                        ))
+                        .namespace("AWS/ECS")
+                        .metric_name("CPUUtilization")
+                        .dimensions(
+                            self.metric_dimensions
+                                .iter()
+                                .map(|(k, v)| al::Dimension::new(k.as_str(), v.clone()))
+                                .collect::<Vec<_>>(),
+                        )
+                        .statistic(al::Statistic::Average)
+                        .period(i64::from(props.period_secs))
+                        .evaluation_periods(i64::from(props.evaluation_periods))
+                        .threshold(threshold)
+                        .comparison_operator(if above {
+                            al::ComparisonOperator::GreaterThanThreshold
+                        } else {
+                            al::ComparisonOperator::LessThanThreshold
+                        })
+                        .alarm_actions(vec![policy.ref_value()]),
+                );
+            };
         alarm(
             "HighCpuAlarm",
             props.scale_out_above,
-            ">",
+            true,
             &out,
             "Scale out",
         );
-        alarm("LowCpuAlarm", props.scale_in_below, "<", &in_, "Scale in");
+        alarm("LowCpuAlarm", props.scale_in_below, false, &in_, "Scale in");
     }
 }

@@ -148,6 +148,7 @@ pub(crate) fn allocate(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -17,7 +17,7 @@
 //!
 //! A subnet id is not a VPC id:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0308
 //! use stackdef::ec2::{SubnetType, Vpc, VpcProps};
 //! use stackdef::value::{Value, VpcId};
 //! use stackdef::{App, Env};
@@ -31,7 +31,7 @@
 //! Only constructs with a well-known port have `allow_default_port_from` (a database has
 //! one; a bare security group does not):
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! use stackdef::ec2::{HasDefaultPort, SecurityGroup, SecurityGroupProps, Vpc, VpcProps};
 //! use stackdef::{App, Env};
 //! let app = App::new();
@@ -49,15 +49,16 @@ use std::collections::HashSet;
 use std::rc::Rc;
 
 pub use cidr::Ipv4Cidr;
-use stackdef_synth::{Expr, SourceLocation};
+use stackdef_synth::SourceLocation;
 
+use crate::cfn::ec2 as l1;
 use crate::construct::{Construct, Node};
 use crate::fns;
 use crate::iam::{PolicyStatement, Role, RoleProps, ServicePrincipal};
-use crate::l2::{self, e, obj, s};
+use crate::l2;
 use crate::logs::{LogGroup, LogGroupProps};
 use crate::resource::{CfnResource, Resource};
-use crate::value::{SecurityGroupId, SubnetId, Value, VpcId};
+use crate::value::{SecurityGroupId, SubnetId, ToTemplate, Value, VpcId};
 
 /// What a subnet can reach and be reached from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -158,7 +159,7 @@ impl VpcProps {
 /// One subnet of a [`Vpc`].
 #[derive(Debug, Clone)]
 pub struct Subnet {
-    resource: CfnResource,
+    resource: l1::Subnet,
     group: String,
     subnet_type: SubnetType,
     az_index: usize,
@@ -169,7 +170,7 @@ pub struct Subnet {
 impl Subnet {
     /// `Ref` of the subnet.
     pub fn subnet_id(&self) -> Value<SubnetId> {
-        self.resource.ref_value()
+        self.resource.subnet_id()
     }
 
     /// Its kind.
@@ -201,7 +202,7 @@ impl Construct for Subnet {
 
 impl Resource for Subnet {
     fn cfn(&self) -> &CfnResource {
-        &self.resource
+        self.resource.cfn()
     }
 }
 
@@ -266,7 +267,7 @@ impl SelectedSubnets {
 
 #[derive(Debug)]
 struct VpcInner {
-    resource: CfnResource,
+    resource: l1::Vpc,
     cidr: Option<Ipv4Cidr>,
     cidr_text: String,
     subnets: Vec<Subnet>,
@@ -298,7 +299,7 @@ impl Construct for Vpc {
 
 impl Resource for Vpc {
     fn cfn(&self) -> &CfnResource {
-        &self.inner.resource
+        self.inner.resource.cfn()
     }
 }
 
@@ -310,11 +311,15 @@ impl Vpc {
     pub fn new(scope: &impl Construct, id: &str, props: VpcProps) -> Vpc {
         let node = Node::new(scope, id);
         let path = node.path();
-        let resource = CfnResource::new(&node, "Resource", "AWS::EC2::VPC");
-        resource.set_property("CidrBlock", props.cidr.as_str());
-        resource.set_property("EnableDnsHostnames", props.enable_dns_hostnames);
-        resource.set_property("EnableDnsSupport", true);
-        resource.set_property("Tags", l2::name_tag(path.clone()));
+        let resource = l1::Vpc::new(
+            &node,
+            "Resource",
+            l1::VpcProps::new()
+                .cidr_block(props.cidr.as_str())
+                .enable_dns_hostnames(props.enable_dns_hostnames)
+                .enable_dns_support(true)
+                .tags(vec![l1::vpc::Tag::new("Name", path.as_str())]),
+        );
 
         let cidr = match props.cidr.parse::<Ipv4Cidr>() {
             Ok(c) if (16..=28).contains(&c.prefix()) => Some(c),
@@ -400,20 +405,27 @@ impl Vpc {
         let blocks = cidr.and_then(|c| plan_blocks(&node, c, &groups, azs.len()));
 
         // Internet gateway.
-        let mut internet_dependencies = Vec::new();
+        let mut internet_dependencies: Vec<CfnResource> = Vec::new();
         let mut igw = None;
         if has_public {
-            let gw = CfnResource::new(&node, "IGW", "AWS::EC2::InternetGateway");
-            gw.set_property("Tags", l2::name_tag(path.clone()));
-            let attach = CfnResource::new(&node, "VPCGW", "AWS::EC2::VPCGatewayAttachment");
-            attach.set_property("VpcId", resource.ref_value::<VpcId>());
-            attach.set_property("InternetGatewayId", gw.ref_value::<String>());
-            internet_dependencies.push(attach.clone());
+            let gw = l1::InternetGateway::new(
+                &node,
+                "IGW",
+                l1::InternetGatewayProps::new()
+                    .tags(vec![l1::internet_gateway::Tag::new("Name", path.as_str())]),
+            );
+            let attach = l1::VpcGatewayAttachment::new(
+                &node,
+                "VPCGW",
+                l1::VpcGatewayAttachmentProps::new(resource.vpc_id())
+                    .internet_gateway_id(gw.internet_gateway_id()),
+            );
+            internet_dependencies.push(attach.cfn().clone());
             igw = Some((gw, attach));
         }
 
         let mut subnets = Vec::new();
-        let mut nats: Vec<CfnResource> = Vec::new();
+        let mut nats: Vec<l1::NatGateway> = Vec::new();
         let mut private_routes = Vec::new();
         if let Some(blocks) = blocks {
             // AZ-major order: all groups of AZ 1, then AZ 2, ...
@@ -422,10 +434,19 @@ impl Vpc {
                     let block = blocks[g_index][az_index];
                     let sub_id = format!("{}Subnet{}", g.name, az_index + 1);
                     let scope = Node::new(&node, &sub_id);
-                    let subnet = CfnResource::new(&scope, "Subnet", "AWS::EC2::Subnet");
-                    subnet.set_property("VpcId", resource.ref_value::<VpcId>());
-                    subnet.set_property("CidrBlock", block.to_string());
-                    subnet.set_property("AvailabilityZone", az.clone());
+                    let scope_path = scope.path();
+                    let subnet = l1::Subnet::new(
+                        &scope,
+                        "Subnet",
+                        l1::SubnetProps::new(resource.vpc_id())
+                            .cidr_block(block.to_string())
+                            .availability_zone(az.clone())
+                            .map_public_ip_on_launch(false)
+                            .tags(vec![
+                                l1::subnet::Tag::new("Name", scope_path.as_str()),
+                                l1::subnet::Tag::new("stackdef:subnet-type", g.subnet_type.label()),
+                            ]),
+                    );
                     if az.as_literal().is_some() {
                         // Concrete AZ names are deliberate (the stack's region is known
                         // and the layout is pinned); tell cfn-lint not to warn about them.
@@ -434,57 +455,59 @@ impl Vpc {
                             serde_json::json!({"config": {"ignore_checks": ["W3010"]}}),
                         );
                     }
-                    subnet.set_property("MapPublicIpOnLaunch", false);
-                    subnet.set_property(
-                        "Tags",
-                        Expr::List(vec![
-                            obj([("Key", s("Name")), ("Value", s(scope.path()))]),
-                            obj([
-                                ("Key", s("stackdef:subnet-type")),
-                                ("Value", s(g.subnet_type.label())),
-                            ]),
-                        ]),
+                    let rt = l1::RouteTable::new(
+                        &scope,
+                        "RouteTable",
+                        l1::RouteTableProps::new(resource.vpc_id())
+                            .tags(vec![l1::route_table::Tag::new("Name", scope_path.as_str())]),
                     );
-                    let rt = CfnResource::new(&scope, "RouteTable", "AWS::EC2::RouteTable");
-                    rt.set_property("VpcId", resource.ref_value::<VpcId>());
-                    rt.set_property("Tags", l2::name_tag(scope.path()));
-                    let assoc = CfnResource::new(
+                    let assoc = l1::SubnetRouteTableAssociation::new(
                         &scope,
                         "RouteTableAssociation",
-                        "AWS::EC2::SubnetRouteTableAssociation",
+                        l1::SubnetRouteTableAssociationProps::new(
+                            rt.route_table_id(),
+                            subnet.subnet_id(),
+                        ),
                     );
-                    assoc.set_property("RouteTableId", rt.ref_value::<String>());
-                    assoc.set_property("SubnetId", subnet.ref_value::<SubnetId>());
                     match g.subnet_type {
                         SubnetType::Public => {
                             if let Some((gw, attach)) = &igw {
-                                let route =
-                                    CfnResource::new(&scope, "DefaultRoute", "AWS::EC2::Route");
-                                route.set_property("RouteTableId", rt.ref_value::<String>());
-                                route.set_property("DestinationCidrBlock", "0.0.0.0/0");
-                                route.set_property("GatewayId", gw.ref_value::<String>());
+                                let route = l1::Route::new(
+                                    &scope,
+                                    "DefaultRoute",
+                                    l1::RouteProps::new(rt.route_table_id())
+                                        .destination_cidr_block("0.0.0.0/0")
+                                        .gateway_id(gw.internet_gateway_id().cast::<String>()),
+                                );
                                 route.add_depends_on(attach);
-                                internet_dependencies.push(route.clone());
+                                internet_dependencies.push(route.cfn().clone());
                             }
                             if nats.len() < nat_count && nats.len() == az_index {
-                                let eip = CfnResource::new(&scope, "EIP", "AWS::EC2::EIP");
-                                eip.set_property("Domain", "vpc");
-                                eip.set_property("Tags", l2::name_tag(scope.path()));
-                                let nat =
-                                    CfnResource::new(&scope, "NATGateway", "AWS::EC2::NatGateway");
-                                nat.set_property("SubnetId", subnet.ref_value::<SubnetId>());
-                                nat.set_property(
-                                    "AllocationId",
-                                    eip.get_att::<String>("AllocationId"),
+                                let eip = l1::Eip::new(
+                                    &scope,
+                                    "EIP",
+                                    l1::EipProps::new()
+                                        .domain("vpc")
+                                        .tags(vec![l1::eip::Tag::new("Name", scope_path.as_str())]),
                                 );
-                                nat.set_property("Tags", l2::name_tag(scope.path()));
+                                let nat = l1::NatGateway::new(
+                                    &scope,
+                                    "NATGateway",
+                                    l1::NatGatewayProps::new()
+                                        .subnet_id(subnet.subnet_id())
+                                        .allocation_id(eip.attr_allocation_id())
+                                        .tags(vec![l1::nat_gateway::Tag::new(
+                                            "Name",
+                                            scope_path.as_str(),
+                                        )]),
+                                );
                                 // The NAT gateway is only useful once its subnet routes out.
                                 nat.add_depends_on(&assoc);
                                 nats.push(nat);
                             }
                         }
                         SubnetType::PrivateWithEgress => {
-                            private_routes.push((scope.clone(), rt.clone(), az_index));
+                            private_routes.push((scope.clone(), rt.route_table_id(), az_index));
                         }
                         SubnetType::PrivateIsolated => {}
                     }
@@ -499,16 +522,19 @@ impl Vpc {
                 }
             }
         }
-        let mut egress_dependencies = Vec::new();
+        let mut egress_dependencies: Vec<CfnResource> = Vec::new();
         if !nats.is_empty() {
             for (scope, rt, az_index) in private_routes {
                 // The NAT gateway in the same AZ when there is one, else spread round-robin.
                 let nat = &nats[az_index % nats.len()];
-                let route = CfnResource::new(&scope, "DefaultRoute", "AWS::EC2::Route");
-                route.set_property("RouteTableId", rt.ref_value::<String>());
-                route.set_property("DestinationCidrBlock", "0.0.0.0/0");
-                route.set_property("NatGatewayId", nat.ref_value::<String>());
-                egress_dependencies.push(route);
+                let route = l1::Route::new(
+                    &scope,
+                    "DefaultRoute",
+                    l1::RouteProps::new(rt)
+                        .destination_cidr_block("0.0.0.0/0")
+                        .nat_gateway_id(nat.nat_gateway_id()),
+                );
+                egress_dependencies.push(route.cfn().clone());
             }
         }
 
@@ -528,14 +554,19 @@ impl Vpc {
                 ],
                 [group.arn()],
             ));
-            let flow = CfnResource::new(&scope, "FlowLog", "AWS::EC2::FlowLog");
-            flow.set_property("ResourceId", resource.ref_value::<VpcId>());
-            flow.set_property("ResourceType", "VPC");
-            flow.set_property("TrafficType", "ALL");
-            flow.set_property("LogDestinationType", "cloud-watch-logs");
-            flow.set_property("LogGroupName", group.name());
-            flow.set_property("DeliverLogsPermissionArn", role.arn());
-            flow.set_property("Tags", l2::name_tag(path.clone()));
+            l1::FlowLog::new(
+                &scope,
+                "FlowLog",
+                l1::FlowLogProps::new(
+                    resource.vpc_id().cast::<String>(),
+                    l1::flow_log::ResourceType::Vpc,
+                )
+                .traffic_type(l1::flow_log::TrafficType::All)
+                .log_destination_type(l1::flow_log::LogDestinationType::CloudWatchLogs)
+                .log_group_name(group.name())
+                .deliver_logs_permission_arn(role.arn().cast::<String>())
+                .tags(vec![l1::flow_log::Tag::new("Name", path.as_str())]),
+            );
         }
 
         Vpc {
@@ -555,7 +586,7 @@ impl Vpc {
 
     /// `Ref` of the VPC.
     pub fn vpc_id(&self) -> Value<VpcId> {
-        self.inner.resource.ref_value()
+        self.inner.resource.vpc_id()
     }
 
     /// The VPC's block as written in the props.
@@ -843,13 +874,9 @@ impl Port {
         }
     }
 
-    fn rule_fields(self) -> [(&'static str, Option<Expr>); 3] {
-        let ports = self.protocol != Protocol::All;
-        [
-            ("IpProtocol", s(self.ip_protocol())),
-            ("FromPort", ports.then(|| Expr::Number(self.from.into()))),
-            ("ToPort", ports.then(|| Expr::Number(self.to.into()))),
-        ]
+    /// `FromPort`/`ToPort`, absent for all traffic.
+    fn range(self) -> Option<(i64, i64)> {
+        (self.protocol != Protocol::All).then(|| (i64::from(self.from), i64::from(self.to)))
     }
 
     fn label(self) -> String {
@@ -918,11 +945,11 @@ pub struct SecurityGroupProps {
 
 #[derive(Debug)]
 struct SgInner {
-    resource: CfnResource,
+    resource: l1::SecurityGroup,
     allow_all_outbound: bool,
     rules: RefCell<HashSet<String>>,
-    inline_ingress: RefCell<Vec<Expr>>,
-    inline_egress: RefCell<Vec<Expr>>,
+    inline_ingress: RefCell<Vec<l1::security_group::Ingress>>,
+    inline_egress: RefCell<Vec<l1::security_group::Egress>>,
 }
 
 /// A security group. Address rules are written inline; rules between groups are separate
@@ -942,22 +969,17 @@ impl Construct for SecurityGroup {
 
 impl Resource for SecurityGroup {
     fn cfn(&self) -> &CfnResource {
-        &self.inner.resource
+        self.inner.resource.cfn()
     }
 }
 
 /// The egress entry that stands for "no outbound traffic": a group without egress
 /// entries gets AWS's allow-all rule, so a closed group carries this one rule to a
 /// loopback address no packet ever leaves for.
-fn closed_egress() -> Expr {
-    obj([
-        ("IpProtocol", s("-1")),
-        ("CidrIp", s("127.0.0.1/32")),
-        (
-            "Description",
-            s("No outbound traffic (replaces the default allow-all rule)"),
-        ),
-    ])
+fn closed_egress() -> l1::security_group::Egress {
+    l1::security_group::Egress::new("-1")
+        .cidr_ip("127.0.0.1/32")
+        .description("No outbound traffic (replaces the default allow-all rule)")
 }
 
 impl SecurityGroup {
@@ -970,7 +992,6 @@ impl SecurityGroup {
         props: SecurityGroupProps,
     ) -> SecurityGroup {
         let node = Node::new(scope, id);
-        let resource = CfnResource::new(&node, "Resource", "AWS::EC2::SecurityGroup");
         let description = props.description.unwrap_or_else(|| node.path());
         if description.len() > 255 {
             node.report_message(format!(
@@ -978,9 +999,13 @@ impl SecurityGroup {
                 description.len()
             ));
         }
-        resource.set_property("GroupDescription", description);
-        resource.set_property("VpcId", vpc.vpc_id());
-        resource.set_property("Tags", l2::name_tag(node.path()));
+        let resource = l1::SecurityGroup::new(
+            &node,
+            "Resource",
+            l1::SecurityGroupProps::new(description)
+                .vpc_id(vpc.vpc_id())
+                .tags(vec![l1::security_group::Tag::new("Name", node.path())]),
+        );
         let sg = SecurityGroup {
             node,
             inner: Rc::new(SgInner {
@@ -997,7 +1022,7 @@ impl SecurityGroup {
 
     /// `GroupId`.
     pub fn security_group_id(&self) -> Value<SecurityGroupId> {
-        self.inner.resource.get_att("GroupId")
+        self.inner.resource.attr_group_id()
     }
 
     /// Whether all outbound traffic is allowed.
@@ -1005,34 +1030,31 @@ impl SecurityGroup {
         self.inner.allow_all_outbound
     }
 
+    /// Inline rules are added after creation: rewrite both lists in place.
     fn write_inline(&self) {
+        let resource = &self.inner.resource;
         let ingress = self.inner.inline_ingress.borrow();
         if ingress.is_empty() {
-            self.inner.resource.remove_property("SecurityGroupIngress");
+            resource.remove_property("SecurityGroupIngress");
         } else {
-            self.inner
-                .resource
-                .set_property("SecurityGroupIngress", Expr::List(ingress.clone()));
+            resource.set_property(
+                "SecurityGroupIngress",
+                ingress.as_slice().to_vec().to_template(),
+            );
         }
         let egress = self.inner.inline_egress.borrow();
-        if self.inner.allow_all_outbound {
-            self.inner.resource.set_property(
-                "SecurityGroupEgress",
-                Expr::List(vec![obj([
-                    ("IpProtocol", s("-1")),
-                    ("CidrIp", s("0.0.0.0/0")),
-                    ("Description", s("Allow all outbound traffic")),
-                ])]),
-            );
+        let egress = if self.inner.allow_all_outbound {
+            vec![
+                l1::security_group::Egress::new("-1")
+                    .cidr_ip("0.0.0.0/0")
+                    .description("Allow all outbound traffic"),
+            ]
         } else if egress.is_empty() {
-            self.inner
-                .resource
-                .set_property("SecurityGroupEgress", Expr::List(vec![closed_egress()]));
+            vec![closed_egress()]
         } else {
-            self.inner
-                .resource
-                .set_property("SecurityGroupEgress", Expr::List(egress.clone()));
-        }
+            egress.clone()
+        };
+        resource.set_property("SecurityGroupEgress", egress.to_template());
     }
 
     fn first_use(&self, key: String) -> bool {
@@ -1051,10 +1073,17 @@ impl SecurityGroup {
         if !self.first_use(format!("in|{cidr}|{port:?}")) {
             return;
         }
-        let mut fields: Vec<(&'static str, Option<Expr>)> = port.rule_fields().to_vec();
-        fields.push((field, s(cidr)));
-        fields.push(("Description", s(description)));
-        self.inner.inline_ingress.borrow_mut().push(obj(fields));
+        let mut rule =
+            l1::security_group::Ingress::new(port.ip_protocol()).description(description);
+        if let Some((from, to)) = port.range() {
+            rule = rule.from_port(from).to_port(to);
+        }
+        rule = if field == "CidrIpv6" {
+            rule.cidr_ipv6(cidr)
+        } else {
+            rule.cidr_ip(cidr)
+        };
+        self.inner.inline_ingress.borrow_mut().push(rule);
         self.write_inline();
     }
 
@@ -1074,33 +1103,36 @@ impl SecurityGroup {
         if !self.first_use(format!("out|{cidr}|{port:?}")) {
             return;
         }
-        let mut fields: Vec<(&'static str, Option<Expr>)> = port.rule_fields().to_vec();
-        fields.push((field, s(cidr)));
-        fields.push(("Description", s(description)));
-        self.inner.inline_egress.borrow_mut().push(obj(fields));
+        let mut rule = l1::security_group::Egress::new(port.ip_protocol()).description(description);
+        if let Some((from, to)) = port.range() {
+            rule = rule.from_port(from).to_port(to);
+        }
+        rule = if field == "CidrIpv6" {
+            rule.cidr_ipv6(cidr)
+        } else {
+            rule.cidr_ip(cidr)
+        };
+        self.inner.inline_egress.borrow_mut().push(rule);
         self.write_inline();
     }
 
     /// Ingress on this group from `source` (a separate resource under this group).
     fn ingress_from_group(&self, source: &SecurityGroup, port: Port) {
-        let label = rule_label(source);
         if !self.first_use(format!("in|sg:{}|{port:?}", source.node.path())) {
             return;
         }
-        let rule = CfnResource::new(
+        let mut props = l1::SecurityGroupIngressProps::new(port.ip_protocol())
+            .group_id(self.security_group_id())
+            .source_security_group_id(source.security_group_id())
+            .description(format!("{port} from {}", source.node.path()));
+        if let Some((from, to)) = port.range() {
+            props = props.from_port(from).to_port(to);
+        }
+        l1::SecurityGroupIngress::new(
             &self.node,
-            &format!("From{label}{}", port.label()),
-            "AWS::EC2::SecurityGroupIngress",
+            &format!("From{}{}", rule_label(source), port.label()),
+            props,
         );
-        let mut fields: Vec<(&'static str, Option<Expr>)> =
-            vec![("GroupId", e(self.security_group_id()))];
-        fields.extend(port.rule_fields());
-        fields.push(("SourceSecurityGroupId", e(source.security_group_id())));
-        fields.push((
-            "Description",
-            s(format!("{port} from {}", source.node.path())),
-        ));
-        set_all(&rule, fields);
     }
 
     /// Egress on this group to `destination` (a separate resource under this group).
@@ -1108,35 +1140,21 @@ impl SecurityGroup {
         if self.inner.allow_all_outbound {
             return;
         }
-        let label = rule_label(destination);
         if !self.first_use(format!("out|sg:{}|{port:?}", destination.node.path())) {
             return;
         }
-        let rule = CfnResource::new(
-            &self.node,
-            &format!("To{label}{}", port.label()),
-            "AWS::EC2::SecurityGroupEgress",
-        );
-        let mut fields: Vec<(&'static str, Option<Expr>)> =
-            vec![("GroupId", e(self.security_group_id()))];
-        fields.extend(port.rule_fields());
-        fields.push((
-            "DestinationSecurityGroupId",
-            e(destination.security_group_id()),
-        ));
-        fields.push((
-            "Description",
-            s(format!("{port} to {}", destination.node.path())),
-        ));
-        set_all(&rule, fields);
-    }
-}
-
-fn set_all(r: &CfnResource, fields: Vec<(&'static str, Option<Expr>)>) {
-    for (k, v) in fields {
-        if let Some(v) = v {
-            r.set_property(k, v);
+        let mut props =
+            l1::SecurityGroupEgressProps::new(self.security_group_id(), port.ip_protocol())
+                .destination_security_group_id(destination.security_group_id())
+                .description(format!("{port} to {}", destination.node.path()));
+        if let Some((from, to)) = port.range() {
+            props = props.from_port(from).to_port(to);
         }
+        l1::SecurityGroupEgress::new(
+            &self.node,
+            &format!("To{}{}", rule_label(destination), port.label()),
+            props,
+        );
     }
 }
 

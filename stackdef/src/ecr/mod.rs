@@ -3,11 +3,11 @@
 
 use stackdef_synth::RemovalPolicy;
 
+use crate::cfn::ecr::{self as l1, repository as r};
 use crate::construct::{Construct, Node};
 use crate::iam::{Grantable, PolicyStatement};
-use crate::l2::{obj, s};
 use crate::resource::{CfnResource, Resource};
-use crate::value::Value;
+use crate::value::{RepositoryArn, Value};
 
 /// Options of an [`EcrRepository`].
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +41,7 @@ impl Default for EcrRepositoryProps {
 /// A private container image repository, encrypted with the AWS managed KMS key.
 #[derive(Debug, Clone)]
 pub struct EcrRepository {
-    resource: CfnResource,
+    resource: l1::Repository,
 }
 
 impl Construct for EcrRepository {
@@ -52,7 +52,7 @@ impl Construct for EcrRepository {
 
 impl Resource for EcrRepository {
     fn cfn(&self) -> &CfnResource {
-        &self.resource
+        self.resource.cfn()
     }
 }
 
@@ -60,7 +60,34 @@ impl EcrRepository {
     /// A repository.
     #[track_caller]
     pub fn new(scope: &impl Construct, id: &str, props: EcrRepositoryProps) -> EcrRepository {
-        let resource = CfnResource::new(scope, id, "AWS::ECR::Repository");
+        let mut l1_props = l1::RepositoryProps::new()
+            .image_scanning_configuration(
+                r::ImageScanningConfiguration::new().scan_on_push(props.scan_on_push),
+            )
+            .image_tag_mutability(if props.immutable_tags {
+                r::ImageTagMutability::Immutable
+            } else {
+                r::ImageTagMutability::Mutable
+            })
+            // The AWS managed KMS key (aws/ecr): no key to manage.
+            .encryption_configuration(r::EncryptionConfiguration::new(r::EncryptionType::Kms));
+        if let Some(name) = &props.repository_name {
+            l1_props = l1_props.repository_name(name.as_str());
+        }
+        if let Some(count) = props.max_image_count {
+            let policy = serde_json::json!({
+                "rules": [{
+                    "rulePriority": 1,
+                    "description": format!("Keep only the newest {count} images"),
+                    "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": count},
+                    "action": {"type": "expire"}
+                }]
+            });
+            l1_props = l1_props.lifecycle_policy(
+                r::LifecyclePolicy::new().lifecycle_policy_text(policy.to_string()),
+            );
+        }
+        let resource = l1::Repository::new(scope, id, l1_props);
         if let Some(name) = &props.repository_name {
             let ok = (2..=256).contains(&name.len())
                 && name
@@ -71,42 +98,11 @@ impl EcrRepository {
                     "repository name `{name}` is invalid: 2 to 256 lowercase letters, digits and . _ - /"
                 ));
             }
-            resource.set_property("RepositoryName", name.as_str());
         }
-        resource.set_property(
-            "ImageScanningConfiguration",
-            obj([("ScanOnPush", Some(props.scan_on_push.into()))]),
-        );
-        resource.set_property(
-            "ImageTagMutability",
-            if props.immutable_tags {
-                "IMMUTABLE"
-            } else {
-                "MUTABLE"
-            },
-        );
-        resource.set_property(
-            "EncryptionConfiguration",
-            obj([("EncryptionType", s("KMS"))]),
-        );
-        if let Some(count) = props.max_image_count {
-            if count == 0 {
-                resource.node().report_message(
-                    "max_image_count must be at least 1 (or None to keep all images)",
-                );
-            }
-            let policy = serde_json::json!({
-                "rules": [{
-                    "rulePriority": 1,
-                    "description": format!("Keep only the newest {count} images"),
-                    "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": count},
-                    "action": {"type": "expire"}
-                }]
-            });
-            resource.set_property(
-                "LifecyclePolicy",
-                obj([("LifecyclePolicyText", s(policy.to_string()))]),
-            );
+        if props.max_image_count == Some(0) {
+            resource
+                .node()
+                .report_message("max_image_count must be at least 1 (or None to keep all images)");
         }
         resource.apply_removal_policy(props.removal_policy);
         EcrRepository { resource }
@@ -114,12 +110,12 @@ impl EcrRepository {
 
     /// `RepositoryUri` (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`).
     pub fn repository_uri(&self) -> Value<String> {
-        self.resource.get_att("RepositoryUri")
+        self.resource.attr_repository_uri()
     }
 
     /// `Arn`.
-    pub fn arn(&self) -> Value<String> {
-        self.resource.get_att("Arn")
+    pub fn arn(&self) -> Value<RepositoryArn> {
+        self.resource.attr_arn()
     }
 
     /// Allows `grantee` to pull images from this repository.

@@ -5,7 +5,7 @@
 //! A `FargateService` runs only a `FargateTaskDefinition`; another kind of task definition
 //! does not compile:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0308
 //! use stackdef::ec2::{Vpc, VpcProps};
 //! use stackdef::ecs::{Cluster, ClusterProps, FargateService, FargateServiceProps};
 //! use stackdef::{App, CfnResource, Env};
@@ -19,7 +19,7 @@
 //!
 //! Container secrets come from Secrets Manager, never from a plain string:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0277
 //! use stackdef::ecs::{ContainerImage, ContainerOptions, FargateTaskDefinition, FargateTaskDefinitionProps};
 //! use stackdef::{App, Env};
 //! let app = App::new();
@@ -38,6 +38,7 @@ use std::rc::Rc;
 use stackdef_synth::{Expr, SourceLocation};
 
 use crate::autoscaling::{ScalableTarget, ScalingCapacity};
+use crate::cfn::ecs::{self as l1, cluster as cl, service as sv, task_definition as td};
 use crate::construct::{Construct, Node};
 use crate::ec2::{
     Connectable, Connections, Peer, Port, SecurityGroup, SecurityGroupProps, SubnetSelection, Vpc,
@@ -46,11 +47,11 @@ use crate::ecr::EcrRepository;
 use crate::elbv2::{LoadBalancerTarget, TargetGroup};
 use crate::fns;
 use crate::iam::{Grantable, PolicyStatement, Role, RoleProps, ServicePrincipal};
-use crate::l2::{self, e, list, n, obj, s};
+use crate::l2;
 use crate::logs::{LogGroup, LogGroupProps};
 use crate::resource::{CfnResource, Resource};
 use crate::secretsmanager::Secret;
-use crate::value::{ToTemplate, Value};
+use crate::value::{ClusterArn, ClusterName, Map, TaskDefinitionArn, ToTemplate, Value};
 
 // ---------------------------------------------------------------------------------------
 // Cluster
@@ -76,7 +77,7 @@ impl Default for ClusterProps {
 /// An ECS cluster; its services run in its VPC.
 #[derive(Debug, Clone)]
 pub struct Cluster {
-    resource: CfnResource,
+    resource: l1::Cluster,
     vpc: Vpc,
 }
 
@@ -88,7 +89,7 @@ impl Construct for Cluster {
 
 impl Resource for Cluster {
     fn cfn(&self) -> &CfnResource {
-        &self.resource
+        self.resource.cfn()
     }
 }
 
@@ -96,7 +97,15 @@ impl Cluster {
     /// A cluster whose services run in `vpc`.
     #[track_caller]
     pub fn new(scope: &impl Construct, id: &str, vpc: &Vpc, props: ClusterProps) -> Cluster {
-        let resource = CfnResource::new(scope, id, "AWS::ECS::Cluster");
+        let mut l1_props = l1::ClusterProps::new().cluster_settings(vec![
+            cl::ClusterSettings::new()
+                .name("containerInsights")
+                .value(if props.container_insights { "enabled" } else { "disabled" }),
+        ]);
+        if let Some(name) = &props.cluster_name {
+            l1_props = l1_props.cluster_name(name.as_str());
+        }
+        let resource = l1::Cluster::new(scope, id, l1_props);
         if let Some(name) = &props.cluster_name {
             let ok = !name.is_empty()
                 && name.len() <= 255
@@ -108,22 +117,7 @@ impl Cluster {
                     "cluster name `{name}` is invalid: 1 to 255 letters, digits, hyphens and underscores"
                 ));
             }
-            resource.set_property("ClusterName", name.as_str());
         }
-        resource.set_property(
-            "ClusterSettings",
-            Expr::List(vec![obj([
-                ("Name", s("containerInsights")),
-                (
-                    "Value",
-                    s(if props.container_insights {
-                        "enabled"
-                    } else {
-                        "disabled"
-                    }),
-                ),
-            ])]),
-        );
         Cluster {
             resource,
             vpc: vpc.clone(),
@@ -131,13 +125,13 @@ impl Cluster {
     }
 
     /// `Ref`: the cluster name.
-    pub fn cluster_name(&self) -> Value<String> {
-        self.resource.ref_value()
+    pub fn cluster_name(&self) -> Value<ClusterName> {
+        self.resource.cluster_name()
     }
 
     /// `Arn`.
-    pub fn arn(&self) -> Value<String> {
-        self.resource.get_att("Arn")
+    pub fn arn(&self) -> Value<ClusterArn> {
+        self.resource.attr_arn()
     }
 
     /// The cluster's VPC.
@@ -254,12 +248,10 @@ impl ContainerImage {
         ContainerImage::Ecr(repository.clone(), tag.to_owned())
     }
 
-    fn to_expr(&self) -> Expr {
+    fn to_value(&self) -> Value<String> {
         match self {
-            ContainerImage::Registry(i) => Expr::String(i.clone()),
-            ContainerImage::Ecr(repo, tag) => {
-                crate::sub![repo.repository_uri(), ":", tag.as_str()].to_template()
-            }
+            ContainerImage::Registry(i) => Value::literal(i.clone()),
+            ContainerImage::Ecr(repo, tag) => crate::sub![repo.repository_uri(), ":", tag.as_str()],
         }
     }
 }
@@ -316,10 +308,10 @@ impl EcsSecret {
         }
     }
 
-    fn value_from(&self) -> Expr {
+    fn value_from(&self) -> Value<String> {
         match &self.field {
-            None => self.secret.arn().to_template(),
-            Some(f) => crate::sub![self.secret.arn(), ":", f.as_str(), "::"].to_template(),
+            None => self.secret.arn(),
+            Some(f) => crate::sub![self.secret.arn(), ":", f.as_str(), "::"],
         }
     }
 }
@@ -387,10 +379,10 @@ impl ContainerDefinition {
 
 #[derive(Debug)]
 struct TaskDefInner {
-    resource: CfnResource,
+    resource: l1::TaskDefinition,
     execution_role: Role,
     task_role: RefCell<Option<Role>>,
-    containers: RefCell<Vec<(ContainerDefinition, Expr)>>,
+    containers: RefCell<Vec<(ContainerDefinition, td::ContainerDefinition)>>,
 }
 
 /// A Fargate task definition (`awsvpc` networking). An execution role with only the
@@ -410,7 +402,7 @@ impl Construct for FargateTaskDefinition {
 
 impl Resource for FargateTaskDefinition {
     fn cfn(&self) -> &CfnResource {
-        &self.inner.resource
+        self.inner.resource.cfn()
     }
 }
 
@@ -422,7 +414,6 @@ impl FargateTaskDefinition {
         if let Some(problem) = check_fargate_size(props.cpu, props.memory_mib) {
             node.report_message(problem);
         }
-        let resource = CfnResource::new(&node, "Resource", "AWS::ECS::TaskDefinition");
         let execution_role = Role::new(
             &node,
             "ExecutionRole",
@@ -445,29 +436,28 @@ impl FargateTaskDefinition {
                     "task family `{family}` is invalid: 1 to 255 letters, digits, hyphens and underscores"
                 ));
             }
-            resource.set_property("Family", family.as_str());
         }
-        resource.set_property("RequiresCompatibilities", vec!["FARGATE".to_owned()]);
-        resource.set_property("NetworkMode", "awsvpc");
-        resource.set_property("Cpu", props.cpu.to_string());
-        resource.set_property("Memory", props.memory_mib.to_string());
-        resource.set_property(
-            "RuntimePlatform",
-            obj([
-                (
-                    "CpuArchitecture",
-                    s(match props.cpu_architecture {
-                        CpuArchitecture::X86_64 => "X86_64",
-                        CpuArchitecture::Arm64 => "ARM64",
-                    }),
-                ),
-                ("OperatingSystemFamily", s("LINUX")),
-            ]),
-        );
-        resource.set_property("ExecutionRoleArn", execution_role.arn());
+        let mut l1_props = l1::TaskDefinitionProps::new()
+            .requires_compatibilities(vec![td::RequiresCompatibilities::Fargate])
+            .network_mode(td::NetworkMode::Awsvpc)
+            .cpu(props.cpu.to_string())
+            .memory(props.memory_mib.to_string())
+            .runtime_platform(
+                td::RuntimePlatform::new()
+                    .cpu_architecture(match props.cpu_architecture {
+                        CpuArchitecture::X86_64 => td::CpuArchitecture::X8664,
+                        CpuArchitecture::Arm64 => td::CpuArchitecture::Arm64,
+                    })
+                    .operating_system_family(td::OperatingSystemFamily::Linux),
+            )
+            .execution_role_arn(execution_role.arn());
+        if let Some(family) = &props.family {
+            l1_props = l1_props.family(family.as_str());
+        }
         if let Some(role) = &props.task_role {
-            resource.set_property("TaskRoleArn", role.arn());
+            l1_props = l1_props.task_role_arn(role.arn());
         }
+        let resource = l1::TaskDefinition::new(&node, "Resource", l1_props);
         FargateTaskDefinition {
             node,
             inner: Rc::new(TaskDefInner {
@@ -480,8 +470,8 @@ impl FargateTaskDefinition {
     }
 
     /// `Ref`: the task definition ARN.
-    pub fn arn(&self) -> Value<String> {
-        self.inner.resource.ref_value()
+    pub fn arn(&self) -> Value<TaskDefinitionArn> {
+        self.inner.resource.task_definition_arn()
     }
 
     /// The execution role (used by ECS to start the task, not by your code).
@@ -544,10 +534,9 @@ impl FargateTaskDefinition {
                 "container name `{name}` is invalid: 1 to 255 letters, digits, hyphens and underscores"
             ));
         }
-        if let ContainerImage::Registry(i) = &image {
-            if i.trim().is_empty() {
-                report(format!("container `{name}` has an empty image name"));
-            }
+        if let ContainerImage::Registry(i) = &image
+            && i.trim().is_empty() {
+            report(format!("container `{name}` has an empty image name"));
         }
         let existing = self.containers();
         if existing.iter().any(|c| c.name == name) {
@@ -594,17 +583,11 @@ impl FargateTaskDefinition {
                         ["logs:CreateLogStream", "logs:PutLogEvents"],
                         [group.arn()],
                     ));
-                Some(obj([
-                    ("LogDriver", s("awslogs")),
-                    (
-                        "Options",
-                        Some(obj([
-                            ("awslogs-group", e(group.name())),
-                            ("awslogs-region", e(region)),
-                            ("awslogs-stream-prefix", s(prefix)),
-                        ])),
-                    ),
-                ]))
+                let mut options: Map<String> = Map::new();
+                options.insert("awslogs-group".into(), group.name().cast());
+                options.insert("awslogs-region".into(), region);
+                options.insert("awslogs-stream-prefix".into(), prefix.into());
+                Some(td::LogConfiguration::new("awslogs").options(options))
             }
         };
         if let ContainerImage::Ecr(repo, _) = &image {
@@ -621,67 +604,47 @@ impl FargateTaskDefinition {
             secret.secret.grant_read(&self.inner.execution_role);
         }
 
-        let def = obj([
-            ("Name", s(name)),
-            ("Image", Some(image.to_expr())),
-            ("Essential", Some(options.essential.into())),
-            (
-                "PortMappings",
-                (!options.port_mappings.is_empty()).then(|| {
-                    Expr::List(
-                        options
-                            .port_mappings
-                            .iter()
-                            .map(|p| obj([("ContainerPort", n(*p)), ("Protocol", s("tcp"))]))
-                            .collect(),
-                    )
-                }),
-            ),
-            (
-                "Environment",
-                (!options.environment.is_empty()).then(|| {
-                    Expr::List(
-                        options
-                            .environment
-                            .iter()
-                            .map(|(k, v)| obj([("Name", s(k.as_str())), ("Value", e(v))]))
-                            .collect(),
-                    )
-                }),
-            ),
-            (
-                "Secrets",
-                (!options.secrets.is_empty()).then(|| {
-                    Expr::List(
-                        options
-                            .secrets
-                            .iter()
-                            .map(|(k, v)| {
-                                obj([("Name", s(k.as_str())), ("ValueFrom", Some(v.value_from()))])
-                            })
-                            .collect(),
-                    )
-                }),
-            ),
-            ("LogConfiguration", log_configuration),
-            (
-                "ReadonlyRootFilesystem",
-                Some(options.readonly_root_filesystem.into()),
-            ),
-            ("Privileged", Some(false.into())),
-            (
-                "Command",
-                (!options.command.is_empty()).then(|| {
-                    Expr::List(
-                        options
-                            .command
-                            .iter()
-                            .map(|c| Expr::String(c.clone()))
-                            .collect(),
-                    )
-                }),
-            ),
-        ]);
+        let mut def = td::ContainerDefinition::new(image.to_value(), name)
+            .essential(options.essential)
+            .readonly_root_filesystem(options.readonly_root_filesystem)
+            .privileged(false);
+        if !options.port_mappings.is_empty() {
+            def = def.port_mappings(
+                options
+                    .port_mappings
+                    .iter()
+                    .map(|p| {
+                        td::PortMapping::new()
+                            .container_port(i64::from(*p))
+                            .protocol(td::Protocol::Tcp)
+                    })
+                    .collect::<Vec<_>>(),
+            );
+        }
+        if !options.environment.is_empty() {
+            def = def.environment(
+                options
+                    .environment
+                    .iter()
+                    .map(|(k, v)| td::KeyValuePair::new().name(k.as_str()).value(v.clone()))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        if !options.secrets.is_empty() {
+            def = def.secrets(
+                options
+                    .secrets
+                    .iter()
+                    .map(|(k, v)| td::Secret::new(k.as_str(), v.value_from()))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        if let Some(log) = log_configuration {
+            def = def.log_configuration(log);
+        }
+        if !options.command.is_empty() {
+            def = def.command(options.command.clone());
+        }
         let container = ContainerDefinition {
             name: name.to_owned(),
             ports: options.port_mappings.clone(),
@@ -691,12 +654,13 @@ impl FargateTaskDefinition {
             .containers
             .borrow_mut()
             .push((container.clone(), def));
+        // Containers are added after creation: rewrite the list in place.
         let defs: Vec<Expr> = self
             .inner
             .containers
             .borrow()
             .iter()
-            .map(|(_, d)| d.clone())
+            .map(|(_, d)| d.to_template())
             .collect();
         self.inner
             .resource
@@ -762,11 +726,11 @@ impl Default for FargateServiceProps {
 
 #[derive(Debug)]
 struct ServiceInner {
-    resource: CfnResource,
+    resource: l1::Service,
     cluster: Cluster,
     task_definition: FargateTaskDefinition,
     security_group: SecurityGroup,
-    load_balancers: RefCell<Vec<Expr>>,
+    load_balancers: RefCell<Vec<sv::LoadBalancer>>,
     grace_period: u32,
 }
 
@@ -785,7 +749,7 @@ impl Construct for FargateService {
 
 impl Resource for FargateService {
     fn cfn(&self) -> &CfnResource {
-        &self.inner.resource
+        self.inner.resource.cfn()
     }
 }
 
@@ -843,17 +807,16 @@ impl FargateService {
                 props.min_healthy_percent, props.max_healthy_percent
             ));
         }
-        if let Some(name) = &props.service_name {
-            if name.is_empty()
+        if let Some(name) = &props.service_name
+            && (name.is_empty()
                 || name.len() > 255
                 || !name
                     .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            {
-                node.report_message(format!(
-                    "service name `{name}` is invalid: 1 to 255 letters, digits, hyphens and underscores"
-                ));
-            }
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        {
+            node.report_message(format!(
+                "service name `{name}` is invalid: 1 to 255 letters, digits, hyphens and underscores"
+            ));
         }
 
         let security_group = SecurityGroup::new(
@@ -873,52 +836,39 @@ impl FargateService {
             );
         }
 
-        let resource = CfnResource::new(&node, "Resource", "AWS::ECS::Service");
-        resource.set_property("Cluster", cluster.cluster_name());
-        resource.set_property("TaskDefinition", task_definition.arn());
-        resource.set_property("LaunchType", "FARGATE");
-        resource.set_property("PlatformVersion", props.platform_version.as_str());
-        resource.set_property("DesiredCount", i64::from(props.desired_count));
-        if let Some(name) = &props.service_name {
-            resource.set_property("ServiceName", name.as_str());
-        }
-        resource.set_property(
-            "NetworkConfiguration",
-            obj([(
-                "AwsvpcConfiguration",
-                Some(obj([
-                    (
-                        "AssignPublicIp",
-                        s(if props.assign_public_ip {
-                            "ENABLED"
+        let mut l1_props = l1::ServiceProps::new()
+            .cluster(cluster.cluster_name())
+            .task_definition(task_definition.arn())
+            .launch_type(sv::LaunchType::Fargate)
+            .platform_version(props.platform_version.as_str())
+            .desired_count(i64::from(props.desired_count))
+            .network_configuration(
+                sv::NetworkConfiguration::new().awsvpc_configuration(
+                    sv::AwsVpcConfiguration::new()
+                        .assign_public_ip(if props.assign_public_ip {
+                            sv::AssignPublicIp::Enabled
                         } else {
-                            "DISABLED"
-                        }),
-                    ),
-                    (
-                        "SecurityGroups",
-                        list([security_group.security_group_id().to_template()]),
-                    ),
-                    ("Subnets", e(selected.subnet_ids())),
-                ])),
-            )]),
-        );
-        resource.set_property(
-            "DeploymentConfiguration",
-            obj([
-                (
-                    "DeploymentCircuitBreaker",
-                    Some(obj([
-                        ("Enable", Some(props.circuit_breaker_rollback.into())),
-                        ("Rollback", Some(props.circuit_breaker_rollback.into())),
-                    ])),
+                            sv::AssignPublicIp::Disabled
+                        })
+                        .security_groups(vec![security_group.security_group_id()])
+                        .subnets(selected.subnet_ids()),
                 ),
-                ("MinimumHealthyPercent", n(props.min_healthy_percent)),
-                ("MaximumPercent", n(props.max_healthy_percent)),
-            ]),
-        );
-        resource.set_property("PropagateTags", "SERVICE");
-        resource.set_property("EnableECSManagedTags", true);
+            )
+            .deployment_configuration(
+                sv::DeploymentConfiguration::new()
+                    .deployment_circuit_breaker(sv::DeploymentCircuitBreaker::new(
+                        props.circuit_breaker_rollback,
+                        props.circuit_breaker_rollback,
+                    ))
+                    .minimum_healthy_percent(i64::from(props.min_healthy_percent))
+                    .maximum_percent(i64::from(props.max_healthy_percent)),
+            )
+            .propagate_tags(sv::PropagateTags::Service)
+            .enable_ecs_managed_tags(true);
+        if let Some(name) = &props.service_name {
+            l1_props = l1_props.service_name(name.as_str());
+        }
+        let resource = l1::Service::new(&node, "Resource", l1_props);
         for dep in &selected.internet_dependencies {
             resource.add_depends_on(dep);
         }
@@ -938,7 +888,7 @@ impl FargateService {
 
     /// `Name`: the service name.
     pub fn service_name(&self) -> Value<String> {
-        self.inner.resource.get_att("Name")
+        self.inner.resource.attr_name()
     }
 
     /// The service's security group.
@@ -977,7 +927,7 @@ impl FargateService {
             "/",
             vec![
                 Value::literal("service".to_owned()),
-                self.inner.cluster.cluster_name(),
+                self.inner.cluster.cluster_name().cast(),
                 self.service_name(),
             ],
         );
@@ -986,21 +936,24 @@ impl FargateService {
             "TaskCount",
             resource_id,
             capacity,
-            self.inner.cluster.cluster_name(),
+            self.inner.cluster.cluster_name().cast(),
             self.service_name(),
         )
     }
 
     fn register(&self, target_group: &TargetGroup, container: &str, port: u16) {
         let mut lbs = self.inner.load_balancers.borrow_mut();
-        lbs.push(obj([
-            ("ContainerName", s(container)),
-            ("ContainerPort", n(port)),
-            ("TargetGroupArn", e(target_group.arn())),
-        ]));
-        self.inner
-            .resource
-            .set_property("LoadBalancers", Expr::List(lbs.clone()));
+        lbs.push(
+            sv::LoadBalancer::new()
+                .container_name(container)
+                .container_port(i64::from(port))
+                .target_group_arn(target_group.arn()),
+        );
+        // Targets are attached after creation: rewrite the list in place.
+        self.inner.resource.set_property(
+            "LoadBalancers",
+            Expr::List(lbs.iter().map(ToTemplate::to_template).collect()),
+        );
         self.inner.resource.set_property(
             "HealthCheckGracePeriodSeconds",
             i64::from(self.inner.grace_period),

@@ -6,7 +6,7 @@
 //!
 //! Only load balancer targets can be forwarded to:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0277
 //! use stackdef::ec2::{Vpc, VpcProps};
 //! use stackdef::ecs::{Cluster, ClusterProps};
 //! use stackdef::elbv2::{Alb, AlbProps, ListenerProps, TargetGroupProps};
@@ -22,16 +22,19 @@
 
 use std::cell::Cell;
 
-use stackdef_synth::{Expr, SourceLocation};
+use stackdef_synth::SourceLocation;
 
+use crate::cfn::elasticloadbalancingv2::{
+    self as l1, listener as li, load_balancer as lb, target_group as tgm,
+};
 use crate::construct::{Construct, Node};
 use crate::ec2::{
     Connectable, Connections, Port, SecurityGroup, SecurityGroupProps, SubnetSelection, SubnetType,
     Vpc,
 };
-use crate::l2::{self, e, obj, s};
+use crate::l2;
 use crate::resource::{CfnResource, Resource};
-use crate::value::{ToTemplate, Value, VpcId};
+use crate::value::{ListenerArn, LoadBalancerArn, TargetGroupArn, ToTemplate, Value};
 
 /// Longest name AWS accepts for a load balancer or a target group.
 pub const MAX_NAME_LEN: usize = 32;
@@ -83,7 +86,7 @@ pub fn check_name(what: &str, name: &str) -> Option<String> {
 #[derive(Debug, Clone)]
 pub struct Alb {
     node: Node,
-    resource: CfnResource,
+    resource: l1::LoadBalancer,
     security_group: SecurityGroup,
     vpc: Vpc,
     internet_facing: bool,
@@ -97,7 +100,7 @@ impl Construct for Alb {
 
 impl Resource for Alb {
     fn cfn(&self) -> &CfnResource {
-        &self.resource
+        self.resource.cfn()
     }
 }
 
@@ -134,10 +137,10 @@ impl Alb {
                 "an internet-facing load balancer must be in public subnets; use internet_facing: false for private subnets",
             );
         }
-        if let Some(name) = &props.load_balancer_name {
-            if let Some(p) = check_name("load balancer name", name) {
-                node.report_message(p);
-            }
+        if let Some(name) = &props.load_balancer_name
+            && let Some(p) = check_name("load balancer name", name)
+        {
+            node.report_message(p);
         }
         if !(1..=4000).contains(&props.idle_timeout_secs) {
             node.report_message(format!(
@@ -154,32 +157,17 @@ impl Alb {
                 allow_all_outbound: false,
             },
         );
-        let resource = CfnResource::new(
-            &node,
-            "Resource",
-            "AWS::ElasticLoadBalancingV2::LoadBalancer",
-        );
-        resource.set_property("Type", "application");
-        resource.set_property(
-            "Scheme",
-            if props.internet_facing {
-                "internet-facing"
+        let attr = |k: &str, v: String| lb::LoadBalancerAttribute::new().key(k).value(v);
+        let mut l1_props = l1::LoadBalancerProps::new()
+            .type_(lb::Type::Application)
+            .scheme(if props.internet_facing {
+                lb::Scheme::InternetFacing
             } else {
-                "internal"
-            },
-        );
-        if let Some(name) = &props.load_balancer_name {
-            resource.set_property("Name", name.as_str());
-        }
-        resource.set_property("Subnets", selected.subnet_ids());
-        resource.set_property(
-            "SecurityGroups",
-            Expr::List(vec![security_group.security_group_id().to_template()]),
-        );
-        let attr = |k: &str, v: String| obj([("Key", s(k)), ("Value", s(v))]);
-        resource.set_property(
-            "LoadBalancerAttributes",
-            Expr::List(vec![
+                lb::Scheme::Internal
+            })
+            .subnets(selected.subnet_ids())
+            .security_groups(vec![security_group.security_group_id()])
+            .load_balancer_attributes(vec![
                 attr(
                     "deletion_protection.enabled",
                     props.deletion_protection.to_string(),
@@ -192,8 +180,11 @@ impl Alb {
                     "routing.http.drop_invalid_header_fields.enabled",
                     props.drop_invalid_header_fields.to_string(),
                 ),
-            ]),
-        );
+            ]);
+        if let Some(name) = &props.load_balancer_name {
+            l1_props = l1_props.name(name.as_str());
+        }
+        let resource = l1::LoadBalancer::new(&node, "Resource", l1_props);
         if props.internet_facing {
             for dep in &selected.internet_dependencies {
                 resource.add_depends_on(dep);
@@ -210,12 +201,12 @@ impl Alb {
 
     /// `DNSName`.
     pub fn dns_name(&self) -> Value<String> {
-        self.resource.get_att("DNSName")
+        self.resource.attr_dns_name()
     }
 
     /// `Ref`: the load balancer ARN.
-    pub fn arn(&self) -> Value<String> {
-        self.resource.ref_value()
+    pub fn arn(&self) -> Value<LoadBalancerArn> {
+        self.resource.load_balancer_arn()
     }
 
     /// The load balancer's security group.
@@ -236,48 +227,37 @@ impl Alb {
                 "listener port 0 is out of range: ports are 1 to 65535",
             );
         }
-        let resource = CfnResource::new(&node, "Resource", "AWS::ElasticLoadBalancingV2::Listener");
-        resource.set_property("LoadBalancerArn", self.arn());
-        resource.set_property("Port", i64::from(props.port));
+        let default = match &props.default_action {
+            DefaultAction::NotFound => li::Action::new(li::Type::FixedResponse)
+                .fixed_response_config(
+                    li::FixedResponseConfig::new("404")
+                        .content_type("text/plain")
+                        .message_body("Not found"),
+                ),
+            DefaultAction::RedirectToHttps { port } => li::Action::new(li::Type::Redirect)
+                .redirect_config(
+                    li::RedirectConfig::new(li::StatusCode::Http301)
+                        .protocol("HTTPS")
+                        .port(port.to_string()),
+                ),
+        };
+        let mut l1_props =
+            l1::ListenerProps::new(vec![default], self.arn()).port(i64::from(props.port));
         match &props.protocol {
-            ListenerProtocol::Http => resource.set_property("Protocol", "HTTP"),
+            ListenerProtocol::Http => l1_props = l1_props.protocol(li::Protocol::Http),
             ListenerProtocol::Https {
                 certificate_arn,
                 ssl_policy,
             } => {
-                resource.set_property("Protocol", "HTTPS");
-                resource.set_property(
-                    "Certificates",
-                    l2::arr([obj([("CertificateArn", e(certificate_arn))])]),
-                );
-                resource.set_property("SslPolicy", ssl_policy.as_str());
+                l1_props = l1_props
+                    .protocol(li::Protocol::Https)
+                    .certificates(vec![
+                        li::Certificate::new().certificate_arn(certificate_arn.clone()),
+                    ])
+                    .ssl_policy(ssl_policy.as_str());
             }
         }
-        let default = match &props.default_action {
-            DefaultAction::NotFound => obj([
-                ("Type", s("fixed-response")),
-                (
-                    "FixedResponseConfig",
-                    Some(obj([
-                        ("StatusCode", s("404")),
-                        ("ContentType", s("text/plain")),
-                        ("MessageBody", s("Not found")),
-                    ])),
-                ),
-            ]),
-            DefaultAction::RedirectToHttps { port } => obj([
-                ("Type", s("redirect")),
-                (
-                    "RedirectConfig",
-                    Some(obj([
-                        ("Protocol", s("HTTPS")),
-                        ("Port", s(port.to_string())),
-                        ("StatusCode", s("HTTP_301")),
-                    ])),
-                ),
-            ]),
-        };
-        resource.set_property("DefaultActions", Expr::List(vec![default]));
+        let resource = l1::Listener::new(&node, "Resource", l1_props);
         if props.open && props.port != 0 {
             let port = Port::tcp(props.port);
             if self.internet_facing {
@@ -388,7 +368,7 @@ impl ListenerProps {
 #[derive(Debug)]
 pub struct Listener {
     node: Node,
-    resource: CfnResource,
+    resource: l1::Listener,
     alb: Alb,
     forwarded: Cell<bool>,
 }
@@ -401,7 +381,14 @@ impl Construct for Listener {
 
 impl Resource for Listener {
     fn cfn(&self) -> &CfnResource {
-        &self.resource
+        self.resource.cfn()
+    }
+}
+
+impl Listener {
+    /// `Ref`: the listener ARN.
+    pub fn arn(&self) -> Value<ListenerArn> {
+        self.resource.listener_arn()
     }
 }
 
@@ -515,7 +502,7 @@ pub trait LoadBalancerTarget: Connectable {
 /// A target group (IP targets over HTTP).
 #[derive(Debug, Clone)]
 pub struct TargetGroup {
-    resource: CfnResource,
+    resource: l1::TargetGroup,
     port: u16,
 }
 
@@ -527,14 +514,14 @@ impl Construct for TargetGroup {
 
 impl Resource for TargetGroup {
     fn cfn(&self) -> &CfnResource {
-        &self.resource
+        self.resource.cfn()
     }
 }
 
 impl TargetGroup {
     /// `Ref`: the target group ARN.
-    pub fn arn(&self) -> Value<String> {
-        self.resource.ref_value()
+    pub fn arn(&self) -> Value<TargetGroupArn> {
+        self.resource.target_group_arn()
     }
 
     /// The port traffic is sent to.
@@ -572,10 +559,10 @@ impl Listener {
         for p in props.health_check.problems() {
             l2::report_at(&node, loc, p);
         }
-        if let Some(name) = &props.target_group_name {
-            if let Some(p) = check_name("target group name", name) {
-                l2::report_at(&node, loc, p);
-            }
+        if let Some(name) = &props.target_group_name
+            && let Some(p) = check_name("target group name", name)
+        {
+            l2::report_at(&node, loc, p);
         }
         if props.deregistration_delay_secs > 3600 {
             l2::report_at(
@@ -587,49 +574,39 @@ impl Listener {
                 ),
             );
         }
-        let resource = CfnResource::new(
-            &node,
-            "Resource",
-            "AWS::ElasticLoadBalancingV2::TargetGroup",
-        );
-        if let Some(name) = &props.target_group_name {
-            resource.set_property("Name", name.as_str());
-        }
-        resource.set_property("TargetType", "ip");
-        resource.set_property("Protocol", "HTTP");
-        resource.set_property("Port", i64::from(port));
-        resource.set_property("VpcId", self.alb.vpc.vpc_id() as Value<VpcId>);
         let hc = &props.health_check;
-        resource.set_property("HealthCheckEnabled", true);
-        resource.set_property("HealthCheckProtocol", "HTTP");
-        resource.set_property("HealthCheckPath", hc.path.as_str());
-        resource.set_property("HealthCheckIntervalSeconds", i64::from(hc.interval_secs));
-        resource.set_property("HealthCheckTimeoutSeconds", i64::from(hc.timeout_secs));
-        resource.set_property("HealthyThresholdCount", i64::from(hc.healthy_threshold));
-        resource.set_property("UnhealthyThresholdCount", i64::from(hc.unhealthy_threshold));
-        resource.set_property(
-            "Matcher",
-            obj([("HttpCode", s(hc.healthy_http_codes.as_str()))]),
-        );
-        resource.set_property(
-            "TargetGroupAttributes",
-            l2::arr([obj([
-                ("Key", s("deregistration_delay.timeout_seconds")),
-                ("Value", s(props.deregistration_delay_secs.to_string())),
-            ])]),
-        );
+        let mut l1_props = l1::TargetGroupProps::new()
+            .target_type(tgm::TargetType::Ip)
+            .protocol(tgm::Protocol::Http)
+            .port(i64::from(port))
+            .vpc_id(self.alb.vpc.vpc_id())
+            .health_check_enabled(true)
+            .health_check_protocol(tgm::HealthCheckProtocol::Http)
+            .health_check_path(hc.path.as_str())
+            .health_check_interval_seconds(i64::from(hc.interval_secs))
+            .health_check_timeout_seconds(i64::from(hc.timeout_secs))
+            .healthy_threshold_count(i64::from(hc.healthy_threshold))
+            .unhealthy_threshold_count(i64::from(hc.unhealthy_threshold))
+            .matcher(tgm::Matcher::new().http_code(hc.healthy_http_codes.as_str()))
+            .target_group_attributes(vec![
+                tgm::TargetGroupAttribute::new()
+                    .key("deregistration_delay.timeout_seconds")
+                    .value(props.deregistration_delay_secs.to_string()),
+            ]);
+        if let Some(name) = &props.target_group_name {
+            l1_props = l1_props.name(name.as_str());
+        }
+        let resource = l1::TargetGroup::new(&node, "Resource", l1_props);
         let tg = TargetGroup { resource, port };
+        // The default action becomes a forward once there is a target group.
         self.resource.set_property(
             "DefaultActions",
-            l2::arr([obj([
-                ("Type", s("forward")),
-                ("TargetGroupArn", e(tg.arn())),
-            ])]),
+            vec![li::Action::new(li::Type::Forward).target_group_arn(tg.arn())].to_template(),
         );
         if port != 0 {
             target.allow_from(&self.alb, Port::tcp(port));
         }
-        target.attach(&tg, &self.resource);
+        target.attach(&tg, self.resource.cfn());
         tg
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! Only things that can carry permissions are grantable; a log group is not:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0277
 //! use stackdef::logs::{LogGroup, LogGroupProps};
 //! use stackdef::secretsmanager::{Secret, SecretProps};
 //! use stackdef::{App, Env};
@@ -20,10 +20,11 @@ use std::rc::Rc;
 
 use stackdef_synth::Expr;
 
+use crate::cfn::iam as l1;
 use crate::construct::{Construct, Node};
-use crate::l2::{self, list, obj, s};
+use crate::l2::{self, obj, s};
 use crate::resource::{CfnResource, Resource};
-use crate::value::{ToTemplate, Value};
+use crate::value::{RoleArn, ToTemplate, Value};
 
 /// An AWS service that can assume a role (`ecs-tasks.amazonaws.com`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,19 +46,19 @@ impl ServicePrincipal {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyStatement {
     actions: Vec<String>,
-    resources: Vec<Value<String>>,
+    resources: Vec<Expr>,
 }
 
 impl PolicyStatement {
     /// Allows `actions` on `resources` (ARNs; `"*"` only where the action has no
     /// resource-level permissions).
-    pub fn allow<A: Into<String>, R: Into<Value<String>>>(
+    pub fn allow<A: Into<String>, R: ToTemplate>(
         actions: impl IntoIterator<Item = A>,
         resources: impl IntoIterator<Item = R>,
     ) -> Self {
         PolicyStatement {
             actions: actions.into_iter().map(Into::into).collect(),
-            resources: resources.into_iter().map(Into::into).collect(),
+            resources: resources.into_iter().map(|r| r.to_template()).collect(),
         }
     }
 
@@ -85,10 +86,7 @@ impl PolicyStatement {
                         .collect(),
                 ),
             ),
-            (
-                "Resource",
-                one_or_list(self.resources.iter().map(ToTemplate::to_template).collect()),
-            ),
+            ("Resource", one_or_list(self.resources.clone())),
         ])
     }
 }
@@ -102,7 +100,7 @@ pub struct RoleProps {
     pub description: Option<String>,
     /// AWS managed policies to attach, by ARN. default: none (stackdef's constructs add
     /// scoped inline statements instead).
-    pub managed_policy_arns: Vec<String>,
+    pub managed_policy_arns: Vec<Value<String>>,
 }
 
 impl RoleProps {
@@ -118,7 +116,7 @@ impl RoleProps {
 
 #[derive(Debug)]
 struct RoleInner {
-    resource: CfnResource,
+    resource: l1::Role,
     statements: RefCell<Vec<PolicyStatement>>,
 }
 
@@ -137,7 +135,7 @@ impl Construct for Role {
 
 impl Resource for Role {
     fn cfn(&self) -> &CfnResource {
-        &self.inner.resource
+        self.inner.resource.cfn()
     }
 }
 
@@ -146,30 +144,22 @@ impl Role {
     #[track_caller]
     pub fn new(scope: &impl Construct, id: &str, props: RoleProps) -> Role {
         let node = Node::new(scope, id);
-        let resource = CfnResource::new(&node, "Resource", "AWS::IAM::Role");
-        resource.set_property(
-            "AssumeRolePolicyDocument",
-            obj([
-                ("Version", s("2012-10-17")),
-                (
-                    "Statement",
-                    list([obj([
-                        ("Effect", s("Allow")),
-                        (
-                            "Principal",
-                            Some(obj([("Service", s(props.assumed_by.as_str()))])),
-                        ),
-                        ("Action", s("sts:AssumeRole")),
-                    ])]),
-                ),
-            ]),
-        );
+        let trust = serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Service": props.assumed_by.as_str()},
+                "Action": "sts:AssumeRole"
+            }]
+        });
+        let mut l1_props = l1::RoleProps::new(trust);
         if let Some(d) = props.description {
-            resource.set_property("Description", d);
+            l1_props = l1_props.description(d);
         }
         if !props.managed_policy_arns.is_empty() {
-            resource.set_property("ManagedPolicyArns", props.managed_policy_arns);
+            l1_props = l1_props.managed_policy_arns(props.managed_policy_arns);
         }
+        let resource = l1::Role::new(&node, "Resource", l1_props);
         Role {
             node,
             inner: Rc::new(RoleInner {
@@ -180,8 +170,8 @@ impl Role {
     }
 
     /// `Arn`.
-    pub fn arn(&self) -> Value<String> {
-        self.inner.resource.get_att("Arn")
+    pub fn arn(&self) -> Value<RoleArn> {
+        self.inner.resource.attr_arn()
     }
 
     /// Adds a statement to the role's inline policy (an identical one is not repeated).
@@ -193,6 +183,7 @@ impl Role {
             }
             st.push(statement);
         }
+        // The statement list grows after creation: rewrite the property in place.
         let st = self.inner.statements.borrow();
         self.inner.resource.set_property(
             "Policies",

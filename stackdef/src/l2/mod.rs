@@ -3,7 +3,6 @@
 use stackdef_synth::{ErrorKind, Expr, SourceLocation, SynthError};
 
 use crate::construct::Node;
-use crate::value::ToTemplate;
 
 /// A JSON object expression from `(key, value)` pairs, skipping `None`s.
 pub(crate) fn obj<I>(pairs: I) -> Expr
@@ -18,34 +17,14 @@ where
     )
 }
 
-/// `Some(expr)` of anything writable, for [`obj`].
-pub(crate) fn e(v: impl ToTemplate) -> Option<Expr> {
-    Some(v.to_template())
-}
-
 /// A string expression.
 pub(crate) fn s(v: impl Into<String>) -> Option<Expr> {
     Some(Expr::String(v.into()))
 }
 
-/// A number expression.
-pub(crate) fn n(v: impl Into<i64>) -> Option<Expr> {
-    Some(Expr::Number(v.into().into()))
-}
-
 /// A list expression.
 pub(crate) fn list(items: impl IntoIterator<Item = Expr>) -> Option<Expr> {
     Some(Expr::List(items.into_iter().collect()))
-}
-
-/// A list expression (not wrapped in `Some`).
-pub(crate) fn arr(items: impl IntoIterator<Item = Expr>) -> Expr {
-    Expr::List(items.into_iter().collect())
-}
-
-/// `Tags: [{Key: Name, Value: <name>}]`.
-pub(crate) fn name_tag(name: impl Into<String>) -> Expr {
-    Expr::List(vec![obj([("Key", s("Name")), ("Value", s(name))])])
 }
 
 /// Records a construct error about `node`, located at `location` (the user's call).

@@ -2,9 +2,10 @@
 
 use stackdef_synth::RemovalPolicy;
 
+use crate::cfn::logs as l1;
 use crate::construct::{Construct, Node};
 use crate::resource::{CfnResource, Resource};
-use crate::value::Value;
+use crate::value::{LogGroupArn, LogGroupName, Value};
 
 /// How long log events are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +83,7 @@ impl LogGroupProps {
 /// A CloudWatch Logs log group.
 #[derive(Debug, Clone)]
 pub struct LogGroup {
-    resource: CfnResource,
+    resource: l1::LogGroup,
 }
 
 impl Construct for LogGroup {
@@ -93,7 +94,7 @@ impl Construct for LogGroup {
 
 impl Resource for LogGroup {
     fn cfn(&self) -> &CfnResource {
-        &self.resource
+        self.resource.cfn()
     }
 }
 
@@ -101,7 +102,14 @@ impl LogGroup {
     /// A log group; an invalid name is reported at synth.
     #[track_caller]
     pub fn new(scope: &impl Construct, id: &str, props: LogGroupProps) -> LogGroup {
-        let resource = CfnResource::new(scope, id, "AWS::Logs::LogGroup");
+        let mut l1_props = l1::LogGroupProps::new();
+        if let Some(name) = &props.log_group_name {
+            l1_props = l1_props.log_group_name(name.as_str());
+        }
+        if let Some(days) = props.retention.days() {
+            l1_props = l1_props.retention_in_days(days);
+        }
+        let resource = l1::LogGroup::new(scope, id, l1_props);
         if let Some(name) = &props.log_group_name {
             let ok_chars = name
                 .bytes()
@@ -111,22 +119,18 @@ impl LogGroup {
                     "log group name `{name}` is invalid: 1 to 512 characters of letters, digits and . _ - / #"
                 ));
             }
-            resource.set_property("LogGroupName", name.as_str());
-        }
-        if let Some(days) = props.retention.days() {
-            resource.set_property("RetentionInDays", days);
         }
         resource.apply_removal_policy(props.removal_policy);
         LogGroup { resource }
     }
 
     /// `Ref`: the log group's name.
-    pub fn name(&self) -> Value<String> {
-        self.resource.ref_value()
+    pub fn name(&self) -> Value<LogGroupName> {
+        self.resource.log_group_name()
     }
 
     /// `Arn` (`arn:...:log-group:<name>:*`).
-    pub fn arn(&self) -> Value<String> {
-        self.resource.get_att("Arn")
+    pub fn arn(&self) -> Value<LogGroupArn> {
+        self.resource.attr_arn()
     }
 }

@@ -4,21 +4,24 @@
 //! There is no password field: credentials are always generated, so a plaintext password
 //! cannot be written:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0560
 //! use stackdef::rds::RdsMysqlProps;
 //! let props = RdsMysqlProps { master_password: "hunter2".into(), ..Default::default() };
 //! ```
 
 use stackdef_synth::RemovalPolicy;
 
+use crate::cfn::rds as l1;
+use crate::cfn::secretsmanager as sm;
 use crate::construct::{Construct, Node};
 use crate::ec2::{
     Connectable, Connections, HasDefaultPort, Port, SecurityGroup, SecurityGroupProps,
     SubnetSelection, Vpc,
 };
+use crate::iam::{Role, RoleProps, ServicePrincipal};
 use crate::resource::{CfnResource, Resource};
 use crate::secretsmanager::{Secret, SecretProps};
-use crate::value::Value;
+use crate::value::{DbInstanceId, Value};
 
 /// MySQL's port.
 pub const MYSQL_PORT: u16 = 3306;
@@ -66,6 +69,9 @@ pub struct RdsMysqlProps {
     pub removal_policy: RemovalPolicy,
     /// Logs exported to CloudWatch. default: `error` and `slowquery`.
     pub cloudwatch_logs_exports: Vec<String>,
+    /// Enhanced Monitoring interval in seconds (1, 5, 10, 15, 30 or 60; 0 turns it off).
+    /// A monitoring role is created when on. default: `60`.
+    pub monitoring_interval_secs: u32,
 }
 
 impl Default for RdsMysqlProps {
@@ -85,6 +91,7 @@ impl Default for RdsMysqlProps {
             backup_retention_days: 7,
             removal_policy: RemovalPolicy::Snapshot,
             cloudwatch_logs_exports: vec!["error".into(), "slowquery".into()],
+            monitoring_interval_secs: 60,
         }
     }
 }
@@ -94,7 +101,7 @@ impl Default for RdsMysqlProps {
 #[derive(Debug, Clone)]
 pub struct RdsMysql {
     node: Node,
-    resource: CfnResource,
+    resource: l1::DbInstance,
     security_group: SecurityGroup,
     secret: Secret,
 }
@@ -107,7 +114,7 @@ impl Construct for RdsMysql {
 
 impl Resource for RdsMysql {
     fn cfn(&self) -> &CfnResource {
-        &self.resource
+        self.resource.cfn()
     }
 }
 
@@ -154,13 +161,12 @@ impl RdsMysql {
                 props.allocated_storage_gib
             ));
         }
-        if let Some(max) = props.max_allocated_storage_gib {
-            if max <= props.allocated_storage_gib {
-                node.report_message(format!(
-                    "max_allocated_storage_gib {max} must be above allocated_storage_gib {}",
-                    props.allocated_storage_gib
-                ));
-            }
+        if let Some(max) = props.max_allocated_storage_gib
+            && max <= props.allocated_storage_gib {
+            node.report_message(format!(
+                "max_allocated_storage_gib {max} must be above allocated_storage_gib {}",
+                props.allocated_storage_gib
+            ));
         }
         if !(1..=35).contains(&props.backup_retention_days) {
             node.report_message(format!(
@@ -178,24 +184,32 @@ impl RdsMysql {
                 "master username `{user}` is invalid: 1 to 32 letters, digits and underscores, starting with a letter"
             ));
         }
-        if let Some(db) = &props.database_name {
-            if db.is_empty()
+        if let Some(db) = &props.database_name
+            && (db.is_empty()
                 || db.len() > 64
                 || !db.starts_with(|c: char| c.is_ascii_alphabetic())
-                || !db.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            {
-                node.report_message(format!(
-                    "database name `{db}` is invalid: 1 to 64 letters, digits and underscores, starting with a letter"
-                ));
-            }
+                || !db.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        {
+            node.report_message(format!(
+                "database name `{db}` is invalid: 1 to 64 letters, digits and underscores, starting with a letter"
+            ));
         }
 
-        let subnet_group = CfnResource::new(&node, "SubnetGroup", "AWS::RDS::DBSubnetGroup");
-        subnet_group.set_property(
-            "DBSubnetGroupDescription",
-            format!("Subnets of {}", node.path()),
+        if ![0, 1, 5, 10, 15, 30, 60].contains(&props.monitoring_interval_secs) {
+            node.report_message(format!(
+                "monitoring interval {}s is invalid: use 0 (off), 1, 5, 10, 15, 30 or 60",
+                props.monitoring_interval_secs
+            ));
+        }
+
+        let subnet_group = l1::DbSubnetGroup::new(
+            &node,
+            "SubnetGroup",
+            l1::DbSubnetGroupProps::new(
+                format!("Subnets of {}", node.path()),
+                selected.subnet_ids(),
+            ),
         );
-        subnet_group.set_property("SubnetIds", selected.subnet_ids());
 
         let security_group = SecurityGroup::new(
             &node,
@@ -227,54 +241,65 @@ impl RdsMysql {
             ]
         };
 
-        let resource = CfnResource::new(&node, "Resource", "AWS::RDS::DBInstance");
-        resource.set_property("Engine", "mysql");
-        resource.set_property("EngineVersion", props.engine_version.as_str());
-        resource.set_property("DBInstanceClass", props.instance_class.as_str());
-        resource.set_property("AllocatedStorage", props.allocated_storage_gib.to_string());
+        let mut l1_props = l1::DbInstanceProps::new()
+            .engine("mysql")
+            .engine_version(props.engine_version.as_str())
+            .db_instance_class(props.instance_class.as_str())
+            .allocated_storage(props.allocated_storage_gib.to_string())
+            .storage_type("gp3")
+            .storage_encrypted(true)
+            .master_username(resolve("username"))
+            .master_user_password(resolve("password"))
+            .port(MYSQL_PORT.to_string())
+            .db_subnet_group_name(subnet_group.db_subnet_group_name())
+            .vpc_security_groups(vec![security_group.security_group_id()])
+            .publicly_accessible(props.publicly_accessible)
+            .multi_az(props.multi_az)
+            .deletion_protection(props.deletion_protection)
+            .backup_retention_period(i64::from(props.backup_retention_days))
+            .copy_tags_to_snapshot(true)
+            .auto_minor_version_upgrade(true)
+            .enable_iam_database_authentication(true);
         if let Some(max) = props.max_allocated_storage_gib {
-            resource.set_property("MaxAllocatedStorage", i64::from(max));
+            l1_props = l1_props.max_allocated_storage(i64::from(max));
         }
-        resource.set_property("StorageType", "gp3");
-        resource.set_property("StorageEncrypted", true);
-        resource.set_property("MasterUsername", resolve("username"));
-        resource.set_property("MasterUserPassword", resolve("password"));
         if let Some(db) = &props.database_name {
-            resource.set_property("DBName", db.as_str());
+            l1_props = l1_props.db_name(db.as_str());
         }
-        resource.set_property("Port", MYSQL_PORT.to_string());
-        resource.set_property("DBSubnetGroupName", subnet_group.ref_value::<String>());
-        resource.set_property(
-            "VPCSecurityGroups",
-            vec![security_group.security_group_id().cast::<String>()],
-        );
-        resource.set_property("PubliclyAccessible", props.publicly_accessible);
-        resource.set_property("MultiAZ", props.multi_az);
-        resource.set_property("DeletionProtection", props.deletion_protection);
-        resource.set_property(
-            "BackupRetentionPeriod",
-            i64::from(props.backup_retention_days),
-        );
-        resource.set_property("CopyTagsToSnapshot", true);
-        resource.set_property("AutoMinorVersionUpgrade", true);
-        resource.set_property("EnableIAMDatabaseAuthentication", true);
         if !props.cloudwatch_logs_exports.is_empty() {
-            resource.set_property(
-                "EnableCloudwatchLogsExports",
-                props.cloudwatch_logs_exports.clone(),
-            );
+            l1_props = l1_props.enable_cloudwatch_logs_exports(props.cloudwatch_logs_exports.clone());
         }
+        if props.monitoring_interval_secs > 0 {
+            let role = Role::new(
+                &node,
+                "MonitoringRole",
+                RoleProps {
+                    description: Some(format!("Enhanced Monitoring of {}", node.path())),
+                    managed_policy_arns: vec![crate::sub![
+                        "arn:",
+                        crate::fns::partition(),
+                        ":iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+                    ]],
+                    ..RoleProps::new(ServicePrincipal::new("monitoring.rds.amazonaws.com"))
+                },
+            );
+            l1_props = l1_props
+                .monitoring_interval(i64::from(props.monitoring_interval_secs))
+                .monitoring_role_arn(role.arn());
+        }
+        let resource = l1::DbInstance::new(&node, "Resource", l1_props);
         resource.apply_removal_policy(props.removal_policy);
 
         // Adds host, port and engine to the secret once the instance exists.
-        let attachment = CfnResource::new(
+        let attachment = sm::SecretTargetAttachment::new(
             &node,
             "SecretAttachment",
-            "AWS::SecretsManager::SecretTargetAttachment",
+            sm::SecretTargetAttachmentProps::new(
+                secret.arn(),
+                resource.db_instance_identifier().cast::<String>(),
+                "AWS::RDS::DBInstance",
+            ),
         );
-        attachment.set_property("SecretId", secret.arn());
-        attachment.set_property("TargetId", resource.ref_value::<String>());
-        attachment.set_property("TargetType", "AWS::RDS::DBInstance");
 
         RdsMysql {
             node,
@@ -292,12 +317,17 @@ impl RdsMysql {
 
     /// `Endpoint.Address`.
     pub fn endpoint_address(&self) -> Value<String> {
-        self.resource.get_att("Endpoint.Address")
+        self.resource.attr_endpoint_address()
     }
 
     /// `Endpoint.Port` (a string).
     pub fn endpoint_port(&self) -> Value<String> {
-        self.resource.get_att("Endpoint.Port")
+        self.resource.attr_endpoint_port()
+    }
+
+    /// `Ref`: the instance identifier.
+    pub fn instance_identifier(&self) -> Value<DbInstanceId> {
+        self.resource.db_instance_identifier()
     }
 
     /// The database's security group.

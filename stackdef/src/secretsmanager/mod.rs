@@ -3,9 +3,9 @@
 
 use stackdef_synth::RemovalPolicy;
 
+use crate::cfn::secretsmanager::{self as l1, secret as sec};
 use crate::construct::{Construct, Node};
 use crate::iam::{Grantable, PolicyStatement};
-use crate::l2::{n, obj, s};
 use crate::resource::{CfnResource, Resource};
 use crate::value::Value;
 
@@ -46,7 +46,7 @@ impl Default for SecretProps {
 /// A secret with a generated value.
 #[derive(Debug, Clone)]
 pub struct Secret {
-    resource: CfnResource,
+    resource: l1::Secret,
     json: bool,
     /// The ARN as readers should see it (through a target attachment, so they wait for
     /// the attached fields), when not the secret's own `Ref`.
@@ -61,7 +61,7 @@ impl Construct for Secret {
 
 impl Resource for Secret {
     fn cfn(&self) -> &CfnResource {
-        &self.resource
+        self.resource.cfn()
     }
 }
 
@@ -69,39 +69,31 @@ impl Secret {
     /// A secret generated at deploy time.
     #[track_caller]
     pub fn new(scope: &impl Construct, id: &str, props: SecretProps) -> Secret {
-        let resource = CfnResource::new(scope, id, "AWS::SecretsManager::Secret");
-        if let Some(d) = &props.description {
-            resource.set_property("Description", d.as_str());
+        let json = !props.template_fields.is_empty();
+        let mut generate = sec::GenerateSecretString::new()
+            .password_length(i64::from(props.password_length))
+            .exclude_characters(props.exclude_characters.as_str());
+        if json {
+            let map: serde_json::Map<String, serde_json::Value> = props
+                .template_fields
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect();
+            generate = generate
+                .secret_string_template(serde_json::Value::Object(map).to_string())
+                .generate_string_key("password");
         }
+        let mut l1_props = l1::SecretProps::new().generate_secret_string(generate);
+        if let Some(d) = &props.description {
+            l1_props = l1_props.description(d.as_str());
+        }
+        let resource = l1::Secret::new(scope, id, l1_props);
         if !(8..=4096).contains(&props.password_length) {
             resource.node().report_message(format!(
                 "password_length {} is out of range: 8 to 4096",
                 props.password_length
             ));
         }
-        let json = !props.template_fields.is_empty();
-        let template = if json {
-            let map: serde_json::Map<String, serde_json::Value> = props
-                .template_fields
-                .iter()
-                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-                .collect();
-            Some(serde_json::Value::Object(map).to_string())
-        } else {
-            None
-        };
-        resource.set_property(
-            "GenerateSecretString",
-            obj([
-                ("SecretStringTemplate", template.clone().and_then(s)),
-                (
-                    "GenerateStringKey",
-                    template.map(|_| "password").and_then(s),
-                ),
-                ("PasswordLength", n(props.password_length)),
-                ("ExcludeCharacters", s(props.exclude_characters.as_str())),
-            ]),
-        );
         resource.apply_removal_policy(props.removal_policy);
         Secret {
             resource,
@@ -115,16 +107,16 @@ impl Secret {
     pub fn arn(&self) -> Value<String> {
         match &self.arn {
             Some(a) => a.clone(),
-            None => self.resource.ref_value(),
+            None => self.resource.id().cast(),
         }
     }
 
     /// The same secret, read through `attachment` (a `SecretTargetAttachment`).
-    pub(crate) fn attached(&self, attachment: &CfnResource) -> Secret {
+    pub(crate) fn attached(&self, attachment: &l1::SecretTargetAttachment) -> Secret {
         Secret {
             resource: self.resource.clone(),
             json: self.json,
-            arn: Some(attachment.ref_value()),
+            arn: Some(attachment.id().cast()),
         }
     }
 

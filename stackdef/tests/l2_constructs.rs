@@ -1,0 +1,316 @@
+//! Behaviour of the L2 constructs beyond the bank example: availability zones, the
+//! connections API, grants, HTTPS, ECR images, internal load balancers, scaling.
+
+use serde_json::json;
+use stackdef::assertions::{Match, Template};
+use stackdef::autoscaling::{ScalingCapacity, TargetTrackingProps};
+use stackdef::ec2::{Connectable, Port, SecurityGroup, SecurityGroupProps, Vpc, VpcProps};
+use stackdef::ecr::{EcrRepository, EcrRepositoryProps};
+use stackdef::ecs::{
+    Cluster, ClusterProps, ContainerImage, ContainerOptions, FargateService, FargateServiceProps,
+    FargateTaskDefinition, FargateTaskDefinitionProps,
+};
+use stackdef::elbv2::{Alb, AlbProps, ListenerProps, TargetGroupProps};
+use stackdef::secretsmanager::{Secret, SecretProps};
+use stackdef::{App, Env, Stack};
+
+fn template(stack: &Stack) -> Template {
+    match Template::from_stack(stack) {
+        Ok(t) => t,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn web_service(
+    stack: &Stack,
+    vpc: &Vpc,
+    image: ContainerImage,
+) -> (FargateTaskDefinition, FargateService) {
+    let cluster = Cluster::new(stack, "Cluster", vpc, ClusterProps::default());
+    let task = FargateTaskDefinition::new(stack, "Task", FargateTaskDefinitionProps::default());
+    task.add_container(
+        "web",
+        image,
+        ContainerOptions {
+            port_mappings: vec![8080],
+            ..Default::default()
+        },
+    );
+    let service = FargateService::new(
+        stack,
+        "Service",
+        &cluster,
+        &task,
+        FargateServiceProps::default(),
+    );
+    (task, service)
+}
+
+#[test]
+fn unknown_region_uses_get_azs() {
+    let app = App::new();
+    let stack = app.stack("Agnostic", Env::agnostic());
+    Vpc::new(&stack, "Vpc", VpcProps::default());
+    let t = template(&stack);
+    t.resource_count_is("AWS::EC2::Subnet", 4);
+    t.has_resource_properties(
+        "AWS::EC2::Subnet",
+        json!({"AvailabilityZone": {"Fn::Select": [1, {"Fn::GetAZs": ""}]}, "CidrBlock": "10.0.48.0/20"}),
+    );
+    t.all_resources(
+        "AWS::EC2::Subnet",
+        Match::object_like([(
+            "Metadata",
+            Match::object_like([("cfn-lint", Match::absent())]),
+        )]),
+    );
+}
+
+#[test]
+fn isolated_subnets_without_nat() {
+    let app = App::new();
+    let stack = app.stack("Iso", Env::aws("123456789012", "eu-west-1"));
+    Vpc::new(
+        &stack,
+        "Vpc",
+        VpcProps {
+            nat_gateways: 0,
+            flow_logs: false,
+            ..Default::default()
+        },
+    );
+    let t = template(&stack);
+    t.resource_count_is("AWS::EC2::NatGateway", 0);
+    t.resource_count_is("AWS::EC2::EIP", 0);
+    // Only the two public subnets have a default route (to the internet gateway).
+    t.resource_count_is("AWS::EC2::Route", 2);
+    t.all_resources(
+        "AWS::EC2::Route",
+        Match::object_like([(
+            "Properties",
+            Match::object_like([("GatewayId", Match::any())]),
+        )]),
+    );
+    t.has_resource_properties(
+        "AWS::EC2::Subnet",
+        json!({"AvailabilityZone": "eu-west-1b", "Tags": [{"Key": "Name"}, {"Value": "isolated (no internet route)"}]}),
+    );
+}
+
+#[test]
+fn allow_from_writes_both_sides_once() {
+    let app = App::new();
+    let stack = app.stack("Sg", Env::aws("123456789012", "us-east-1"));
+    let vpc = Vpc::new(&stack, "Vpc", VpcProps::default());
+    let a = SecurityGroup::new(&stack, "A", &vpc, SecurityGroupProps::default());
+    let b = SecurityGroup::new(&stack, "B", &vpc, SecurityGroupProps::default());
+    let open = SecurityGroup::new(
+        &stack,
+        "Open",
+        &vpc,
+        SecurityGroupProps {
+            allow_all_outbound: true,
+            ..Default::default()
+        },
+    );
+    a.allow_from(&b, Port::tcp(5432));
+    a.allow_from(&b, Port::tcp(5432)); // repeated: no second rule
+    a.allow_from(&open, Port::tcp_range(9000, 9100));
+    a.allow_from_any_ipv4(Port::tcp(443));
+    let t = template(&stack);
+    t.resource_count_is("AWS::EC2::SecurityGroupIngress", 2);
+    // `open` allows all outbound already, so only `b` gets an egress rule.
+    t.resource_count_is("AWS::EC2::SecurityGroupEgress", 1);
+    t.has_resource_properties(
+        "AWS::EC2::SecurityGroupIngress",
+        json!({"FromPort": 9000, "ToPort": 9100, "IpProtocol": "tcp", "Description": "tcp 9000-9100 from Sg/Open"}),
+    );
+    // A closed group keeps the placeholder egress rule instead of AWS's allow-all.
+    t.has_resource_properties(
+        "AWS::EC2::SecurityGroup",
+        json!({"GroupDescription": "Sg/B", "SecurityGroupEgress": [{"CidrIp": "127.0.0.1/32", "IpProtocol": "-1"}]}),
+    );
+    t.has_resource_properties(
+        "AWS::EC2::SecurityGroup",
+        json!({"GroupDescription": "Sg/A", "SecurityGroupIngress": [{"CidrIp": "0.0.0.0/0", "FromPort": 443}]}),
+    );
+}
+
+#[test]
+fn grant_read_to_a_task_definition_creates_its_task_role() {
+    let app = App::new();
+    let stack = app.stack("Grants", Env::aws("123456789012", "us-east-1"));
+    let task = FargateTaskDefinition::new(&stack, "Task", FargateTaskDefinitionProps::default());
+    let secret = Secret::new(&stack, "ApiKey", SecretProps::default());
+    secret.grant_read(&task);
+    let t = template(&stack);
+    t.resource_count_is("AWS::IAM::Role", 2);
+    let role = t
+        .logical_id_of("Grants/Task/TaskRole/Resource")
+        .expect("a task role");
+    t.has_resource_properties(
+        "AWS::ECS::TaskDefinition",
+        json!({"TaskRoleArn": {"Fn::GetAtt": [role, "Arn"]}}),
+    );
+    t.has_resource_properties(
+        "AWS::IAM::Role",
+        json!({"Policies": [{"PolicyDocument": {"Statement": [{
+            "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            "Resource": {"Ref": "ApiKey"}
+        }]}}]}),
+    );
+}
+
+#[test]
+fn https_listener_with_redirect() {
+    let app = App::new();
+    let stack = app.stack("Tls", Env::aws("123456789012", "us-east-1"));
+    let vpc = Vpc::new(&stack, "Vpc", VpcProps::default());
+    let (_, service) = web_service(&stack, &vpc, ContainerImage::registry("nginx:1.27"));
+    let alb = Alb::new(&stack, "Alb", &vpc, AlbProps::default());
+    alb.redirect_http_to_https("Http");
+    alb.add_listener(
+        "Https",
+        ListenerProps::https(443, "arn:aws:acm:us-east-1:123456789012:certificate/abc"),
+    )
+    .forward_to("Web", &service, TargetGroupProps::default());
+    let t = template(&stack);
+    t.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::Listener",
+        json!({"Port": 80, "DefaultActions": [{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}]}),
+    );
+    t.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::Listener",
+        Match::object_like([
+            ("Port", Match::from(443)),
+            ("Protocol", Match::from("HTTPS")),
+            ("SslPolicy", Match::string_containing("TLS13")),
+            (
+                "DefaultActions",
+                Match::array_with([json!({"Type": "forward"})]),
+            ),
+        ]),
+    );
+    t.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        json!({"Port": 8080}),
+    );
+    t.has_resource_properties(
+        "AWS::EC2::SecurityGroup",
+        Match::object_like([(
+            "SecurityGroupIngress",
+            Match::array_with([json!({"FromPort": 80}), json!({"FromPort": 443})]),
+        )]),
+    );
+}
+
+#[test]
+fn ecr_images_grant_pull_to_the_execution_role() {
+    let app = App::new();
+    let stack = app.stack("Ecr", Env::aws("123456789012", "us-east-1"));
+    let vpc = Vpc::new(&stack, "Vpc", VpcProps::default());
+    let repo = EcrRepository::new(&stack, "Repo", EcrRepositoryProps::default());
+    web_service(&stack, &vpc, ContainerImage::ecr(&repo, "v1.2.3"));
+    let t = template(&stack);
+    t.has_resource_properties(
+        "AWS::ECR::Repository",
+        json!({"ImageScanningConfiguration": {"ScanOnPush": true}, "ImageTagMutability": "IMMUTABLE", "EncryptionConfiguration": {"EncryptionType": "KMS"}}),
+    );
+    t.has_resource_properties(
+        "AWS::ECS::TaskDefinition",
+        json!({"ContainerDefinitions": [{"Image": {"Fn::Sub": "${Repo.RepositoryUri}:v1.2.3"}}]}),
+    );
+    t.has_resource_properties(
+        "AWS::IAM::Role",
+        Match::object_like([(
+            "Policies",
+            Match::array_with([json!({"PolicyDocument": {"Statement": [
+                {"Action": ["logs:CreateLogStream", "logs:PutLogEvents"]},
+                {"Resource": {"Fn::GetAtt": ["Repo", "Arn"]}},
+                {"Action": "ecr:GetAuthorizationToken", "Resource": "*"}
+            ]}})]),
+        )]),
+    );
+    // Logging::Auto made a log group for the container, kept for a year.
+    t.has_resource(
+        "AWS::Logs::LogGroup",
+        json!({"DeletionPolicy": "Retain", "Properties": {"RetentionInDays": 365}}),
+    );
+}
+
+#[test]
+fn internal_alb_is_private_and_open_to_the_vpc_only() {
+    let app = App::new();
+    let stack = app.stack("Internal", Env::aws("123456789012", "us-east-1"));
+    let vpc = Vpc::new(&stack, "Vpc", VpcProps::cidr("10.20.0.0/16"));
+    let alb = Alb::new(
+        &stack,
+        "Alb",
+        &vpc,
+        AlbProps {
+            internet_facing: false,
+            ..Default::default()
+        },
+    );
+    alb.add_listener("Http", ListenerProps::http(80));
+    let t = template(&stack);
+    t.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        json!({"Scheme": "internal"}),
+    );
+    t.has_resource_properties(
+        "AWS::EC2::SecurityGroup",
+        json!({"SecurityGroupIngress": [{"CidrIp": "10.20.0.0/16", "FromPort": 80}]}),
+    );
+    // Nothing forwarded yet: the listener answers 404 instead of being invalid.
+    t.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::Listener",
+        json!({"DefaultActions": [{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}]}),
+    );
+}
+
+#[test]
+fn a_container_target_must_map_the_port() {
+    let app = App::new();
+    let stack = app.stack("Ports", Env::aws("123456789012", "us-east-1"));
+    let vpc = Vpc::new(&stack, "Vpc", VpcProps::default());
+    let (task, service) = web_service(&stack, &vpc, ContainerImage::registry("nginx:1.27"));
+    let web = &task.containers()[0];
+    let alb = Alb::new(&stack, "Alb", &vpc, AlbProps::default());
+    alb.add_listener("Http", ListenerProps::http(80))
+        .forward_to(
+            "Web",
+            &service.load_balancer_target(web, 5000),
+            TargetGroupProps::default(),
+        );
+    let errors = match app.synthesize() {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        errors.contains("container `web` does not map port 5000 (it maps [8080])"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn target_tracking_on_cpu() {
+    let app = App::new();
+    let stack = app.stack("Scale", Env::aws("123456789012", "us-east-1"));
+    let vpc = Vpc::new(&stack, "Vpc", VpcProps::default());
+    let (_, service) = web_service(&stack, &vpc, ContainerImage::registry("nginx:1.27"));
+    service
+        .auto_scale_task_count(ScalingCapacity { min: 1, max: 4 })
+        .scale_on_cpu_utilization("Cpu", TargetTrackingProps::default());
+    let t = template(&stack);
+    t.has_resource_properties(
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
+        json!({
+            "PolicyType": "TargetTrackingScaling",
+            "TargetTrackingScalingPolicyConfiguration": {
+                "TargetValue": 70.0,
+                "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"}
+            }
+        }),
+    );
+}
