@@ -1,1 +1,245 @@
+//! Behaviour of the `stackdef` binary that needs no AWS: help for every command, exit codes,
+//! `--json` shapes, the app command (missing, failing, working), broken assemblies, graphs,
+//! and the credential / endpoint errors.
 
+mod emulator;
+
+use emulator::{Run, fixtures, stackdef_cmd};
+
+const COMMANDS: &[&str] = &[
+    "synth",
+    "list",
+    "diff",
+    "deploy",
+    "destroy",
+    "outputs",
+    "graph",
+    "watch",
+    "bootstrap",
+];
+
+fn in_dir(dir: &std::path::Path, args: &[&str]) -> Run {
+    Run::of(stackdef_cmd().current_dir(dir).args(args))
+}
+
+#[test]
+fn help_for_every_command() {
+    let top = Run::of(stackdef_cmd().arg("--help"));
+    top.expect_code(0);
+    assert!(top.stdout.contains("Exit codes:"), "{}", top.stdout);
+    for c in COMMANDS {
+        assert!(top.stdout.contains(c), "`{c}` missing from --help");
+        let help = Run::of(stackdef_cmd().args([c, "--help"]));
+        help.expect_code(0);
+        assert!(
+            help.stdout.contains(&format!("Usage: stackdef {c}")),
+            "{}",
+            help.stdout
+        );
+        assert!(
+            help.stdout.contains("--json") && help.stdout.contains("--profile"),
+            "{}",
+            help.stdout
+        );
+    }
+    Run::of(stackdef_cmd().arg("--version")).expect_code(0);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    in_dir(dir.path(), &["deploy", "--no-such-flag"]).expect_code(2);
+    in_dir(dir.path(), &["graph", "--format", "png"]).expect_code(2);
+    in_dir(dir.path(), &[]).expect_code(2);
+    // No app: one sentence saying the three ways to give one.
+    let none = in_dir(dir.path(), &["list"]);
+    none.expect_code(2);
+    assert!(
+        none.stderr.contains("no app to run: pass --app"),
+        "{}",
+        none.stderr
+    );
+    let json = in_dir(dir.path(), &["list", "--json"]);
+    json.expect_code(2);
+    let v = json.json();
+    assert_eq!(v["error"]["kind"], "usage");
+    assert_eq!(v["error"]["exit_code"], 2);
+    // A bad stackdef.toml.
+    std::fs::write(dir.path().join("stackdef.toml"), "apps = \"x\"\n").expect("write");
+    let bad = in_dir(dir.path(), &["list"]);
+    bad.expect_code(2);
+    assert!(bad.stderr.contains("unknown key `apps`"), "{}", bad.stderr);
+}
+
+#[test]
+fn app_command_from_flag_and_config() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asm = fixtures::synth(dir.path(), "asm", fixtures::two_stack_app);
+    // An "app" that writes the assembly where STACKDEF_OUTDIR says.
+    let app = format!("cp -r '{}'/. \"$STACKDEF_OUTDIR\"/", asm.display());
+    let listed = in_dir(dir.path(), &["list", "--app", &app, "--json"]);
+    listed.expect_code(0);
+    let v = listed.json();
+    assert_eq!(v["stacks"][0]["name"], "Producer");
+    assert_eq!(v["stacks"][1]["dependencies"][0], "Producer");
+    assert_eq!(v["stacks"][1]["region"], "us-east-1");
+    assert_eq!(v["stacks"][1]["account"], "123456789012");
+    assert!(v["stacks"][0]["resources"].is_u64() && v["stacks"][0]["template_size"].is_u64());
+    assert!(
+        dir.path().join("stackdef.out/manifest.json").is_file(),
+        "default output dir"
+    );
+
+    // The same app from stackdef.toml, found from a subdirectory.
+    std::fs::write(
+        dir.path().join("stackdef.toml"),
+        format!("app = {:?}\noutput = \"out\"\n", app),
+    )
+    .expect("write");
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).expect("mkdir");
+    let synth = in_dir(&sub, &["synth"]);
+    synth.expect_code(0);
+    assert!(
+        synth.stdout.contains("Synthesized 2 stacks"),
+        "{}",
+        synth.stdout
+    );
+    assert!(dir.path().join("out/manifest.json").is_file());
+
+    // A failing app: exit 1, nothing deployed.
+    let failing = in_dir(
+        dir.path(),
+        &["deploy", "--app", "echo building >&2; exit 3"],
+    );
+    failing.expect_code(1);
+    assert!(
+        failing
+            .stderr
+            .contains("the app command `echo building >&2; exit 3` failed (exit status 3)"),
+        "{}",
+        failing.stderr
+    );
+    // An app that writes nothing.
+    let silent = in_dir(
+        dir.path(),
+        &["list", "--app", "true", "--output", "nothing-here"],
+    );
+    silent.expect_code(2);
+    assert!(
+        silent.stderr.contains("did not produce a usable assembly"),
+        "{}",
+        silent.stderr
+    );
+}
+
+#[test]
+fn broken_assemblies_exit_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asm = fixtures::synth(dir.path(), "asm", |app| fixtures::queue_app(app, 30));
+    let asm_s = asm.to_str().expect("utf-8 path");
+    in_dir(dir.path(), &["list", "--assembly", asm_s]).expect_code(0);
+    // A template edited after synthesis.
+    let template = asm.join("Queues.template.json");
+    let text = std::fs::read_to_string(&template).expect("read");
+    std::fs::write(&template, text.replace("30", "31")).expect("write");
+    let tampered = in_dir(dir.path(), &["list", "--assembly", asm_s]);
+    tampered.expect_code(2);
+    assert!(
+        tampered.stderr.contains("does not match the manifest"),
+        "{}",
+        tampered.stderr
+    );
+    // Not JSON, and a missing directory.
+    std::fs::write(asm.join("manifest.json"), "{ not json").expect("write");
+    let garbage = in_dir(dir.path(), &["deploy", "--assembly", asm_s, "--json"]);
+    garbage.expect_code(2);
+    assert_eq!(garbage.json()["error"]["kind"], "assembly");
+    in_dir(dir.path(), &["list", "--assembly", "/nonexistent/asm"]).expect_code(2);
+}
+
+#[test]
+fn graph_formats_and_unknown_stacks() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asm = fixtures::synth(dir.path(), "asm", fixtures::two_stack_app);
+    let asm = asm.to_str().expect("utf-8 path");
+    let dot = in_dir(dir.path(), &["graph", "--assembly", asm]);
+    dot.expect_code(0);
+    assert!(
+        dot.stdout.starts_with("digraph stackdef {"),
+        "{}",
+        dot.stdout
+    );
+    assert!(
+        dot.stdout
+            .contains("\"Consumer\" -> \"Producer\" [style=dashed"),
+        "{}",
+        dot.stdout
+    );
+    let mermaid = in_dir(
+        dir.path(),
+        &["graph", "--format", "mermaid", "--assembly", asm],
+    );
+    mermaid.expect_code(0);
+    assert!(
+        mermaid.stdout.starts_with("flowchart LR"),
+        "{}",
+        mermaid.stdout
+    );
+    let json = in_dir(dir.path(), &["graph", "--json", "--assembly", asm]);
+    assert_eq!(json.json()["stacks"][1]["dependencies"][0], "Producer");
+    let unknown = in_dir(dir.path(), &["deploy", "Nope", "--assembly", asm]);
+    unknown.expect_code(2);
+    assert!(
+        unknown.stderr.contains("no stack named `Nope`"),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
+fn missing_credentials_and_unreachable_endpoint_are_one_sentence() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asm = fixtures::synth(dir.path(), "asm", |app| fixtures::queue_app(app, 30));
+    let asm = asm.to_str().expect("utf-8 path");
+    // No credentials anywhere (no env keys, no config files, no instance metadata).
+    let no_creds = Run::of(
+        stackdef_cmd()
+            .current_dir(dir.path())
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_SESSION_TOKEN")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+            .args(["deploy", "--assembly", asm]),
+    );
+    no_creds.expect_code(1);
+    assert!(
+        no_creds.stderr.contains("no AWS credentials found"),
+        "{}",
+        no_creds.stderr
+    );
+    assert_eq!(
+        no_creds.stderr.trim().lines().count(),
+        1,
+        "{}",
+        no_creds.stderr
+    );
+    // Nothing listening.
+    let unreachable = Run::of(
+        stackdef_cmd()
+            .current_dir(dir.path())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+            .args(["diff", "--assembly", asm, "--json"]),
+    );
+    unreachable.expect_code(1);
+    assert!(
+        unreachable.stderr.contains("could not reach AWS"),
+        "{}",
+        unreachable.stderr
+    );
+    assert_eq!(unreachable.json()["error"]["kind"], "aws");
+}
