@@ -319,3 +319,99 @@ fn the_example_writes_an_assembly() {
     let summary = report.to_string();
     assert!(summary.contains("BankStack"), "{summary}");
 }
+
+/// The paths the bank example does not take (HTTPS with a redirect, an ECR image, an
+/// environment-agnostic stack with `Fn::GetAZs`, isolated database subnets, target
+/// tracking on CPU) are cfn-lint clean too.
+#[test]
+fn other_construct_paths_are_cfn_lint_clean() {
+    use stackdef::autoscaling::{ScalingCapacity, TargetTrackingProps};
+    use stackdef::ec2::{HasDefaultPort, SubnetConfig, SubnetType, Vpc, VpcProps};
+    use stackdef::ecr::{EcrRepository, EcrRepositoryProps};
+    use stackdef::ecs::{
+        Cluster, ClusterProps, ContainerImage, ContainerOptions, FargateService,
+        FargateServiceProps, FargateTaskDefinition, FargateTaskDefinitionProps,
+    };
+    use stackdef::elbv2::{Alb, AlbProps, ListenerProps, TargetGroupProps};
+    use stackdef::rds::{RdsMysql, RdsMysqlProps};
+    use stackdef::{Env, fns};
+
+    let app = App::new();
+    let stack = app.stack("Variants", Env::agnostic());
+    let vpc = Vpc::new(
+        &stack,
+        "Vpc",
+        VpcProps {
+            max_azs: 3,
+            nat_gateways: 2,
+            subnets: vec![
+                SubnetConfig::new("Public", SubnetType::Public, 24),
+                SubnetConfig::new("App", SubnetType::PrivateWithEgress, 22),
+                SubnetConfig::new("Data", SubnetType::PrivateIsolated, 24),
+            ],
+            ..VpcProps::cidr("10.40.0.0/16")
+        },
+    );
+    let repo = EcrRepository::new(&stack, "Repo", EcrRepositoryProps::default());
+    let cluster = Cluster::new(&stack, "Cluster", &vpc, ClusterProps::default());
+    let task = FargateTaskDefinition::new(
+        &stack,
+        "Task",
+        FargateTaskDefinitionProps {
+            cpu: 1024,
+            memory_mib: 3072,
+            ..Default::default()
+        },
+    );
+    task.add_container(
+        "api",
+        ContainerImage::ecr(&repo, "2024-06-01"),
+        ContainerOptions {
+            port_mappings: vec![9000],
+            ..Default::default()
+        },
+    );
+    let service = FargateService::new(
+        &stack,
+        "Api",
+        &cluster,
+        &task,
+        FargateServiceProps {
+            desired_count: 3,
+            vpc_subnets: stackdef::ec2::SubnetSelection::Group("App".into()),
+            ..Default::default()
+        },
+    );
+    let alb = Alb::new(&stack, "Alb", &vpc, AlbProps::default());
+    alb.redirect_http_to_https("Http");
+    let cert: stackdef::Value<String> = stackdef::sub![
+        "arn:",
+        fns::partition(),
+        ":acm:",
+        fns::region(),
+        ":",
+        fns::account_id(),
+        ":certificate/00000000-0000-0000-0000-000000000000"
+    ];
+    alb.add_listener("Https", ListenerProps::https(443, cert))
+        .forward_to("Api", &service, TargetGroupProps::default());
+    let db = RdsMysql::new(
+        &stack,
+        "Db",
+        &vpc,
+        RdsMysqlProps {
+            vpc_subnets: stackdef::ec2::SubnetSelection::Group("Data".into()),
+            ..Default::default()
+        },
+    );
+    db.allow_default_port_from(&service);
+    service
+        .auto_scale_task_count(ScalingCapacity { min: 3, max: 12 })
+        .scale_on_cpu_utilization("Cpu", TargetTrackingProps::default());
+    let out = match app.synthesize() {
+        Ok(out) => out,
+        Err(e) => panic!("{e}"),
+    };
+    let stack = out.stack("Variants").expect("synthesized");
+    cfn_lint::assert_clean("Variants", &stack.template_json);
+}
