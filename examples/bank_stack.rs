@@ -49,7 +49,8 @@ pub fn bank_stack(app: &App) -> Stack {
     // Network: 172.28.0.0/16 over us-east-1a and us-east-1b, a public and a private /18 in
     // each (public 172.28.0.0/18 and private 172.28.64.0/18 in 1a, as in the seed's
     // vpc.tf), one NAT gateway with its Elastic IP. The internet gateway, route tables,
-    // routes and associations are derived.
+    // routes and associations are derived. The AZ names are concrete because the stack's
+    // region is known (the subnets tell cfn-lint that hard-coding them is deliberate).
     let vpc = Vpc::new(
         &stack,
         "Vpc",
@@ -75,8 +76,8 @@ pub fn bank_stack(app: &App) -> Stack {
     // console. Here it lives in the private subnets, its security group admits only the
     // app (below), the credentials are generated in Secrets Manager at deploy time and
     // never appear in code or templates, storage is encrypted, backups are kept 7 days
-    // and deleting the stack leaves a final snapshot. Multi-AZ is on: a bank's database
-    // should survive the loss of one AZ.
+    // and deleting or replacing it leaves a final snapshot; deletion protection is on (the
+    // default). Multi-AZ is on too: a bank's database should survive the loss of one AZ.
     let db = RdsMysql::new(
         &stack,
         "Database",
@@ -113,7 +114,8 @@ pub fn bank_stack(app: &App) -> Stack {
                 .into_iter()
                 .collect(),
             // Injected by ECS at start from Secrets Manager (host and port are added to
-            // the secret when the database is created).
+            // the secret when the database is created). Seed 004 pasted a connection URL
+            // with the password into app.py; the app builds it from these instead.
             secrets: [
                 ("DB_HOST", "host"),
                 ("DB_PORT", "port"),
