@@ -7,8 +7,17 @@ use std::process::Command;
 fn dependency_names(package: &str, features: &[&str]) -> Vec<String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.args(["tree", "--offline", "-e", "normal", "--prefix", "none", "-p", package])
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    cmd.args([
+        "tree",
+        "--offline",
+        "-e",
+        "normal",
+        "--prefix",
+        "none",
+        "-p",
+        package,
+    ])
+    .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     if features.is_empty() {
         // default features
     } else {
@@ -44,7 +53,10 @@ fn synth_core_has_no_sdk_tokio_or_clap() {
 fn synth_only_apps_compile_no_aws_sdk() {
     let deps = dependency_names("stackdef", &[]);
     let bad = forbidden(&deps, &["aws-", "tokio", "clap", "hyper"]);
-    assert!(bad.is_empty(), "stackdef with default features depends on {bad:?}");
+    assert!(
+        bad.is_empty(),
+        "stackdef with default features depends on {bad:?}"
+    );
 }
 
 #[test]

@@ -95,7 +95,9 @@ pub enum AssemblyError {
         source: serde_json::Error,
     },
     /// A manifest version this build does not understand.
-    #[error("{path}: manifest version `{found}` is not supported (expected `{MANIFEST_VERSION}`); re-synthesize with this version of stackdef")]
+    #[error(
+        "{path}: manifest version `{found}` is not supported (expected `{MANIFEST_VERSION}`); re-synthesize with this version of stackdef"
+    )]
     Version {
         /// The manifest.
         path: PathBuf,
@@ -103,7 +105,9 @@ pub enum AssemblyError {
         found: String,
     },
     /// A template that does not match the manifest.
-    #[error("{path}: template does not match the manifest ({detail}); the assembly was modified or is incomplete, re-synthesize it")]
+    #[error(
+        "{path}: template does not match the manifest ({detail}); the assembly was modified or is incomplete, re-synthesize it"
+    )]
     Mismatch {
         /// The template.
         path: PathBuf,
@@ -141,7 +145,10 @@ pub fn resolve_outdir(explicit: Option<&Path>) -> PathBuf {
     }
 }
 
-fn io<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(std::io::Error) -> AssemblyError + 'p {
+fn io<'p>(
+    action: &'static str,
+    path: &'p Path,
+) -> impl FnOnce(std::io::Error) -> AssemblyError + 'p {
     move |source| AssemblyError::Io {
         action,
         path: path.to_path_buf(),
@@ -160,7 +167,10 @@ pub fn write(dir: &Path, output: &SynthOutput) -> Result<Manifest, AssemblyError
             let name = entry.file_name();
             let name = name.to_string_lossy();
             let stale = name.ends_with(".template.json")
-                && !output.stacks.iter().any(|s| s.artifact.template_file == name);
+                && !output
+                    .stacks
+                    .iter()
+                    .any(|s| s.artifact.template_file == name);
             if stale {
                 let path = entry.path();
                 std::fs::remove_file(&path).map_err(io("removing", &path))?;
@@ -173,11 +183,12 @@ pub fn write(dir: &Path, output: &SynthOutput) -> Result<Manifest, AssemblyError
     }
     let manifest = output.manifest();
     let path = dir.join(MANIFEST_FILE);
-    let mut bytes = serde_json::to_vec_pretty(&manifest).map_err(|source| AssemblyError::Parse {
-        path: path.clone(),
-        what: "manifest",
-        source,
-    })?;
+    let mut bytes =
+        serde_json::to_vec_pretty(&manifest).map_err(|source| AssemblyError::Parse {
+            path: path.clone(),
+            what: "manifest",
+            source,
+        })?;
     bytes.push(b'\n');
     std::fs::write(&path, bytes).map_err(io("writing", &path))?;
     Ok(manifest)

@@ -29,7 +29,9 @@ pub enum ErrorKind {
         name: String,
     },
     /// Something was added to the app after it was synthesized.
-    #[error("`{what}` was added after the app was synthesized; build the whole app before calling synth")]
+    #[error(
+        "`{what}` was added after the app was synthesized; build the whole app before calling synth"
+    )]
     AddedAfterSynth {
         /// What was added.
         what: String,
@@ -81,7 +83,9 @@ pub enum ErrorKind {
         limit: usize,
     },
     /// The template is over CloudFormation's 1 MB limit even through S3.
-    #[error("template of stack `{stack}` is {size} bytes; CloudFormation accepts at most {limit} bytes (split the stack)")]
+    #[error(
+        "template of stack `{stack}` is {size} bytes; CloudFormation accepts at most {limit} bytes (split the stack)"
+    )]
     TemplateTooLarge {
         /// The stack.
         stack: String,
@@ -187,7 +191,11 @@ impl SynthErrors {
 impl std::fmt::Display for SynthErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let n = self.0.len();
-        writeln!(f, "synth failed with {n} error{}:", if n == 1 { "" } else { "s" })?;
+        writeln!(
+            f,
+            "synth failed with {n} error{}:",
+            if n == 1 { "" } else { "s" }
+        )?;
         for e in &self.0 {
             writeln!(f, "  - {e}")?;
         }

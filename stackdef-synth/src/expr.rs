@@ -178,7 +178,10 @@ impl Expr {
             | Expr::ImportValue(e)
             | Expr::Not(e)
             | Expr::Base64(e) => e.visit_resource_refs(f),
-            Expr::Select(a, b) | Expr::Equals(a, b) | Expr::If(_, a, b) | Expr::FindInMap(_, a, b) => {
+            Expr::Select(a, b)
+            | Expr::Equals(a, b)
+            | Expr::If(_, a, b)
+            | Expr::FindInMap(_, a, b) => {
                 a.visit_resource_refs(f);
                 b.visit_resource_refs(f);
             }

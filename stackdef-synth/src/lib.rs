@@ -16,9 +16,7 @@ pub mod synth;
 
 pub use assembly::{Assembly, AssemblyError, Manifest, StackArtifact};
 pub use error::{ErrorKind, SynthError, SynthErrors};
-pub use expr::{
-    AppId, ConditionKey, Expr, MappingKey, ParameterKey, Pseudo, ResourceKey, SubPart,
-};
+pub use expr::{AppId, ConditionKey, Expr, MappingKey, ParameterKey, Pseudo, ResourceKey, SubPart};
 pub use model::{
     AppModel, ConditionModel, Env, MappingModel, OutputModel, ParameterModel, RemovalPolicy,
     ResourceModel, SourceLocation, StackIndex, StackModel,

@@ -14,7 +14,9 @@ const HIDDEN_COMPONENTS: [&str; 2] = ["Resource", "Default"];
 
 /// Whether `id` is a valid logical id (alphanumeric ASCII, 1..=255 characters).
 pub fn is_valid(id: &str) -> bool {
-    !id.is_empty() && id.len() <= MAX_LOGICAL_ID_LEN && id.bytes().all(|b| b.is_ascii_alphanumeric())
+    !id.is_empty()
+        && id.len() <= MAX_LOGICAL_ID_LEN
+        && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// Why `id` is not a valid logical id, if it is not.
@@ -22,7 +24,10 @@ pub fn invalid_reason(id: &str) -> Option<String> {
     if id.is_empty() {
         Some("logical ids cannot be empty".into())
     } else if id.len() > MAX_LOGICAL_ID_LEN {
-        Some(format!("{} characters; at most {MAX_LOGICAL_ID_LEN} are allowed", id.len()))
+        Some(format!(
+            "{} characters; at most {MAX_LOGICAL_ID_LEN} are allowed",
+            id.len()
+        ))
     } else if !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
         Some("only ASCII letters and digits are allowed".into())
     } else {

@@ -140,7 +140,11 @@ pub fn import_value<T>(name: impl Into<Value<String>>) -> Value<T> {
 }
 
 /// `Fn::If [condition, then, else]`.
-pub fn if_<T: ToTemplate>(condition: &CfnCondition, then: impl Into<Value<T>>, otherwise: impl Into<Value<T>>) -> Value<T> {
+pub fn if_<T: ToTemplate>(
+    condition: &CfnCondition,
+    then: impl Into<Value<T>>,
+    otherwise: impl Into<Value<T>>,
+) -> Value<T> {
     Value::from_expr_unchecked(Expr::If(
         condition.key(),
         Box::new(then.into().to_template()),

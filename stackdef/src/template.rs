@@ -79,13 +79,20 @@ impl CfnParameter {
     }
 
     /// `AllowedValues`.
-    pub fn allowed_values<V: Into<serde_json::Value>>(self, values: impl IntoIterator<Item = V>) -> Self {
+    pub fn allowed_values<V: Into<serde_json::Value>>(
+        self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
         let v: Vec<serde_json::Value> = values.into_iter().map(Into::into).collect();
         self.with(|p| p.allowed_values = v)
     }
 
     /// `AllowedPattern` (and its `ConstraintDescription`).
-    pub fn allowed_pattern(self, pattern: impl Into<String>, explanation: impl Into<String>) -> Self {
+    pub fn allowed_pattern(
+        self,
+        pattern: impl Into<String>,
+        explanation: impl Into<String>,
+    ) -> Self {
         let (pat, why) = (pattern.into(), explanation.into());
         self.with(|p| {
             p.allowed_pattern = Some(pat);
@@ -262,7 +269,11 @@ impl CfnMapping {
     }
 
     /// `Fn::FindInMap [this, top, second]`, typed as `T`.
-    pub fn find<T>(&self, top: impl Into<Value<String>>, second: impl Into<Value<String>>) -> Value<T> {
+    pub fn find<T>(
+        &self,
+        top: impl Into<Value<String>>,
+        second: impl Into<Value<String>>,
+    ) -> Value<T> {
         Value::from_expr_unchecked(Expr::FindInMap(
             self.key,
             Box::new(top.into().to_template()),

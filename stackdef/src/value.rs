@@ -227,7 +227,11 @@ impl<T, U: Into<Value<T>>, const N: usize> From<[U; N]> for Value<List<T>> {
 
 impl<T, K: Into<String>, U: Into<Value<T>>> FromIterator<(K, U)> for Value<Map<T>> {
     fn from_iter<I: IntoIterator<Item = (K, U)>>(iter: I) -> Self {
-        Value::literal(iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+        Value::literal(
+            iter.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
     }
 }
 

@@ -21,7 +21,11 @@ const TOOLS: &[PythonTool] = &[
     },
     PythonTool {
         name: "moto server",
-        check: &["python3", "-c", "import moto, flask; print('moto', moto.__version__)"],
+        check: &[
+            "python3",
+            "-c",
+            "import moto, flask; print('moto', moto.__version__)",
+        ],
         expect: "moto 5.2.1",
         requirement: "moto[server]==5.2.1",
     },
@@ -46,7 +50,13 @@ fn ensure_tools() -> Result<(), String> {
     let names: Vec<&str> = missing.iter().map(|t| t.name).collect();
     eprintln!("xtask: installing {} (pip)", names.join(", "));
     let status = Command::new("python3")
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
         .args(missing.iter().map(|t| t.requirement))
         .status()
         .map_err(|e| format!("running pip: {e}"))?;
