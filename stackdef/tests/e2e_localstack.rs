@@ -130,4 +130,49 @@ fn live_events_outputs_failure_and_stateful_replacement() {
         "{}",
         recreate.stderr
     );
+
+    // Ctrl-C while following: stackdef stops following, says what still runs in AWS and
+    // how to resume following; `stackdef watch` then follows it to the end.
+    let slow = fixtures::synth(dir.path(), "slow", fixtures::slow_app);
+    let slow = path(&slow);
+    let mut child = ls
+        .stackdef()
+        .args(["deploy", "--assembly", &slow])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start stackdef");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut seen = String::new();
+    for line in std::io::BufRead::lines(std::io::BufReader::new(stderr)) {
+        let line = line.expect("stderr line");
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains("CREATE_IN_PROGRESS") && line.contains("Slow/Step0") {
+            let pid = child.id().to_string();
+            let _ = std::process::Command::new("kill")
+                .args(["-INT", &pid])
+                .status();
+            break;
+        }
+    }
+    let out = child.wait_with_output().expect("stackdef exits");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(130), "{seen}\n{stdout}");
+    assert!(
+        stdout.contains("Slow is still CREATE_IN_PROGRESS in AWS"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("resume following with `stackdef watch Slow`"),
+        "{stdout}"
+    );
+    let watched = ls.run(&["watch", "Slow", "--assembly", &slow]);
+    watched.expect_code(0);
+    assert!(
+        watched.stdout.contains("Slow: CREATE_COMPLETE"),
+        "{}",
+        watched.stdout
+    );
+    assert!(watched.stderr.contains("Slow/Step3"), "{}", watched.stderr);
 }

@@ -73,3 +73,18 @@ pub fn large_app(app: &App) {
     let q = CfnResource::new(&stack, "Big", "AWS::SQS::Queue");
     q.add_metadata("Padding", "x".repeat(60_000));
 }
+
+/// A stack that takes a while on LocalStack: SSM parameters created one after another.
+pub fn slow_app(app: &App) {
+    let stack = app.stack("Slow", Env::aws("000000000000", "us-east-1"));
+    let mut previous: Option<CfnResource> = None;
+    for i in 0..4 {
+        let p = CfnResource::new(&stack, &format!("Step{i}"), "AWS::SSM::Parameter");
+        p.set_property("Type", "String");
+        p.set_property("Value", format!("step {i}"));
+        if let Some(prev) = &previous {
+            p.add_depends_on(prev);
+        }
+        previous = Some(p);
+    }
+}
