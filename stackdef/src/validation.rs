@@ -315,12 +315,111 @@ pub fn check_other(
     }
 }
 
+/// `(property, is set)` for the property-combination checks.
+pub type Presence<'a> = (&'a str, bool);
+
+fn branch_text(branch: &[Presence<'_>]) -> String {
+    branch
+        .iter()
+        .map(|(n, _)| *n)
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+fn branches_text(branches: &[&[Presence<'_>]]) -> String {
+    branches
+        .iter()
+        .map(|b| branch_text(b))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn satisfied(branch: &[Presence<'_>]) -> bool {
+    branch.iter().all(|(_, set)| *set)
+}
+
+/// Exactly one branch must have all its properties set (`oneOf` of `required`,
+/// `requiredXor`). Set to an expression counts as set.
+pub fn exactly_one(branches: &[&[Presence<'_>]], path: &Path<'_>, out: &mut Violations) {
+    let hits: Vec<String> = branches
+        .iter()
+        .filter(|b| satisfied(b))
+        .map(|b| branch_text(b))
+        .collect();
+    match hits.len() {
+        1 => {}
+        0 => out.push(
+            path,
+            format!(
+                "exactly one of {} must be set; none is",
+                branches_text(branches)
+            ),
+        ),
+        _ => out.push(
+            path,
+            format!(
+                "exactly one of {} must be set; {} are",
+                branches_text(branches),
+                hits.join(" and ")
+            ),
+        ),
+    }
+}
+
+/// At least one branch must have all its properties set (`anyOf` of `required`,
+/// `requiredOr`).
+pub fn at_least_one(branches: &[&[Presence<'_>]], path: &Path<'_>, out: &mut Violations) {
+    if !branches.iter().any(|b| satisfied(b)) {
+        out.push(
+            path,
+            format!("at least one of {} must be set", branches_text(branches)),
+        );
+    }
+}
+
+/// When `first` is set, none of `others` may be (`dependentExcluded`).
+pub fn excludes(
+    first: Presence<'_>,
+    others: &[Presence<'_>],
+    path: &Path<'_>,
+    out: &mut Violations,
+) {
+    if first.1 {
+        for (name, set) in others {
+            if *set {
+                out.push(path, format!("{} and {name} cannot both be set", first.0));
+            }
+        }
+    }
+}
+
+/// When `first` is set, all of `others` must be (`dependentRequired`).
+pub fn requires(
+    first: Presence<'_>,
+    others: &[Presence<'_>],
+    path: &Path<'_>,
+    out: &mut Violations,
+) {
+    if first.1 {
+        for (name, set) in others {
+            if !*set {
+                out.push(path, format!("{name} is required when {} is set", first.0));
+            }
+        }
+    }
+}
+
 /// Checks `props` and writes them to `resource`: each violation is recorded with
 /// [`CfnResource::report_invalid`] and reported at synth.
 pub fn apply<P: Check + ToTemplate>(resource: &CfnResource, props: &P) {
     let mut out = Violations::default();
     props.check(&Path::root(), &Rules::NONE, &mut out);
     for (path, message) in out.0 {
+        let path = if path.is_empty() {
+            "Properties".to_owned()
+        } else {
+            path
+        };
         resource.report_invalid(&path, message);
     }
     if let Expr::Map(map) = props.to_template() {
@@ -378,6 +477,27 @@ mod tests {
         Value::<String>::from_expr_unchecked(Expr::String("bcde".into()))
             .check(&root, &r, &mut none);
         assert!(none.0.is_empty());
+    }
+
+    #[test]
+    fn combinations() {
+        let mut out = Violations::default();
+        let root = Path::root();
+        exactly_one(&[&[("A", true)], &[("B", true)]], &root, &mut out);
+        exactly_one(&[&[("A", false)], &[("B", true)]], &root, &mut out);
+        at_least_one(&[&[("A", false)], &[("B", false)]], &root, &mut out);
+        excludes(("A", true), &[("B", true)], &root, &mut out);
+        requires(("A", true), &[("B", false)], &root, &mut out);
+        let messages: Vec<&str> = out.0.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "exactly one of A, B must be set; A and B are",
+                "at least one of A, B must be set",
+                "A and B cannot both be set",
+                "B is required when A is set"
+            ]
+        );
     }
 
     #[test]

@@ -293,6 +293,20 @@ fn bad_literals_are_reported_with_the_construct_path() {
             .protocol(elbv2::target_group::Protocol::Other("http".into()))
             .port(70000),
     );
+    // Property combinations: a subnet needs an IPv4 or IPv6 CIDR (or IPAM pool), and
+    // `AvailabilityZone` excludes `AvailabilityZoneId`.
+    let vpc = ec2::Vpc::new(
+        &stack,
+        "Vpc",
+        ec2::VpcProps::new().cidr_block("10.0.0.0/16"),
+    );
+    ec2::Subnet::new(
+        &stack,
+        "Subnet",
+        ec2::SubnetProps::new(vpc.vpc_id())
+            .availability_zone("us-east-1a")
+            .availability_zone_id("use1-az1"),
+    );
     // Expressions are never checked.
     logs::LogGroup::new(
         &stack,
@@ -318,6 +332,12 @@ fn bad_literals_are_reported_with_the_construct_path() {
     expect("Bad/Long", "LogGroupName", "at most 512");
     expect("Bad/Tg", "Protocol", "did you mean \"HTTP\"");
     expect("Bad/Tg", "Port", "above the maximum 65535");
+    expect("Bad/Subnet", "Properties", "at least one of CidrBlock");
+    expect(
+        "Bad/Subnet",
+        "Properties",
+        "AvailabilityZone and AvailabilityZoneId cannot both be set",
+    );
     assert!(!all.contains("Bad/FromParam"), "{all}");
     // Errors carry the user's source location (this file).
     assert!(

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::ids::IdIndex;
-use super::model::{EnumDef, Field, Item, Rules, StructDef, Ty, TypeModel};
+use super::model::{Combo, EnumDef, Field, Item, Rules, StructDef, Ty, TypeModel};
 use super::names::{code, doc_comment, lit};
 
 /// `(type name, create-only, write-only, read-only, primary identifier)`.
@@ -169,7 +169,7 @@ fn emit_struct(out: &mut String, s: &StructDef) {
         .filter(|f| needs_check(&f.ty, &f.rules))
         .collect();
     let _ = writeln!(out, "impl Check for {} {{", s.name);
-    if checked.is_empty() {
+    if checked.is_empty() && s.combos.is_empty() {
         out.push_str("    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}\n");
     } else {
         out.push_str("    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {\n");
@@ -182,10 +182,69 @@ fn emit_struct(out: &mut String, s: &StructDef) {
                 rules_expr(&f.rules)
             );
         }
+        for c in &s.combos {
+            emit_combo(out, s, c);
+        }
         out.push_str("    }\n");
     }
     out.push_str("}\n\n");
     let _ = writeln!(out, "crate::impl_literal!({});\n", s.name);
+}
+
+fn presence(s: &StructDef, name: &str) -> String {
+    let required = s.fields.iter().any(|f| f.json == name && f.required);
+    let rust = s
+        .fields
+        .iter()
+        .find(|f| f.json == name)
+        .map(|f| f.rust.as_str())
+        .unwrap_or("_");
+    if required {
+        format!("({}, true)", lit(name))
+    } else {
+        format!("({}, self.{rust}.is_some())", lit(name))
+    }
+}
+
+fn emit_combo(out: &mut String, s: &StructDef, c: &Combo) {
+    let branches = |bs: &[Vec<String>]| -> String {
+        let items: Vec<String> = bs
+            .iter()
+            .map(|b| {
+                let p: Vec<String> = b.iter().map(|n| presence(s, n)).collect();
+                format!("&[{}]", p.join(", "))
+            })
+            .collect();
+        format!("&[{}]", items.join(", "))
+    };
+    let list = |ns: &[String]| -> String {
+        let p: Vec<String> = ns.iter().map(|n| presence(s, n)).collect();
+        format!("&[{}]", p.join(", "))
+    };
+    let _ = match c {
+        Combo::ExactlyOne(bs) => writeln!(
+            out,
+            "        crate::validation::exactly_one({}, path, out);",
+            branches(bs)
+        ),
+        Combo::AtLeastOne(bs) => writeln!(
+            out,
+            "        crate::validation::at_least_one({}, path, out);",
+            branches(bs)
+        ),
+        Combo::Excludes(a, bs) => writeln!(
+            out,
+            "        crate::validation::excludes({}, {}, path, out);",
+            presence(s, a),
+            list(bs)
+        ),
+        Combo::Requires(a, bs) => writeln!(
+            out,
+            "        crate::validation::requires({}, {}, path, out);",
+            presence(s, a),
+            list(bs)
+        ),
+    };
 }
 
 fn emit_enum(out: &mut String, e: &EnumDef) {

@@ -106,6 +106,21 @@ pub struct Field {
     pub doc: Vec<String>,
 }
 
+/// A rule on which properties of an object are set together.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Combo {
+    /// Exactly one branch has all its properties set (`oneOf` of `required`,
+    /// `requiredXor`).
+    ExactlyOne(Vec<Vec<String>>),
+    /// At least one branch has all its properties set (`anyOf` of `required`,
+    /// `requiredOr`).
+    AtLeastOne(Vec<Vec<String>>),
+    /// When the first is set, none of the others may be (`dependentExcluded`).
+    Excludes(String, Vec<String>),
+    /// When the first is set, all the others must be (`dependentRequired`).
+    Requires(String, Vec<String>),
+}
+
 /// A generated struct (resource properties or a nested property type).
 #[derive(Debug, Clone)]
 pub struct StructDef {
@@ -115,6 +130,8 @@ pub struct StructDef {
     pub doc: Vec<String>,
     /// Fields in schema order.
     pub fields: Vec<Field>,
+    /// Which properties go together.
+    pub combos: Vec<Combo>,
 }
 
 /// A generated string enum.
@@ -515,6 +532,7 @@ impl Gen<'_> {
                 doc
             },
             fields: Vec::new(),
+            combos: Vec::new(),
         }));
         let required: BTreeSet<String> = s
             .get("required")
@@ -600,8 +618,10 @@ impl Gen<'_> {
                 doc,
             });
         }
+        let combos = combos_of(s, &fields);
         if let Item::Struct(st) = &mut self.items[index] {
             st.fields = fields;
+            st.combos = combos;
         }
         Ok(())
     }
@@ -715,6 +735,70 @@ pub fn translate_pattern(p: &str) -> String {
             }
         } else {
             out.push(c);
+        }
+    }
+    out
+}
+
+fn names_of(v: &Json) -> Option<Vec<String>> {
+    v.as_array()?
+        .iter()
+        .map(|n| n.as_str().map(str::to_owned))
+        .collect()
+}
+
+fn required_branches(v: Option<&Json>) -> Option<Vec<Vec<String>>> {
+    v?.as_array()?
+        .iter()
+        .map(|b| {
+            let o = b.as_object()?;
+            if o.len() != 1 {
+                return None;
+            }
+            names_of(o.get("required")?)
+        })
+        .collect()
+}
+
+/// The property-combination rules of object schema `s`, limited to rules whose
+/// properties are all fields of the struct (read-only properties are not inputs).
+fn combos_of(s: &Json, fields: &[Field]) -> Vec<Combo> {
+    let known = |names: &[String]| names.iter().all(|n| fields.iter().any(|f| f.json == *n));
+    let mut out = Vec::new();
+    if let Some(b) = required_branches(s.get("oneOf"))
+        && b.iter().all(|x| known(x))
+    {
+        out.push(Combo::ExactlyOne(b));
+    }
+    if let Some(b) = required_branches(s.get("anyOf"))
+        && b.iter().all(|x| known(x))
+    {
+        out.push(Combo::AtLeastOne(b));
+    }
+    if let Some(n) = s.get("requiredXor").and_then(names_of)
+        && known(&n)
+    {
+        out.push(Combo::ExactlyOne(n.into_iter().map(|x| vec![x]).collect()));
+    }
+    if let Some(n) = s.get("requiredOr").and_then(names_of)
+        && known(&n)
+    {
+        out.push(Combo::AtLeastOne(n.into_iter().map(|x| vec![x]).collect()));
+    }
+    for (key, excludes) in [("dependentExcluded", true), ("dependentRequired", false)] {
+        if let Some(map) = s.get(key).and_then(Json::as_object) {
+            for (a, bs) in map {
+                if let Some(bs) = names_of(bs)
+                    && known(std::slice::from_ref(a))
+                    && known(&bs)
+                {
+                    out.push(if excludes {
+                        Combo::Excludes(a.clone(), bs)
+                    } else {
+                        Combo::Requires(a.clone(), bs)
+                    });
+                }
+            }
         }
     }
     out

@@ -63,6 +63,8 @@ fn widget() -> serde_json::Value {
             "Shape": {"type": "string", "enum": ["round", "square"]}
         },
         "required": ["Name", "Parts"],
+        "requiredXor": ["Size", "Color"],
+        "dependentExcluded": {"Arn": ["Name"]},
         "readOnlyProperties": ["/properties/Arn", "/properties/WidgetId"],
         "createOnlyProperties": ["/properties/Name"],
         "primaryIdentifier": ["/properties/WidgetId"]
@@ -134,6 +136,15 @@ fn required_optional_enums_nested_arrays_maps_refs_attributes() {
         Ty::List(Box::new(Ty::Named("Part".into())))
     );
     assert_eq!(field(part, "Sub").ty, Ty::Json);
+
+    // Combination rules on inputs are kept; one naming a read-only property is dropped.
+    assert_eq!(
+        props.combos,
+        [model::Combo::ExactlyOne(vec![
+            vec!["Size".into()],
+            vec!["Color".into()]
+        ])]
+    );
 
     // Read-only attributes, the typed Ref, facts.
     let attrs: Vec<&str> = m.attrs.iter().map(|a| a.method.as_str()).collect();

@@ -253,6 +253,23 @@ impl Check for ScalingPolicyProps {
             &Rules::NONE,
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[("ScalingTargetId", self.scaling_target_id.is_some())],
+                &[("ResourceId", self.resource_id.is_some())],
+            ],
+            path,
+            out,
+        );
+        crate::validation::requires(
+            ("ResourceId", self.resource_id.is_some()),
+            &[
+                ("ScalableDimension", self.scalable_dimension.is_some()),
+                ("ServiceNamespace", self.service_namespace.is_some()),
+            ],
+            path,
+            out,
+        );
     }
 }
 

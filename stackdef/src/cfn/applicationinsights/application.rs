@@ -463,6 +463,14 @@ impl Check for ComponentMonitoringSetting {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[("ComponentName", self.component_name.is_some())],
+                &[("ComponentARN", self.component_arn.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

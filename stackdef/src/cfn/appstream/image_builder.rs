@@ -382,6 +382,14 @@ impl Check for ImageBuilderProps {
         self.tags.check(&path.field("Tags"), &Rules::NONE, out);
         self.vpc_config
             .check(&path.field("VpcConfig"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("ImageName", self.image_name.is_some())],
+                &[("ImageArn", self.image_arn.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

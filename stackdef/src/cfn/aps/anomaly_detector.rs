@@ -399,7 +399,16 @@ impl ToTemplate for IgnoreNearExpected {
 }
 
 impl Check for IgnoreNearExpected {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        crate::validation::exactly_one(
+            &[
+                &[("Amount", self.amount.is_some())],
+                &[("Ratio", self.ratio.is_some())],
+            ],
+            path,
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(IgnoreNearExpected);
@@ -502,7 +511,16 @@ impl ToTemplate for MissingDataAction {
 }
 
 impl Check for MissingDataAction {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        crate::validation::exactly_one(
+            &[
+                &[("MarkAsAnomaly", self.mark_as_anomaly.is_some())],
+                &[("Skip", self.skip.is_some())],
+            ],
+            path,
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(MissingDataAction);

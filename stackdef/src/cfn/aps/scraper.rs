@@ -248,6 +248,11 @@ impl Check for Destination {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
         self.amp_configuration
             .check(&path.field("AmpConfiguration"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[&[("AmpConfiguration", self.amp_configuration.is_some())]],
+            path,
+            out,
+        );
     }
 }
 
@@ -373,7 +378,13 @@ impl ToTemplate for ScrapeConfiguration {
 }
 
 impl Check for ScrapeConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        crate::validation::exactly_one(
+            &[&[("ConfigurationBlob", self.configuration_blob.is_some())]],
+            path,
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(ScrapeConfiguration);
@@ -709,6 +720,14 @@ impl Check for Source {
             .check(&path.field("EksConfiguration"), &Rules::NONE, out);
         self.vpc_configuration
             .check(&path.field("VpcConfiguration"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("EksConfiguration", self.eks_configuration.is_some())],
+                &[("VpcConfiguration", self.vpc_configuration.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -795,6 +795,22 @@ impl Check for AutoScalingGroupProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[("InstanceId", self.instance_id.is_some())],
+                &[(
+                    "LaunchConfigurationName",
+                    self.launch_configuration_name.is_some(),
+                )],
+                &[("LaunchTemplate", self.launch_template.is_some())],
+                &[(
+                    "MixedInstancesPolicy",
+                    self.mixed_instances_policy.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -1576,6 +1592,14 @@ impl Check for LaunchTemplateSpecification {
                 max_length: Some(255),
                 ..Rules::NONE
             },
+            out,
+        );
+        crate::validation::exactly_one(
+            &[
+                &[("LaunchTemplateId", self.launch_template_id.is_some())],
+                &[("LaunchTemplateName", self.launch_template_name.is_some())],
+            ],
+            path,
             out,
         );
     }

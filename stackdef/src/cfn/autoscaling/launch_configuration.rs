@@ -551,6 +551,15 @@ impl Check for BlockDeviceMapping {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[("VirtualName", self.virtual_name.is_some())],
+                &[("Ebs", self.ebs.is_some())],
+                &[("NoDevice", self.no_device.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

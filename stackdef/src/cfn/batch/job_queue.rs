@@ -248,6 +248,20 @@ impl Check for JobQueueProps {
             out,
         );
         self.state.check(&path.field("State"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[(
+                    "ComputeEnvironmentOrder",
+                    self.compute_environment_order.is_some(),
+                )],
+                &[(
+                    "ServiceEnvironmentOrder",
+                    self.service_environment_order.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 

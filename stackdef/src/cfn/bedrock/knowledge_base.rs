@@ -2504,6 +2504,37 @@ impl Check for StorageConfiguration {
             out,
         );
         self.type_.check(&path.field("Type"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[(
+                    "OpensearchServerlessConfiguration",
+                    self.opensearch_serverless_configuration.is_some(),
+                )],
+                &[(
+                    "PineconeConfiguration",
+                    self.pinecone_configuration.is_some(),
+                )],
+                &[("RdsConfiguration", self.rds_configuration.is_some())],
+                &[(
+                    "NeptuneAnalyticsConfiguration",
+                    self.neptune_analytics_configuration.is_some(),
+                )],
+                &[(
+                    "S3VectorsConfiguration",
+                    self.s3_vectors_configuration.is_some(),
+                )],
+                &[(
+                    "MongoDbAtlasConfiguration",
+                    self.mongo_db_atlas_configuration.is_some(),
+                )],
+                &[(
+                    "OpensearchManagedClusterConfiguration",
+                    self.opensearch_managed_cluster_configuration.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -3564,6 +3595,17 @@ impl Check for S3VectorsConfiguration {
                 max_length: Some(63),
                 ..Rules::NONE
             },
+            out,
+        );
+        crate::validation::exactly_one(
+            &[
+                &[("IndexArn", self.index_arn.is_some())],
+                &[
+                    ("VectorBucketArn", self.vector_bucket_arn.is_some()),
+                    ("IndexName", self.index_name.is_some()),
+                ],
+            ],
+            path,
             out,
         );
     }

@@ -280,6 +280,14 @@ impl Check for EvaluatorConfig {
             .check(&path.field("CodeBased"), &Rules::NONE, out);
         self.llm_as_a_judge
             .check(&path.field("LlmAsAJudge"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("LlmAsAJudge", self.llm_as_a_judge.is_some())],
+                &[("CodeBased", self.code_based.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -658,6 +666,14 @@ impl Check for RatingScale {
             .check(&path.field("Categorical"), &Rules::NONE, out);
         self.numerical
             .check(&path.field("Numerical"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("Numerical", self.numerical.is_some())],
+                &[("Categorical", self.categorical.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -159,6 +159,17 @@ impl Check for HookDefaultVersionProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[("TypeVersionArn", self.type_version_arn.is_some())],
+                &[
+                    ("TypeName", self.type_name.is_some()),
+                    ("VersionId", self.version_id.is_some()),
+                ],
+            ],
+            path,
+            out,
+        );
     }
 }
 

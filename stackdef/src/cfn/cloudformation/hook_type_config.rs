@@ -180,6 +180,20 @@ impl Check for HookTypeConfigProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[
+                    ("TypeArn", self.type_arn.is_some()),
+                    ("Configuration", self.configuration.is_some()),
+                ],
+                &[
+                    ("TypeName", self.type_name.is_some()),
+                    ("Configuration", self.configuration.is_some()),
+                ],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -159,6 +159,17 @@ impl Check for ModuleDefaultVersionProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[("Arn", self.arn.is_some())],
+                &[
+                    ("ModuleName", self.module_name.is_some()),
+                    ("VersionId", self.version_id.is_some()),
+                ],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -215,6 +215,17 @@ impl Check for PublicTypeVersionProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[
+                    ("TypeName", self.type_name.is_some()),
+                    ("Type", self.type_.is_some()),
+                ],
+                &[("Arn", self.arn.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

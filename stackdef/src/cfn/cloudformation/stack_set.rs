@@ -357,6 +357,14 @@ impl Check for StackSetProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[("TemplateURL", self.template_url.is_some())],
+                &[("TemplateBody", self.template_body.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -278,6 +278,18 @@ impl Check for TypeActivationProps {
         );
         self.version_bump
             .check(&path.field("VersionBump"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[
+                    ("TypeName", self.type_name.is_some()),
+                    ("PublisherId", self.publisher_id.is_some()),
+                    ("Type", self.type_.is_some()),
+                ],
+                &[("PublicTypeArn", self.public_type_arn.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -1271,6 +1271,12 @@ impl Check for CustomErrorResponse {
             },
             out,
         );
+        crate::validation::requires(
+            ("ResponseCode", self.response_code.is_some()),
+            &[("ResponsePagePath", self.response_page_path.is_some())],
+            path,
+            out,
+        );
     }
 }
 
@@ -2266,6 +2272,18 @@ impl Check for Origin {
             .check(&path.field("S3OriginConfig"), &Rules::NONE, out);
         self.vpc_origin_config
             .check(&path.field("VpcOriginConfig"), &Rules::NONE, out);
+        crate::validation::excludes(
+            ("CustomOriginConfig", self.custom_origin_config.is_some()),
+            &[("S3OriginConfig", self.s3_origin_config.is_some())],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            ("S3OriginConfig", self.s3_origin_config.is_some()),
+            &[("CustomOriginConfig", self.custom_origin_config.is_some())],
+            path,
+            out,
+        );
     }
 }
 
@@ -4283,6 +4301,30 @@ impl Check for ViewerCertificate {
         );
         self.ssl_support_method
             .check(&path.field("SslSupportMethod"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("AcmCertificateArn", self.acm_certificate_arn.is_some())],
+                &[(
+                    "CloudFrontDefaultCertificate",
+                    self.cloud_front_default_certificate.is_some(),
+                )],
+                &[("IamCertificateId", self.iam_certificate_id.is_some())],
+            ],
+            path,
+            out,
+        );
+        crate::validation::requires(
+            ("AcmCertificateArn", self.acm_certificate_arn.is_some()),
+            &[("SslSupportMethod", self.ssl_support_method.is_some())],
+            path,
+            out,
+        );
+        crate::validation::requires(
+            ("IamCertificateId", self.iam_certificate_id.is_some()),
+            &[("SslSupportMethod", self.ssl_support_method.is_some())],
+            path,
+            out,
+        );
     }
 }
 

@@ -568,6 +568,52 @@ impl Check for AlarmProps {
             out,
         );
         self.unit.check(&path.field("Unit"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("Metrics", self.metrics.is_some())],
+                &[("MetricName", self.metric_name.is_some())],
+            ],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            ("ExtendedStatistic", self.extended_statistic.is_some()),
+            &[("Statistic", self.statistic.is_some())],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            ("Metrics", self.metrics.is_some()),
+            &[
+                ("MetricName", self.metric_name.is_some()),
+                ("Dimensions", self.dimensions.is_some()),
+                ("Period", self.period.is_some()),
+                ("Namespace", self.namespace.is_some()),
+                ("Statistic", self.statistic.is_some()),
+                ("ExtendedStatistic", self.extended_statistic.is_some()),
+                ("Unit", self.unit.is_some()),
+            ],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            ("Statistic", self.statistic.is_some()),
+            &[("ExtendedStatistic", self.extended_statistic.is_some())],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            ("Threshold", self.threshold.is_some()),
+            &[("ThresholdMetricId", self.threshold_metric_id.is_some())],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            ("ThresholdMetricId", self.threshold_metric_id.is_some()),
+            &[("Threshold", self.threshold.is_some())],
+            path,
+            out,
+        );
     }
 }
 

@@ -268,6 +268,14 @@ impl Check for PipelineProps {
             .check(&path.field("Triggers"), &Rules::NONE, out);
         self.variables
             .check(&path.field("Variables"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("ArtifactStore", self.artifact_store.is_some())],
+                &[("ArtifactStores", self.artifact_stores.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

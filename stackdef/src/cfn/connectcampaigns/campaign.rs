@@ -263,6 +263,24 @@ impl Check for DialerConfig {
             &Rules::NONE,
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[(
+                    "ProgressiveDialerConfig",
+                    self.progressive_dialer_config.is_some(),
+                )],
+                &[(
+                    "PredictiveDialerConfig",
+                    self.predictive_dialer_config.is_some(),
+                )],
+                &[(
+                    "AgentlessDialerConfig",
+                    self.agentless_dialer_config.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 

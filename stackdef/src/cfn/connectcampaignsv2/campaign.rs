@@ -364,6 +364,16 @@ impl Check for ChannelSubtypeConfig {
             .check(&path.field("Telephony"), &Rules::NONE, out);
         self.whats_app
             .check(&path.field("WhatsApp"), &Rules::NONE, out);
+        crate::validation::at_least_one(
+            &[
+                &[("Telephony", self.telephony.is_some())],
+                &[("Sms", self.sms.is_some())],
+                &[("Email", self.email.is_some())],
+                &[("WhatsApp", self.whats_app.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -1035,6 +1045,16 @@ impl Check for TelephonyOutboundMode {
             .check(&path.field("PreviewConfig"), &Rules::NONE, out);
         self.progressive_config
             .check(&path.field("ProgressiveConfig"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("ProgressiveConfig", self.progressive_config.is_some())],
+                &[("PredictiveConfig", self.predictive_config.is_some())],
+                &[("AgentlessConfig", self.agentless_config.is_some())],
+                &[("PreviewConfig", self.preview_config.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -2141,6 +2161,14 @@ impl Check for RestrictedPeriods {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
         self.restricted_period_list
             .check(&path.field("RestrictedPeriodList"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[&[(
+                "RestrictedPeriodList",
+                self.restricted_period_list.is_some(),
+            )]],
+            path,
+            out,
+        );
     }
 }
 
@@ -2544,6 +2572,17 @@ impl Check for Source {
         );
         self.event_trigger
             .check(&path.field("EventTrigger"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[(
+                    "CustomerProfilesSegmentArn",
+                    self.customer_profiles_segment_arn.is_some(),
+                )],
+                &[("EventTrigger", self.event_trigger.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -474,6 +474,14 @@ impl Check for ExcelOptions {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[("SheetNames", self.sheet_names.is_some())],
+                &[("SheetIndexes", self.sheet_indexes.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

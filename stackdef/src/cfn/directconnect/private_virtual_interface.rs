@@ -260,6 +260,17 @@ impl Check for PrivateVirtualInterfaceProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[(
+                    "DirectConnectGatewayId",
+                    self.direct_connect_gateway_id.is_some(),
+                )],
+                &[("VirtualGatewayId", self.virtual_gateway_id.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

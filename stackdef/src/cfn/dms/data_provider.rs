@@ -508,6 +508,26 @@ impl Check for Settings {
             .check(&path.field("RedshiftSettings"), &Rules::NONE, out);
         self.sybase_ase_settings
             .check(&path.field("SybaseAseSettings"), &Rules::NONE, out);
+        crate::validation::at_least_one(
+            &[
+                &[("PostgreSqlSettings", self.postgre_sql_settings.is_some())],
+                &[("MySqlSettings", self.my_sql_settings.is_some())],
+                &[("OracleSettings", self.oracle_settings.is_some())],
+                &[(
+                    "MicrosoftSqlServerSettings",
+                    self.microsoft_sql_server_settings.is_some(),
+                )],
+                &[("RedshiftSettings", self.redshift_settings.is_some())],
+                &[("DocDbSettings", self.doc_db_settings.is_some())],
+                &[("MariaDbSettings", self.maria_db_settings.is_some())],
+                &[("MongoDbSettings", self.mongo_db_settings.is_some())],
+                &[("IbmDb2LuwSettings", self.ibm_db2_luw_settings.is_some())],
+                &[("IbmDb2zOsSettings", self.ibm_db2z_os_settings.is_some())],
+                &[("SybaseAseSettings", self.sybase_ase_settings.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

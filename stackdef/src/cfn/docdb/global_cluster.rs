@@ -212,6 +212,17 @@ impl Check for GlobalClusterProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[("Engine", self.engine.is_some())],
+                &[(
+                    "SourceDBClusterIdentifier",
+                    self.source_db_cluster_identifier.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -1049,6 +1049,14 @@ impl Check for WarmThroughput {
             },
             out,
         );
+        crate::validation::at_least_one(
+            &[
+                &[("ReadUnitsPerSecond", self.read_units_per_second.is_some())],
+                &[("WriteUnitsPerSecond", self.write_units_per_second.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

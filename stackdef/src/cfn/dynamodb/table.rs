@@ -1017,6 +1017,14 @@ impl Check for WarmThroughput {
             },
             out,
         );
+        crate::validation::at_least_one(
+            &[
+                &[("ReadUnitsPerSecond", self.read_units_per_second.is_some())],
+                &[("WriteUnitsPerSecond", self.write_units_per_second.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -1586,6 +1594,12 @@ impl Check for SseSpecification {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
         self.sse_type
             .check(&path.field("SSEType"), &Rules::NONE, out);
+        crate::validation::requires(
+            ("KMSMasterKeyId", self.kms_master_key_id.is_some()),
+            &[("SSEType", self.sse_type.is_some())],
+            path,
+            out,
+        );
     }
 }
 

@@ -678,6 +678,18 @@ impl Check for InstanceProps {
         self.tags.check(&path.field("Tags"), &Rules::NONE, out);
         self.volumes
             .check(&path.field("Volumes"), &Rules::NONE, out);
+        crate::validation::excludes(
+            ("NetworkInterfaces", self.network_interfaces.is_some()),
+            &[("SubnetId", self.subnet_id.is_some())],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            ("SubnetId", self.subnet_id.is_some()),
+            &[("NetworkInterfaces", self.network_interfaces.is_some())],
+            path,
+            out,
+        );
     }
 }
 
@@ -800,6 +812,15 @@ impl ToTemplate for BlockDeviceMapping {
 impl Check for BlockDeviceMapping {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
         self.ebs.check(&path.field("Ebs"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("VirtualName", self.virtual_name.is_some())],
+                &[("Ebs", self.ebs.is_some())],
+                &[("NoDevice", self.no_device.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -7474,7 +7495,22 @@ impl ToTemplate for LaunchTemplateSpecification {
 }
 
 impl Check for LaunchTemplateSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        crate::validation::exactly_one(
+            &[
+                &[
+                    ("LaunchTemplateName", self.launch_template_name.is_some()),
+                    ("Version", self.version.is_some()),
+                ],
+                &[
+                    ("LaunchTemplateId", self.launch_template_id.is_some()),
+                    ("Version", self.version.is_some()),
+                ],
+            ],
+            path,
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(LaunchTemplateSpecification);
@@ -8018,6 +8054,39 @@ impl Check for NetworkInterface {
             .check(&path.field("Ipv6Addresses"), &Rules::NONE, out);
         self.private_ip_addresses
             .check(&path.field("PrivateIpAddresses"), &Rules::NONE, out);
+        crate::validation::excludes(
+            (
+                "AssociateCarrierIpAddress",
+                self.associate_carrier_ip_address.is_some(),
+            ),
+            &[("NetworkInterfaceId", self.network_interface_id.is_some())],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            (
+                "AssociatePublicIpAddress",
+                self.associate_public_ip_address.is_some(),
+            ),
+            &[("NetworkInterfaceId", self.network_interface_id.is_some())],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            ("NetworkInterfaceId", self.network_interface_id.is_some()),
+            &[
+                (
+                    "AssociateCarrierIpAddress",
+                    self.associate_carrier_ip_address.is_some(),
+                ),
+                (
+                    "AssociatePublicIpAddress",
+                    self.associate_public_ip_address.is_some(),
+                ),
+            ],
+            path,
+            out,
+        );
     }
 }
 

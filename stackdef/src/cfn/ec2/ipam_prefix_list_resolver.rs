@@ -427,6 +427,36 @@ impl Check for IpamPrefixListResolverRuleCondition {
             .check(&path.field("Operation"), &Rules::NONE, out);
         self.resource_tag
             .check(&path.field("ResourceTag"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[
+                    ("Operation", self.operation.is_some()),
+                    ("IpamPoolId", self.ipam_pool_id.is_some()),
+                ],
+                &[
+                    ("Operation", self.operation.is_some()),
+                    ("ResourceId", self.resource_id.is_some()),
+                ],
+                &[
+                    ("Operation", self.operation.is_some()),
+                    ("ResourceOwner", self.resource_owner.is_some()),
+                ],
+                &[
+                    ("Operation", self.operation.is_some()),
+                    ("ResourceRegion", self.resource_region.is_some()),
+                ],
+                &[
+                    ("Operation", self.operation.is_some()),
+                    ("Cidr", self.cidr.is_some()),
+                ],
+                &[
+                    ("Operation", self.operation.is_some()),
+                    ("ResourceTag", self.resource_tag.is_some()),
+                ],
+            ],
+            path,
+            out,
+        );
     }
 }
 

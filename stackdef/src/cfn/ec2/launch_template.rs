@@ -681,6 +681,15 @@ impl ToTemplate for BlockDeviceMapping {
 impl Check for BlockDeviceMapping {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
         self.ebs.check(&path.field("Ebs"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("VirtualName", self.virtual_name.is_some())],
+                &[("Ebs", self.ebs.is_some())],
+                &[("NoDevice", self.no_device.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -10251,6 +10260,39 @@ impl Check for NetworkInterface {
             .check(&path.field("Ipv6Prefixes"), &Rules::NONE, out);
         self.private_ip_addresses
             .check(&path.field("PrivateIpAddresses"), &Rules::NONE, out);
+        crate::validation::excludes(
+            (
+                "AssociateCarrierIpAddress",
+                self.associate_carrier_ip_address.is_some(),
+            ),
+            &[("NetworkInterfaceId", self.network_interface_id.is_some())],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            (
+                "AssociatePublicIpAddress",
+                self.associate_public_ip_address.is_some(),
+            ),
+            &[("NetworkInterfaceId", self.network_interface_id.is_some())],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            ("NetworkInterfaceId", self.network_interface_id.is_some()),
+            &[
+                (
+                    "AssociateCarrierIpAddress",
+                    self.associate_carrier_ip_address.is_some(),
+                ),
+                (
+                    "AssociatePublicIpAddress",
+                    self.associate_public_ip_address.is_some(),
+                ),
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -156,7 +156,39 @@ impl ToTemplate for LocalGatewayRouteProps {
 }
 
 impl Check for LocalGatewayRouteProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        crate::validation::exactly_one(
+            &[
+                &[
+                    (
+                        "DestinationCidrBlock",
+                        self.destination_cidr_block.is_some(),
+                    ),
+                    (
+                        "LocalGatewayRouteTableId",
+                        self.local_gateway_route_table_id.is_some(),
+                    ),
+                    (
+                        "LocalGatewayVirtualInterfaceGroupId",
+                        self.local_gateway_virtual_interface_group_id.is_some(),
+                    ),
+                ],
+                &[
+                    (
+                        "DestinationCidrBlock",
+                        self.destination_cidr_block.is_some(),
+                    ),
+                    (
+                        "LocalGatewayRouteTableId",
+                        self.local_gateway_route_table_id.is_some(),
+                    ),
+                    ("NetworkInterfaceId", self.network_interface_id.is_some()),
+                ],
+            ],
+            path,
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(LocalGatewayRouteProps);

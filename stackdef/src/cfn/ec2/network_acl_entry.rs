@@ -190,6 +190,14 @@ impl Check for NetworkAclEntryProps {
             .check(&path.field("PortRange"), &Rules::NONE, out);
         self.rule_action
             .check(&path.field("RuleAction"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("Ipv6CidrBlock", self.ipv6_cidr_block.is_some())],
+                &[("CidrBlock", self.cidr_block.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -356,6 +356,18 @@ impl Check for NetworkInterfaceProps {
             out,
         );
         self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+        crate::validation::excludes(
+            ("Ipv6AddressCount", self.ipv6_address_count.is_some()),
+            &[("Ipv6Addresses", self.ipv6_addresses.is_some())],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            ("Ipv6Addresses", self.ipv6_addresses.is_some()),
+            &[("Ipv6AddressCount", self.ipv6_address_count.is_some())],
+            path,
+            out,
+        );
     }
 }
 

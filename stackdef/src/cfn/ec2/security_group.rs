@@ -191,6 +191,12 @@ impl Check for SecurityGroupProps {
         self.security_group_ingress
             .check(&path.field("SecurityGroupIngress"), &Rules::NONE, out);
         self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+        crate::validation::requires(
+            ("SecurityGroupEgress", self.security_group_egress.is_some()),
+            &[("VpcId", self.vpc_id.is_some())],
+            path,
+            out,
+        );
     }
 }
 
@@ -318,6 +324,22 @@ impl Check for Egress {
                 minimum: Some(-1.0),
                 ..Rules::NONE
             },
+            out,
+        );
+        crate::validation::exactly_one(
+            &[
+                &[("CidrIp", self.cidr_ip.is_some())],
+                &[("CidrIpv6", self.cidr_ipv6.is_some())],
+                &[(
+                    "DestinationSecurityGroupId",
+                    self.destination_security_group_id.is_some(),
+                )],
+                &[(
+                    "DestinationPrefixListId",
+                    self.destination_prefix_list_id.is_some(),
+                )],
+            ],
+            path,
             out,
         );
     }
@@ -469,6 +491,23 @@ impl Check for Ingress {
                 minimum: Some(-1.0),
                 ..Rules::NONE
             },
+            out,
+        );
+        crate::validation::exactly_one(
+            &[
+                &[("CidrIp", self.cidr_ip.is_some())],
+                &[("CidrIpv6", self.cidr_ipv6.is_some())],
+                &[("SourcePrefixListId", self.source_prefix_list_id.is_some())],
+                &[(
+                    "SourceSecurityGroupId",
+                    self.source_security_group_id.is_some(),
+                )],
+                &[(
+                    "SourceSecurityGroupName",
+                    self.source_security_group_name.is_some(),
+                )],
+            ],
+            path,
             out,
         );
     }

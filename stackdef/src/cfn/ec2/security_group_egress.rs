@@ -223,6 +223,22 @@ impl Check for SecurityGroupEgressProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[("CidrIp", self.cidr_ip.is_some())],
+                &[("CidrIpv6", self.cidr_ipv6.is_some())],
+                &[(
+                    "DestinationPrefixListId",
+                    self.destination_prefix_list_id.is_some(),
+                )],
+                &[(
+                    "DestinationSecurityGroupId",
+                    self.destination_security_group_id.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -263,6 +263,23 @@ impl Check for SecurityGroupIngressProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[("CidrIp", self.cidr_ip.is_some())],
+                &[("CidrIpv6", self.cidr_ipv6.is_some())],
+                &[("SourcePrefixListId", self.source_prefix_list_id.is_some())],
+                &[(
+                    "SourceSecurityGroupId",
+                    self.source_security_group_id.is_some(),
+                )],
+                &[(
+                    "SourceSecurityGroupName",
+                    self.source_security_group_name.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 

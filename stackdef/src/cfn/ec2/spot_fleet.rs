@@ -462,6 +462,17 @@ impl Check for SpotFleetRequestConfigData {
             out,
         );
         self.type_.check(&path.field("Type"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("LaunchSpecifications", self.launch_specifications.is_some())],
+                &[(
+                    "LaunchTemplateConfigs",
+                    self.launch_template_configs.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -978,6 +989,15 @@ impl ToTemplate for BlockDeviceMapping {
 impl Check for BlockDeviceMapping {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
         self.ebs.check(&path.field("Ebs"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("VirtualName", self.virtual_name.is_some())],
+                &[("Ebs", self.ebs.is_some())],
+                &[("NoDevice", self.no_device.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

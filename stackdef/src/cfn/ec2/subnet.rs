@@ -320,6 +320,76 @@ impl Check for SubnetProps {
             out,
         );
         self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+        crate::validation::at_least_one(
+            &[
+                &[("CidrBlock", self.cidr_block.is_some())],
+                &[("Ipv4IpamPoolId", self.ipv4_ipam_pool_id.is_some())],
+                &[("Ipv6IpamPoolId", self.ipv6_ipam_pool_id.is_some())],
+                &[("Ipv6CidrBlock", self.ipv6_cidr_block.is_some())],
+            ],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            ("AvailabilityZone", self.availability_zone.is_some()),
+            &[("AvailabilityZoneId", self.availability_zone_id.is_some())],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            ("AvailabilityZoneId", self.availability_zone_id.is_some()),
+            &[("AvailabilityZone", self.availability_zone.is_some())],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            ("CidrBlock", self.cidr_block.is_some()),
+            &[("Ipv4IpamPoolId", self.ipv4_ipam_pool_id.is_some())],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            ("Ipv4IpamPoolId", self.ipv4_ipam_pool_id.is_some()),
+            &[("CidrBlock", self.cidr_block.is_some())],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            ("Ipv6CidrBlock", self.ipv6_cidr_block.is_some()),
+            &[("Ipv6IpamPoolId", self.ipv6_ipam_pool_id.is_some())],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            ("Ipv6IpamPoolId", self.ipv6_ipam_pool_id.is_some()),
+            &[("Ipv6CidrBlock", self.ipv6_cidr_block.is_some())],
+            path,
+            out,
+        );
+        crate::validation::requires(
+            ("Ipv4IpamPoolId", self.ipv4_ipam_pool_id.is_some()),
+            &[("Ipv4NetmaskLength", self.ipv4_netmask_length.is_some())],
+            path,
+            out,
+        );
+        crate::validation::requires(
+            ("Ipv4NetmaskLength", self.ipv4_netmask_length.is_some()),
+            &[("Ipv4IpamPoolId", self.ipv4_ipam_pool_id.is_some())],
+            path,
+            out,
+        );
+        crate::validation::requires(
+            ("Ipv6IpamPoolId", self.ipv6_ipam_pool_id.is_some()),
+            &[("Ipv6NetmaskLength", self.ipv6_netmask_length.is_some())],
+            path,
+            out,
+        );
+        crate::validation::requires(
+            ("Ipv6NetmaskLength", self.ipv6_netmask_length.is_some()),
+            &[("Ipv6IpamPoolId", self.ipv6_ipam_pool_id.is_some())],
+            path,
+            out,
+        );
     }
 }
 

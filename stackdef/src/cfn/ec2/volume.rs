@@ -274,6 +274,29 @@ impl Check for VolumeProps {
         self.tags.check(&path.field("Tags"), &Rules::NONE, out);
         self.volume_type
             .check(&path.field("VolumeType"), &Rules::NONE, out);
+        crate::validation::at_least_one(
+            &[
+                &[
+                    ("AvailabilityZone", self.availability_zone.is_some()),
+                    ("Size", self.size.is_some()),
+                ],
+                &[
+                    ("AvailabilityZone", self.availability_zone.is_some()),
+                    ("SnapshotId", self.snapshot_id.is_some()),
+                ],
+                &[
+                    ("AvailabilityZoneId", self.availability_zone_id.is_some()),
+                    ("Size", self.size.is_some()),
+                ],
+                &[
+                    ("AvailabilityZoneId", self.availability_zone_id.is_some()),
+                    ("SnapshotId", self.snapshot_id.is_some()),
+                ],
+                &[("SourceVolumeId", self.source_volume_id.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

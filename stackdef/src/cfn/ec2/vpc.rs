@@ -211,6 +211,26 @@ impl Check for VpcProps {
         self.instance_tenancy
             .check(&path.field("InstanceTenancy"), &Rules::NONE, out);
         self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("CidrBlock", self.cidr_block.is_some())],
+                &[("Ipv4IpamPoolId", self.ipv4_ipam_pool_id.is_some())],
+            ],
+            path,
+            out,
+        );
+        crate::validation::requires(
+            ("Ipv4IpamPoolId", self.ipv4_ipam_pool_id.is_some()),
+            &[("Ipv4NetmaskLength", self.ipv4_netmask_length.is_some())],
+            path,
+            out,
+        );
+        crate::validation::requires(
+            ("Ipv4NetmaskLength", self.ipv4_netmask_length.is_some()),
+            &[("Ipv4IpamPoolId", self.ipv4_ipam_pool_id.is_some())],
+            path,
+            out,
+        );
     }
 }
 

@@ -160,6 +160,14 @@ impl Check for VpcBlockPublicAccessExclusionProps {
             out,
         );
         self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("VpcId", self.vpc_id.is_some())],
+                &[("SubnetId", self.subnet_id.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

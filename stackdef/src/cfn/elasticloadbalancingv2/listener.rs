@@ -744,6 +744,17 @@ impl Check for AuthenticateOidcConfig {
             &Rules::NONE,
             out,
         );
+        crate::validation::at_least_one(
+            &[
+                &[("ClientSecret", self.client_secret.is_some())],
+                &[(
+                    "UseExistingClientSecret",
+                    self.use_existing_client_secret.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 

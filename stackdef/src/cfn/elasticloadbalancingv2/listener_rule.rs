@@ -653,6 +653,17 @@ impl Check for AuthenticateOidcConfig {
             &Rules::NONE,
             out,
         );
+        crate::validation::at_least_one(
+            &[
+                &[("ClientSecret", self.client_secret.is_some())],
+                &[(
+                    "UseExistingClientSecret",
+                    self.use_existing_client_secret.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -1910,6 +1921,17 @@ impl Check for Transform {
         self.type_.check(&path.field("Type"), &Rules::NONE, out);
         self.url_rewrite_config
             .check(&path.field("UrlRewriteConfig"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[(
+                    "HostHeaderRewriteConfig",
+                    self.host_header_rewrite_config.is_some(),
+                )],
+                &[("UrlRewriteConfig", self.url_rewrite_config.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -327,6 +327,14 @@ impl Check for LoadBalancerProps {
             .check(&path.field("SubnetMappings"), &Rules::NONE, out);
         self.tags.check(&path.field("Tags"), &Rules::NONE, out);
         self.type_.check(&path.field("Type"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("Subnets", self.subnets.is_some())],
+                &[("SubnetMappings", self.subnet_mappings.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -355,6 +355,18 @@ impl Check for AuthParameters {
         );
         self.o_auth_parameters
             .check(&path.field("OAuthParameters"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("BasicAuthParameters", self.basic_auth_parameters.is_some())],
+                &[("OAuthParameters", self.o_auth_parameters.is_some())],
+                &[(
+                    "ApiKeyAuthParameters",
+                    self.api_key_auth_parameters.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -263,6 +263,14 @@ impl Check for RuleProps {
             },
             out,
         );
+        crate::validation::at_least_one(
+            &[
+                &[("EventPattern", self.event_pattern.is_some())],
+                &[("ScheduleExpression", self.schedule_expression.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

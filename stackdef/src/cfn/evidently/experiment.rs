@@ -667,6 +667,24 @@ impl Check for RunningStatusObject {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[
+                    ("Status", self.status.is_some()),
+                    (
+                        "AnalysisCompleteTime",
+                        self.analysis_complete_time.is_some(),
+                    ),
+                ],
+                &[
+                    ("Status", self.status.is_some()),
+                    ("Reason", self.reason.is_some()),
+                    ("DesiredState", self.desired_state.is_some()),
+                ],
+            ],
+            path,
+            out,
+        );
     }
 }
 

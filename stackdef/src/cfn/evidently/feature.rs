@@ -527,6 +527,28 @@ impl Check for VariationObject {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[
+                    ("VariationName", self.variation_name.is_some()),
+                    ("StringValue", self.string_value.is_some()),
+                ],
+                &[
+                    ("VariationName", self.variation_name.is_some()),
+                    ("BooleanValue", self.boolean_value.is_some()),
+                ],
+                &[
+                    ("VariationName", self.variation_name.is_some()),
+                    ("LongValue", self.long_value.is_some()),
+                ],
+                &[
+                    ("VariationName", self.variation_name.is_some()),
+                    ("DoubleValue", self.double_value.is_some()),
+                ],
+            ],
+            path,
+            out,
+        );
     }
 }
 

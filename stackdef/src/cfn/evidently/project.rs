@@ -306,6 +306,14 @@ impl Check for DataDeliveryObject {
             out,
         );
         self.s3.check(&path.field("S3"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("S3", self.s3.is_some())],
+                &[("LogGroup", self.log_group.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -715,6 +715,24 @@ impl Check for PolicyOption {
             &Rules::NONE,
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[(
+                    "NetworkFirewallPolicy",
+                    self.network_firewall_policy.is_some(),
+                )],
+                &[(
+                    "ThirdPartyFirewallPolicy",
+                    self.third_party_firewall_policy.is_some(),
+                )],
+                &[(
+                    "NetworkAclCommonPolicy",
+                    self.network_acl_common_policy.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -821,6 +839,14 @@ impl Check for NetworkAclEntrySet {
             .check(&path.field("FirstEntries"), &Rules::NONE, out);
         self.last_entries
             .check(&path.field("LastEntries"), &Rules::NONE, out);
+        crate::validation::at_least_one(
+            &[
+                &[("FirstEntries", self.first_entries.is_some())],
+                &[("LastEntries", self.last_entries.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -192,6 +192,17 @@ impl Check for S3AccessPointAttachmentProps {
         self.s3_access_point
             .check(&path.field("S3AccessPoint"), &Rules::NONE, out);
         self.type_.check(&path.field("Type"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("OntapConfiguration", self.ontap_configuration.is_some())],
+                &[(
+                    "OpenZFSConfiguration",
+                    self.open_zfs_configuration.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -305,6 +316,14 @@ impl Check for OntapFileSystemIdentity {
             .check(&path.field("UnixUser"), &Rules::NONE, out);
         self.windows_user
             .check(&path.field("WindowsUser"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("UnixUser", self.unix_user.is_some())],
+                &[("WindowsUser", self.windows_user.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -247,6 +247,14 @@ impl Check for RoutingStrategy {
             out,
         );
         self.type_.check(&path.field("Type"), &Rules::NONE, out);
+        crate::validation::at_least_one(
+            &[
+                &[("FleetId", self.fleet_id.is_some())],
+                &[("Message", self.message.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -233,7 +233,16 @@ impl ToTemplate for ProfileConfiguration {
 }
 
 impl Check for ProfileConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        crate::validation::at_least_one(
+            &[
+                &[("JobConfiguration", self.job_configuration.is_some())],
+                &[("SessionConfiguration", self.session_configuration.is_some())],
+            ],
+            path,
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(ProfileConfiguration);

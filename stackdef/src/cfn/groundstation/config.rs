@@ -1265,6 +1265,14 @@ impl Check for TelemetrySinkData {
             &Rules::NONE,
             out,
         );
+        crate::validation::exactly_one(
+            &[&[(
+                "KinesisDataStreamData",
+                self.kinesis_data_stream_data.is_some(),
+            )]],
+            path,
+            out,
+        );
     }
 }
 

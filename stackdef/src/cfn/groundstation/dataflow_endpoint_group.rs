@@ -257,6 +257,20 @@ impl Check for EndpointDetails {
             .check(&path.field("Endpoint"), &Rules::NONE, out);
         self.security_details
             .check(&path.field("SecurityDetails"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[
+                    ("Endpoint", self.endpoint.is_some()),
+                    ("SecurityDetails", self.security_details.is_some()),
+                ],
+                &[(
+                    "AwsGroundStationAgentEndpoint",
+                    self.aws_ground_station_agent_endpoint.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -272,6 +272,20 @@ impl Check for CreateEndpointDetails {
             &Rules::NONE,
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[(
+                    "UplinkAwsGroundStationAgentEndpoint",
+                    self.uplink_aws_ground_station_agent_endpoint.is_some(),
+                )],
+                &[(
+                    "DownlinkAwsGroundStationAgentEndpoint",
+                    self.downlink_aws_ground_station_agent_endpoint.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -368,6 +382,14 @@ impl Check for DownlinkDataflowDetails {
         self.agent_connection_details.check(
             &path.field("AgentConnectionDetails"),
             &Rules::NONE,
+            out,
+        );
+        crate::validation::exactly_one(
+            &[&[(
+                "AgentConnectionDetails",
+                self.agent_connection_details.is_some(),
+            )]],
+            path,
             out,
         );
     }
@@ -745,6 +767,14 @@ impl Check for UplinkDataflowDetails {
         self.agent_connection_details.check(
             &path.field("AgentConnectionDetails"),
             &Rules::NONE,
+            out,
+        );
+        crate::validation::exactly_one(
+            &[&[(
+                "AgentConnectionDetails",
+                self.agent_connection_details.is_some(),
+            )]],
+            path,
             out,
         );
     }

@@ -428,6 +428,15 @@ impl Check for StreamsKmsKey {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[("KmsKeyArn", self.kms_key_arn.is_some())],
+                &[("KmsAliasArn", self.kms_alias_arn.is_some())],
+                &[("KmsAliasName", self.kms_alias_name.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

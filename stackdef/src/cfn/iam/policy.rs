@@ -165,6 +165,15 @@ impl Check for PolicyProps {
             },
             out,
         );
+        crate::validation::at_least_one(
+            &[
+                &[("Users", self.users.is_some())],
+                &[("Groups", self.groups.is_some())],
+                &[("Roles", self.roles.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

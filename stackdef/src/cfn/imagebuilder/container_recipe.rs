@@ -400,6 +400,17 @@ impl Check for ContainerRecipeProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[&[
+                ("Name", self.name.is_some()),
+                ("Version", self.version.is_some()),
+                ("ParentImage", self.parent_image.is_some()),
+                ("TargetRepository", self.target_repository.is_some()),
+                ("ContainerType", self.container_type.is_some()),
+            ]],
+            path,
+            out,
+        );
     }
 }
 

@@ -349,6 +349,30 @@ impl Check for ImageProps {
             .check(&path.field("LoggingConfiguration"), &Rules::NONE, out);
         self.workflows
             .check(&path.field("Workflows"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[
+                    ("ContainerRecipeArn", self.container_recipe_arn.is_some()),
+                    (
+                        "InfrastructureConfigurationArn",
+                        self.infrastructure_configuration_arn.is_some(),
+                    ),
+                ],
+                &[
+                    ("ImageRecipeArn", self.image_recipe_arn.is_some()),
+                    (
+                        "InfrastructureConfigurationArn",
+                        self.infrastructure_configuration_arn.is_some(),
+                    ),
+                ],
+                &[(
+                    "ImagePipelineExecutionSettings",
+                    self.image_pipeline_execution_settings.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 

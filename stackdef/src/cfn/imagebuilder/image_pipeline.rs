@@ -344,6 +344,28 @@ impl Check for ImagePipelineProps {
         self.status.check(&path.field("Status"), &Rules::NONE, out);
         self.workflows
             .check(&path.field("Workflows"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[
+                    ("Name", self.name.is_some()),
+                    ("ContainerRecipeArn", self.container_recipe_arn.is_some()),
+                    (
+                        "InfrastructureConfigurationArn",
+                        self.infrastructure_configuration_arn.is_some(),
+                    ),
+                ],
+                &[
+                    ("Name", self.name.is_some()),
+                    ("ImageRecipeArn", self.image_recipe_arn.is_some()),
+                    (
+                        "InfrastructureConfigurationArn",
+                        self.infrastructure_configuration_arn.is_some(),
+                    ),
+                ],
+            ],
+            path,
+            out,
+        );
     }
 }
 

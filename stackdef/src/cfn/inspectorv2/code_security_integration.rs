@@ -430,6 +430,14 @@ impl Check for UpdateDetails {
         self.github.check(&path.field("github"), &Rules::NONE, out);
         self.gitlab_self_managed
             .check(&path.field("gitlabSelfManaged"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("gitlabSelfManaged", self.gitlab_self_managed.is_some())],
+                &[("github", self.github.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

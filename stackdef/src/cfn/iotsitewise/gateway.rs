@@ -287,6 +287,14 @@ impl Check for GatewayPlatform {
             .check(&path.field("GreengrassV2"), &Rules::NONE, out);
         self.siemens_ie
             .check(&path.field("SiemensIE"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("GreengrassV2", self.greengrass_v2.is_some())],
+                &[("SiemensIE", self.siemens_ie.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

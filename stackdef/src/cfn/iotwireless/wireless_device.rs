@@ -406,6 +406,16 @@ impl Check for LoRaWanDevice {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[("OtaaV11", self.otaa_v11.is_some())],
+                &[("OtaaV10x", self.otaa_v10x.is_some())],
+                &[("AbpV11", self.abp_v11.is_some())],
+                &[("AbpV10x", self.abp_v10x.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

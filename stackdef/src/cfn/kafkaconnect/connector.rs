@@ -348,6 +348,14 @@ impl Check for Capacity {
             .check(&path.field("AutoScaling"), &Rules::NONE, out);
         self.provisioned_capacity
             .check(&path.field("ProvisionedCapacity"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("AutoScaling", self.auto_scaling.is_some())],
+                &[("ProvisionedCapacity", self.provisioned_capacity.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

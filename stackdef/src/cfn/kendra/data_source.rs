@@ -1115,6 +1115,53 @@ impl Check for DataSourceConfiguration {
         );
         self.work_docs_configuration
             .check(&path.field("WorkDocsConfiguration"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("S3Configuration", self.s3_configuration.is_some())],
+                &[(
+                    "SharePointConfiguration",
+                    self.share_point_configuration.is_some(),
+                )],
+                &[(
+                    "SalesforceConfiguration",
+                    self.salesforce_configuration.is_some(),
+                )],
+                &[(
+                    "OneDriveConfiguration",
+                    self.one_drive_configuration.is_some(),
+                )],
+                &[(
+                    "ServiceNowConfiguration",
+                    self.service_now_configuration.is_some(),
+                )],
+                &[(
+                    "DatabaseConfiguration",
+                    self.database_configuration.is_some(),
+                )],
+                &[(
+                    "ConfluenceConfiguration",
+                    self.confluence_configuration.is_some(),
+                )],
+                &[(
+                    "GoogleDriveConfiguration",
+                    self.google_drive_configuration.is_some(),
+                )],
+                &[(
+                    "WebCrawlerConfiguration",
+                    self.web_crawler_configuration.is_some(),
+                )],
+                &[(
+                    "WorkDocsConfiguration",
+                    self.work_docs_configuration.is_some(),
+                )],
+                &[(
+                    "TemplateConfiguration",
+                    self.template_configuration.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -3544,6 +3591,14 @@ impl Check for OneDriveUsers {
         );
         self.one_drive_user_s3_path
             .check(&path.field("OneDriveUserS3Path"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("OneDriveUserList", self.one_drive_user_list.is_some())],
+                &[("OneDriveUserS3Path", self.one_drive_user_s3_path.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -6284,6 +6284,14 @@ impl Check for Specifications {
             &Rules::NONE,
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[("SlotTypeId", self.slot_type_id.is_some())],
+                &[("SlotTypeName", self.slot_type_name.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -7203,6 +7211,14 @@ impl Check for SubSlotTypeComposition {
                 pattern: Some("^((AMAZON\\.)[a-zA-Z_]+?|[0-9a-zA-Z]+)$"),
                 ..Rules::NONE
             },
+            out,
+        );
+        crate::validation::exactly_one(
+            &[
+                &[("SlotTypeId", self.slot_type_id.is_some())],
+                &[("SlotTypeName", self.slot_type_name.is_some())],
+            ],
+            path,
             out,
         );
     }

@@ -432,6 +432,15 @@ impl ToTemplate for BlockDeviceMapping {
 impl Check for BlockDeviceMapping {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
         self.ebs.check(&path.field("Ebs"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("VirtualName", self.virtual_name.is_some())],
+                &[("Ebs", self.ebs.is_some())],
+                &[("NoDevice", self.no_device.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

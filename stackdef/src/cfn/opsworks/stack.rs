@@ -389,6 +389,12 @@ impl Check for StackProps {
         self.rds_db_instances
             .check(&path.field("RdsDbInstances"), &Rules::NONE, out);
         self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+        crate::validation::requires(
+            ("VpcId", self.vpc_id.is_some()),
+            &[("DefaultSubnetId", self.default_subnet_id.is_some())],
+            path,
+            out,
+        );
     }
 }
 

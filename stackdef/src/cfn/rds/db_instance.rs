@@ -1291,6 +1291,20 @@ impl Check for DbInstanceProps {
             out,
         );
         self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+        crate::validation::excludes(
+            (
+                "SourceDBInstanceIdentifier",
+                self.source_db_instance_identifier.is_some(),
+            ),
+            &[
+                ("CharacterSetName", self.character_set_name.is_some()),
+                ("MasterUserPassword", self.master_user_password.is_some()),
+                ("MasterUsername", self.master_username.is_some()),
+                ("StorageEncrypted", self.storage_encrypted.is_some()),
+            ],
+            path,
+            out,
+        );
     }
 }
 

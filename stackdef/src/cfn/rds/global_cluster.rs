@@ -215,6 +215,17 @@ impl Check for GlobalClusterProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[(
+                    "SourceDBClusterIdentifier",
+                    self.source_db_cluster_identifier.is_some(),
+                )],
+                &[("Engine", self.engine.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

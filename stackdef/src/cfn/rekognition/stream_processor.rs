@@ -361,6 +361,24 @@ impl Check for StreamProcessorProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[
+                    (
+                        "ConnectedHomeSettings",
+                        self.connected_home_settings.is_some(),
+                    ),
+                    ("S3Destination", self.s3_destination.is_some()),
+                    ("NotificationChannel", self.notification_channel.is_some()),
+                ],
+                &[
+                    ("FaceSearchSettings", self.face_search_settings.is_some()),
+                    ("KinesisDataStream", self.kinesis_data_stream.is_some()),
+                ],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -290,6 +290,14 @@ impl Check for RecordSetProps {
             .check(&path.field("GeoLocation"), &Rules::NONE, out);
         self.geo_proximity_location
             .check(&path.field("GeoProximityLocation"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("HostedZoneId", self.hosted_zone_id.is_some())],
+                &[("HostedZoneName", self.hosted_zone_name.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

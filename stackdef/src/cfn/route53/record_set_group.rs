@@ -154,6 +154,14 @@ impl Check for RecordSetGroupProps {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
         self.record_sets
             .check(&path.field("RecordSets"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("HostedZoneId", self.hosted_zone_id.is_some())],
+                &[("HostedZoneName", self.hosted_zone_name.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -199,6 +199,24 @@ impl Check for SafetyRuleProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[
+                    ("AssertionRule", self.assertion_rule.is_some()),
+                    ("Name", self.name.is_some()),
+                    ("ControlPanelArn", self.control_panel_arn.is_some()),
+                    ("RuleConfig", self.rule_config.is_some()),
+                ],
+                &[
+                    ("GatingRule", self.gating_rule.is_some()),
+                    ("Name", self.name.is_some()),
+                    ("ControlPanelArn", self.control_panel_arn.is_some()),
+                    ("RuleConfig", self.rule_config.is_some()),
+                ],
+            ],
+            path,
+            out,
+        );
     }
 }
 

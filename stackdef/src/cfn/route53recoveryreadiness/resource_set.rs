@@ -405,6 +405,14 @@ impl Check for TargetResource {
             .check(&path.field("NLBResource"), &Rules::NONE, out);
         self.r53_resource
             .check(&path.field("R53Resource"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("NLBResource", self.nlb_resource.is_some())],
+                &[("R53Resource", self.r53_resource.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -861,6 +861,20 @@ impl Check for FirewallRuleType {
             &Rules::NONE,
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[(
+                    "FirewallAdvancedContentCategory",
+                    self.firewall_advanced_content_category.is_some(),
+                )],
+                &[(
+                    "FirewallAdvancedThreatCategory",
+                    self.firewall_advanced_threat_category.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 

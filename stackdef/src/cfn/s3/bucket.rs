@@ -2610,6 +2610,27 @@ impl Check for Rule {
             .check(&path.field("Transition"), &Rules::NONE, out);
         self.transitions
             .check(&path.field("Transitions"), &Rules::NONE, out);
+        crate::validation::excludes(
+            (
+                "ObjectSizeGreaterThan",
+                self.object_size_greater_than.is_some(),
+            ),
+            &[(
+                "AbortIncompleteMultipartUpload",
+                self.abort_incomplete_multipart_upload.is_some(),
+            )],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            ("ObjectSizeLessThan", self.object_size_less_than.is_some()),
+            &[(
+                "AbortIncompleteMultipartUpload",
+                self.abort_incomplete_multipart_upload.is_some(),
+            )],
+            path,
+            out,
+        );
     }
 }
 
@@ -6581,7 +6602,19 @@ impl ToTemplate for RoutingRuleCondition {
 }
 
 impl Check for RoutingRuleCondition {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        crate::validation::at_least_one(
+            &[
+                &[(
+                    "HttpErrorCodeReturnedEquals",
+                    self.http_error_code_returned_equals.is_some(),
+                )],
+                &[("KeyPrefixEquals", self.key_prefix_equals.is_some())],
+            ],
+            path,
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(RoutingRuleCondition);

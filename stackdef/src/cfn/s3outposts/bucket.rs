@@ -324,6 +324,27 @@ impl Check for Rule {
             out,
         );
         self.status.check(&path.field("Status"), &Rules::NONE, out);
+        crate::validation::at_least_one(
+            &[
+                &[
+                    ("Status", self.status.is_some()),
+                    (
+                        "AbortIncompleteMultipartUpload",
+                        self.abort_incomplete_multipart_upload.is_some(),
+                    ),
+                ],
+                &[
+                    ("Status", self.status.is_some()),
+                    ("ExpirationDate", self.expiration_date.is_some()),
+                ],
+                &[
+                    ("Status", self.status.is_some()),
+                    ("ExpirationInDays", self.expiration_in_days.is_some()),
+                ],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -428,6 +449,15 @@ impl ToTemplate for Filter {
 impl Check for Filter {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
         self.tag.check(&path.field("Tag"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("Prefix", self.prefix.is_some())],
+                &[("Tag", self.tag.is_some())],
+                &[("AndOperator", self.and_operator.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -142,6 +142,14 @@ impl Check for VectorBucketPolicyProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[("VectorBucketName", self.vector_bucket_name.is_some())],
+                &[("VectorBucketArn", self.vector_bucket_arn.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

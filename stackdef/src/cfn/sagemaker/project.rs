@@ -255,6 +255,20 @@ impl Check for ProjectProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[(
+                    "ServiceCatalogProvisioningDetails",
+                    self.service_catalog_provisioning_details.is_some(),
+                )],
+                &[(
+                    "TemplateProviderDetails",
+                    self.template_provider_details.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -589,6 +603,14 @@ impl Check for TemplateProviderDetail {
         self.cfn_template_provider_detail.check(
             &path.field("CfnTemplateProviderDetail"),
             &Rules::NONE,
+            out,
+        );
+        crate::validation::exactly_one(
+            &[&[(
+                "CfnTemplateProviderDetail",
+                self.cfn_template_provider_detail.is_some(),
+            )]],
+            path,
             out,
         );
     }

@@ -345,6 +345,14 @@ impl Check for Source {
             .check(&path.field("AwsLogSource"), &Rules::NONE, out);
         self.custom_log_source
             .check(&path.field("CustomLogSource"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("AwsLogSource", self.aws_log_source.is_some())],
+                &[("CustomLogSource", self.custom_log_source.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

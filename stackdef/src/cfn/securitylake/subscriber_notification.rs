@@ -202,6 +202,20 @@ impl Check for NotificationConfiguration {
             &Rules::NONE,
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[(
+                    "HttpsNotificationConfiguration",
+                    self.https_notification_configuration.is_some(),
+                )],
+                &[(
+                    "SqsNotificationConfiguration",
+                    self.sqs_notification_configuration.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 

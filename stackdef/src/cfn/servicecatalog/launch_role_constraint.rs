@@ -217,6 +217,14 @@ impl Check for LaunchRoleConstraintProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[("LocalRoleName", self.local_role_name.is_some())],
+                &[("RoleArn", self.role_arn.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -227,6 +227,24 @@ impl Check for ServiceProps {
             out,
         );
         self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+        crate::validation::excludes(
+            ("HealthCheckConfig", self.health_check_config.is_some()),
+            &[(
+                "HealthCheckCustomConfig",
+                self.health_check_custom_config.is_some(),
+            )],
+            path,
+            out,
+        );
+        crate::validation::excludes(
+            (
+                "HealthCheckCustomConfig",
+                self.health_check_custom_config.is_some(),
+            ),
+            &[("HealthCheckConfig", self.health_check_config.is_some())],
+            path,
+            out,
+        );
     }
 }
 

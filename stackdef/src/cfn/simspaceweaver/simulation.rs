@@ -192,6 +192,14 @@ impl Check for SimulationProps {
             .check(&path.field("SchemaS3Location"), &Rules::NONE, out);
         self.snapshot_s3_location
             .check(&path.field("SnapshotS3Location"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("SchemaS3Location", self.schema_s3_location.is_some())],
+                &[("SnapshotS3Location", self.snapshot_s3_location.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

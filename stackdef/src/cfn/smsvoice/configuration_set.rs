@@ -328,6 +328,21 @@ impl Check for EventDestination {
         );
         self.sns_destination
             .check(&path.field("SnsDestination"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[(
+                    "CloudWatchLogsDestination",
+                    self.cloud_watch_logs_destination.is_some(),
+                )],
+                &[(
+                    "KinesisFirehoseDestination",
+                    self.kinesis_firehose_destination.is_some(),
+                )],
+                &[("SnsDestination", self.sns_destination.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -210,6 +210,15 @@ impl Check for CountryRuleSet {
         self.mms.check(&path.field("MMS"), &Rules::NONE, out);
         self.sms.check(&path.field("SMS"), &Rules::NONE, out);
         self.voice.check(&path.field("VOICE"), &Rules::NONE, out);
+        crate::validation::at_least_one(
+            &[
+                &[("SMS", self.sms.is_some())],
+                &[("VOICE", self.voice.is_some())],
+                &[("MMS", self.mms.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

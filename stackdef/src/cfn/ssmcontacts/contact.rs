@@ -245,6 +245,14 @@ impl Check for Stage {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
         self.targets
             .check(&path.field("Targets"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("DurationInMinutes", self.duration_in_minutes.is_some())],
+                &[("RotationIds", self.rotation_ids.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -298,6 +306,14 @@ impl Check for Targets {
             .check(&path.field("ChannelTargetInfo"), &Rules::NONE, out);
         self.contact_target_info
             .check(&path.field("ContactTargetInfo"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("ChannelTargetInfo", self.channel_target_info.is_some())],
+                &[("ContactTargetInfo", self.contact_target_info.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

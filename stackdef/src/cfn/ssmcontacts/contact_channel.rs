@@ -179,6 +179,16 @@ impl Check for ContactChannelProps {
         self.channel_type
             .check(&path.field("ChannelType"), &Rules::NONE, out);
         self.contact_id.check(&path.field("ContactId"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("arn:[-\\w+=\\/,.@]+:[-\\w+=\\/,.@]+:[-\\w+=\\/,.@]*:[0-9]+:([\\w+=\\/,.@:-]+)*"), ..Rules::NONE }, out);
+        crate::validation::exactly_one(
+            &[&[
+                ("ContactId", self.contact_id.is_some()),
+                ("ChannelName", self.channel_name.is_some()),
+                ("ChannelType", self.channel_type.is_some()),
+                ("ChannelAddress", self.channel_address.is_some()),
+            ]],
+            path,
+            out,
+        );
     }
 }
 

@@ -144,6 +144,20 @@ impl Check for PlanProps {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
         self.contact_id.check(&path.field("ContactId"), &Rules { pattern: Some("arn:[-\\w+=\\/,.@]+:[-\\w+=\\/,.@]+:[-\\w+=\\/,.@]*:[0-9]+:([\\w+=\\/,.@:-]+)*"), ..Rules::NONE }, out);
         self.stages.check(&path.field("Stages"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[
+                    ("ContactId", self.contact_id.is_some()),
+                    ("Stages", self.stages.is_some()),
+                ],
+                &[
+                    ("ContactId", self.contact_id.is_some()),
+                    ("RotationIds", self.rotation_ids.is_some()),
+                ],
+            ],
+            path,
+            out,
+        );
     }
 }
 
@@ -244,6 +258,14 @@ impl Check for Targets {
             .check(&path.field("ChannelTargetInfo"), &Rules::NONE, out);
         self.contact_target_info
             .check(&path.field("ContactTargetInfo"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[("ChannelTargetInfo", self.channel_target_info.is_some())],
+                &[("ContactTargetInfo", self.contact_target_info.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

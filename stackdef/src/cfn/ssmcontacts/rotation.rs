@@ -326,6 +326,27 @@ impl Check for RecurrenceSettings {
             .check(&path.field("ShiftCoverages"), &Rules::NONE, out);
         self.weekly_settings
             .check(&path.field("WeeklySettings"), &Rules::NONE, out);
+        crate::validation::exactly_one(
+            &[
+                &[
+                    ("NumberOfOnCalls", self.number_of_on_calls.is_some()),
+                    ("RecurrenceMultiplier", self.recurrence_multiplier.is_some()),
+                    ("WeeklySettings", self.weekly_settings.is_some()),
+                ],
+                &[
+                    ("NumberOfOnCalls", self.number_of_on_calls.is_some()),
+                    ("RecurrenceMultiplier", self.recurrence_multiplier.is_some()),
+                    ("MonthlySettings", self.monthly_settings.is_some()),
+                ],
+                &[
+                    ("NumberOfOnCalls", self.number_of_on_calls.is_some()),
+                    ("RecurrenceMultiplier", self.recurrence_multiplier.is_some()),
+                    ("DailySettings", self.daily_settings.is_some()),
+                ],
+            ],
+            path,
+            out,
+        );
     }
 }
 

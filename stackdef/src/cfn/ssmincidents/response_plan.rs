@@ -1015,6 +1015,14 @@ impl Check for Integration {
             &Rules::NONE,
             out,
         );
+        crate::validation::exactly_one(
+            &[&[(
+                "PagerDutyConfiguration",
+                self.pager_duty_configuration.is_some(),
+            )]],
+            path,
+            out,
+        );
     }
 }
 

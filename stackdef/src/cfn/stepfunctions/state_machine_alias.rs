@@ -208,6 +208,14 @@ impl Check for StateMachineAliasProps {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[("RoutingConfiguration", self.routing_configuration.is_some())],
+                &[("DeploymentPreference", self.deployment_preference.is_some())],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -830,6 +830,30 @@ impl Check for Code {
             },
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[
+                    ("Handler", self.handler.is_some()),
+                    ("S3Bucket", self.s3_bucket.is_some()),
+                    ("S3Key", self.s3_key.is_some()),
+                ],
+                &[
+                    ("BlueprintTypes", self.blueprint_types.is_some()),
+                    ("S3Bucket", self.s3_bucket.is_some()),
+                    ("S3Key", self.s3_key.is_some()),
+                ],
+                &[
+                    ("Handler", self.handler.is_some()),
+                    ("Script", self.script.is_some()),
+                ],
+                &[
+                    ("BlueprintTypes", self.blueprint_types.is_some()),
+                    ("Script", self.script.is_some()),
+                ],
+            ],
+            path,
+            out,
+        );
     }
 }
 

@@ -392,6 +392,20 @@ impl Check for Content {
             &Rules::NONE,
             out,
         );
+        crate::validation::exactly_one(
+            &[
+                &[(
+                    "EmailMessageTemplateContent",
+                    self.email_message_template_content.is_some(),
+                )],
+                &[(
+                    "SmsMessageTemplateContent",
+                    self.sms_message_template_content.is_some(),
+                )],
+            ],
+            path,
+            out,
+        );
     }
 }
 
