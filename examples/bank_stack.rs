@@ -19,10 +19,6 @@
 //!   with one, switch to `ListenerProps::https` and `redirect_http_to_https` (two lines).
 //! - CKV_AWS_91 — no ALB access logs: they need an S3 bucket with an ELB delivery policy;
 //!   requests are still visible in the app's own logs and the ALB's CloudWatch metrics.
-//! - CKV_AWS_158 (x2) — log groups use CloudWatch Logs' own encryption at rest rather than
-//!   a customer-managed KMS key (a key costs money and needs a key policy for the service).
-//! - CKV_AWS_149 — the database secret is encrypted with the AWS managed key
-//!   `aws/secretsmanager`; a customer-managed key only matters for cross-account access.
 
 use std::process::ExitCode;
 
@@ -34,6 +30,7 @@ use stackdef::ecs::{
     FargateServiceProps, FargateTaskDefinition, FargateTaskDefinitionProps, Logging,
 };
 use stackdef::elbv2::{Alb, AlbProps, HealthCheck, ListenerProps, TargetGroupProps};
+use stackdef::kms::{Key, KeyProps};
 use stackdef::logs::{LogGroup, LogGroupProps};
 use stackdef::rds::{RdsMysql, RdsMysqlProps};
 use stackdef::{App, CfnOutput, Env, Stack, sub};
@@ -45,6 +42,10 @@ const APP_PORT: u16 = 8000;
 pub fn bank_stack(app: &App) -> Stack {
     let stack = app.stack("BankStack", Env::aws("123456789012", "us-east-1"));
     stack.set_description("W1: Flask banking app on ECS Fargate behind an ALB, with RDS MySQL");
+
+    // One customer-managed key, rotated yearly, for the data at rest AWS would otherwise
+    // encrypt under its own keys: the VPC flow logs, the app's logs, the DB credentials.
+    let key = Key::new(&stack, "BankKey", KeyProps::default());
 
     // Network: 172.28.0.0/16 over us-east-1a and us-east-1b, a public and a private /18 in
     // each (public 172.28.0.0/18 and private 172.28.64.0/18 in 1a, as in the seed's
@@ -61,6 +62,7 @@ pub fn bank_stack(app: &App) -> Stack {
                 SubnetConfig::new("Public", SubnetType::Public, 18),
                 SubnetConfig::new("Private", SubnetType::PrivateWithEgress, 18),
             ],
+            flow_logs_key: Some(key.clone()),
             ..VpcProps::cidr("172.28.0.0/16")
         },
     );
@@ -70,7 +72,14 @@ pub fn bank_stack(app: &App) -> Stack {
     EcrRepository::new(&stack, "Images", EcrRepositoryProps::default());
 
     let cluster = Cluster::new(&stack, "Cluster", &vpc, ClusterProps::default());
-    let logs = LogGroup::new(&stack, "Logs", LogGroupProps::named("/ecs/bank-logs"));
+    let logs = LogGroup::new(
+        &stack,
+        "Logs",
+        LogGroupProps {
+            encryption_key: Some(key.clone()),
+            ..LogGroupProps::named("/ecs/bank-logs")
+        },
+    );
 
     // Database. Seed 004 made it publicly accessible with a password typed into the
     // console. Here it lives in the private subnets, its security group admits only the
@@ -85,6 +94,7 @@ pub fn bank_stack(app: &App) -> Stack {
         RdsMysqlProps {
             database_name: Some("banking".into()),
             multi_az: true,
+            secret_encryption_key: Some(key),
             ..RdsMysqlProps::default()
         },
     );

@@ -249,10 +249,47 @@ fn database_is_private_encrypted_and_snapshotted() {
 }
 
 #[test]
+fn logs_and_credentials_use_the_customer_managed_key() {
+    let (_, t) = synth();
+    let key = t
+        .logical_id_of("BankStack/BankKey/Resource")
+        .expect("the key");
+    let key_arn = json!({"Fn::GetAtt": [key, "Arn"]});
+    t.has_resource(
+        "AWS::KMS::Key",
+        json!({"DeletionPolicy": "Retain", "Properties": {"EnableKeyRotation": true}}),
+    );
+    // Both log groups (flow logs and /ecs/bank-logs) and the secret are encrypted with it.
+    t.all_resources(
+        "AWS::Logs::LogGroup",
+        json!({"Properties": {"KmsKeyId": key_arn.clone(), "RetentionInDays": 365}}),
+    );
+    t.has_resource_properties("AWS::SecretsManager::Secret", json!({"KmsKeyId": key_arn}));
+    // CloudWatch Logs may use the key, only for log groups of this account and region.
+    t.has_resource_properties(
+        "AWS::KMS::Key",
+        Match::object_like([(
+            "KeyPolicy",
+            Match::object_like([(
+                "Statement",
+                Match::array_with([json!({
+                    "Sid": "CloudWatchLogs",
+                    "Principal": {"Service": {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}},
+                    "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"}}}
+                })]),
+            )]),
+        )]),
+    );
+}
+
+#[test]
 fn secret_is_injected_and_granted_to_the_execution_role_only() {
     let (_, t) = synth();
     let attachment = ref_to(&t, "AWS::SecretsManager::SecretTargetAttachment");
     let attachment_id = attachment["Ref"].as_str().expect("id").to_owned();
+    let key_id = t
+        .logical_id_of("BankStack/BankKey/Resource")
+        .expect("the key");
     t.has_resource_properties(
         "AWS::ECS::TaskDefinition",
         json!({"ContainerDefinitions": [{"Secrets": [
@@ -268,9 +305,10 @@ fn secret_is_injected_and_granted_to_the_execution_role_only() {
             ("Description", Match::string_containing("ECS execution role")),
             (
                 "Policies",
-                Match::array_with([json!({"PolicyDocument": {"Statement": [
+Match::array_with([json!({"PolicyDocument": {"Statement": [
                     {"Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": {"Fn::GetAtt": ["Logs", "Arn"]}},
-                    {"Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], "Resource": attachment}
+                    {"Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], "Resource": attachment},
+                    {"Action": "kms:Decrypt", "Resource": {"Fn::GetAtt": [key_id, "Arn"]}}
                 ]}})]),
             ),
         ]),

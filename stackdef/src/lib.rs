@@ -26,6 +26,7 @@ pub mod ecs;
 pub mod elbv2;
 pub mod fns;
 pub mod iam;
+pub mod kms;
 mod l2;
 pub mod logs;
 pub mod rds;

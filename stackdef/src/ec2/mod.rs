@@ -55,6 +55,7 @@ use crate::cfn::ec2 as l1;
 use crate::construct::{Construct, Node};
 use crate::fns;
 use crate::iam::{PolicyStatement, Role, RoleProps, ServicePrincipal};
+use crate::kms::Key;
 use crate::l2;
 use crate::logs::{LogGroup, LogGroupProps};
 use crate::resource::{CfnResource, Resource};
@@ -108,7 +109,7 @@ impl SubnetConfig {
 }
 
 /// Options of a [`Vpc`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct VpcProps {
     /// The VPC's IPv4 block (a /16 to a /28). default: `10.0.0.0/16`.
     pub cidr: String,
@@ -130,6 +131,9 @@ pub struct VpcProps {
     /// Records rejected and accepted traffic in a CloudWatch log group (one-year
     /// retention). default: `true`.
     pub flow_logs: bool,
+    /// Encrypts the flow log group with this key. default: none (CloudWatch Logs' own
+    /// encryption at rest).
+    pub flow_logs_key: Option<Key>,
 }
 
 impl Default for VpcProps {
@@ -142,6 +146,7 @@ impl Default for VpcProps {
             subnets: Vec::new(),
             enable_dns_hostnames: true,
             flow_logs: true,
+            flow_logs_key: None,
         }
     }
 }
@@ -540,7 +545,14 @@ impl Vpc {
 
         if props.flow_logs {
             let scope = Node::new(&node, "FlowLog");
-            let group = LogGroup::new(&scope, "LogGroup", LogGroupProps::default());
+            let group = LogGroup::new(
+                &scope,
+                "LogGroup",
+                LogGroupProps {
+                    encryption_key: props.flow_logs_key.clone(),
+                    ..LogGroupProps::default()
+                },
+            );
             let role = Role::new(
                 &scope,
                 "Role",

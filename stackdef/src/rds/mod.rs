@@ -19,6 +19,7 @@ use crate::ec2::{
     SubnetSelection, Vpc,
 };
 use crate::iam::{Role, RoleProps, ServicePrincipal};
+use crate::kms::Key;
 use crate::resource::{CfnResource, Resource};
 use crate::secretsmanager::{Secret, SecretProps};
 use crate::value::{DbInstanceId, Value};
@@ -38,7 +39,7 @@ pub enum PublicAccess {
 }
 
 /// Options of an [`RdsMysql`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct RdsMysqlProps {
     /// `EngineVersion`. default: `8.0.40`.
     pub engine_version: String,
@@ -69,6 +70,9 @@ pub struct RdsMysqlProps {
     pub removal_policy: RemovalPolicy,
     /// Logs exported to CloudWatch. default: `error` and `slowquery`.
     pub cloudwatch_logs_exports: Vec<String>,
+    /// Encrypt the generated credentials with this customer-managed key. default: none
+    /// (the AWS managed key `aws/secretsmanager`).
+    pub secret_encryption_key: Option<Key>,
     /// Enhanced Monitoring interval in seconds (1, 5, 10, 15, 30 or 60; 0 turns it off).
     /// A monitoring role is created when on. default: `60`.
     pub monitoring_interval_secs: u32,
@@ -92,6 +96,7 @@ impl Default for RdsMysqlProps {
             removal_policy: RemovalPolicy::Snapshot,
             cloudwatch_logs_exports: vec!["error".into(), "slowquery".into()],
             monitoring_interval_secs: 60,
+            secret_encryption_key: None,
         }
     }
 }
@@ -162,7 +167,8 @@ impl RdsMysql {
             ));
         }
         if let Some(max) = props.max_allocated_storage_gib
-            && max <= props.allocated_storage_gib {
+            && max <= props.allocated_storage_gib
+        {
             node.report_message(format!(
                 "max_allocated_storage_gib {max} must be above allocated_storage_gib {}",
                 props.allocated_storage_gib
@@ -228,6 +234,7 @@ impl RdsMysql {
                 description: Some(format!("Master credentials of {}", node.path())),
                 template_fields: vec![("username".into(), user.clone())],
                 password_length: 30,
+                encryption_key: props.secret_encryption_key.clone(),
                 ..SecretProps::default()
             },
         );
@@ -267,7 +274,8 @@ impl RdsMysql {
             l1_props = l1_props.db_name(db.as_str());
         }
         if !props.cloudwatch_logs_exports.is_empty() {
-            l1_props = l1_props.enable_cloudwatch_logs_exports(props.cloudwatch_logs_exports.clone());
+            l1_props =
+                l1_props.enable_cloudwatch_logs_exports(props.cloudwatch_logs_exports.clone());
         }
         if props.monitoring_interval_secs > 0 {
             let role = Role::new(

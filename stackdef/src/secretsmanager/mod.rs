@@ -6,6 +6,7 @@ use stackdef_synth::RemovalPolicy;
 use crate::cfn::secretsmanager::{self as l1, secret as sec};
 use crate::construct::{Construct, Node};
 use crate::iam::{Grantable, PolicyStatement};
+use crate::kms::Key;
 use crate::resource::{CfnResource, Resource};
 use crate::value::Value;
 
@@ -14,7 +15,7 @@ use crate::value::Value;
 pub const DEFAULT_EXCLUDED_CHARACTERS: &str = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
 
 /// Options of a [`Secret`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct SecretProps {
     /// `Description`. default: none.
     pub description: Option<String>,
@@ -29,6 +30,9 @@ pub struct SecretProps {
     /// What happens to the secret when it leaves the stack. default: `Retain` (a retained
     /// database snapshot is useless without its password).
     pub removal_policy: RemovalPolicy,
+    /// Encrypt with this customer-managed key; readers are granted `kms:Decrypt` on it.
+    /// default: none (the AWS managed key `aws/secretsmanager`).
+    pub encryption_key: Option<Key>,
 }
 
 impl Default for SecretProps {
@@ -39,6 +43,7 @@ impl Default for SecretProps {
             password_length: 32,
             exclude_characters: DEFAULT_EXCLUDED_CHARACTERS.into(),
             removal_policy: RemovalPolicy::Retain,
+            encryption_key: None,
         }
     }
 }
@@ -48,6 +53,7 @@ impl Default for SecretProps {
 pub struct Secret {
     resource: l1::Secret,
     json: bool,
+    key: Option<Key>,
     /// The ARN as readers should see it (through a target attachment, so they wait for
     /// the attached fields), when not the secret's own `Ref`.
     arn: Option<Value<String>>,
@@ -87,6 +93,9 @@ impl Secret {
         if let Some(d) = &props.description {
             l1_props = l1_props.description(d.as_str());
         }
+        if let Some(key) = &props.encryption_key {
+            l1_props = l1_props.kms_key_id(key.arn().cast::<String>());
+        }
         let resource = l1::Secret::new(scope, id, l1_props);
         if !(8..=4096).contains(&props.password_length) {
             resource.node().report_message(format!(
@@ -98,6 +107,7 @@ impl Secret {
         Secret {
             resource,
             json,
+            key: props.encryption_key,
             arn: None,
         }
     }
@@ -116,6 +126,7 @@ impl Secret {
         Secret {
             resource: self.resource.clone(),
             json: self.json,
+            key: self.key.clone(),
             arn: Some(attachment.id().cast()),
         }
     }
@@ -128,12 +139,16 @@ impl Secret {
     /// Allows `grantee` to read the value (`GetSecretValue`, `DescribeSecret`) of this
     /// secret only.
     pub fn grant_read(&self, grantee: &impl Grantable) {
-        grantee.grant_role().add_to_policy(PolicyStatement::allow(
+        let role = grantee.grant_role();
+        role.add_to_policy(PolicyStatement::allow(
             [
                 "secretsmanager:GetSecretValue",
                 "secretsmanager:DescribeSecret",
             ],
             [self.arn()],
         ));
+        if let Some(key) = &self.key {
+            role.add_to_policy(PolicyStatement::allow(["kms:Decrypt"], [key.arn()]));
+        }
     }
 }
