@@ -611,3 +611,31 @@ fn select(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_parse_and_stack_specific_values_win() {
+        let all: ParameterValue = "Size=2".parse().unwrap_or_else(|e: String| panic!("{e}"));
+        let one: ParameterValue = "Api:Size=3"
+            .parse()
+            .unwrap_or_else(|e: String| panic!("{e}"));
+        assert_eq!(one.stack.as_deref(), Some("Api"));
+        assert!("novalue".parse::<ParameterValue>().is_err());
+        assert!("=x".parse::<ParameterValue>().is_err());
+        let options = DeployOptions {
+            parameters: vec![one, all],
+            ..DeployOptions::default()
+        };
+        assert_eq!(
+            options.parameters_for("Api"),
+            vec![("Size".to_owned(), "3".to_owned())]
+        );
+        assert_eq!(
+            options.parameters_for("Web"),
+            vec![("Size".to_owned(), "2".to_owned())]
+        );
+    }
+}

@@ -227,7 +227,7 @@ mod tests {
             &json!({"A": {"Ref": "Q"}, "B": {"Fn::GetAtt": ["T", "Arn"]}, "C": {"Fn::Sub": "${U.Arn}/${AWS::Region}"}}),
             &mut refs,
         );
-        assert_eq!(refs, vec!["Q", "T", "U", "AWS"]);
+        assert_eq!(refs, vec!["Q", "T", "U", "AWS::Region"]);
         let g = StackGraph {
             stack: "S".into(),
             dependencies: vec!["P".into()],

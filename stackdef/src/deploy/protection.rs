@@ -144,3 +144,62 @@ pub fn describe_refusal(stack: &str, changes: &[ProtectedChange]) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deploy::plan::{PlannedChange, ReplacementSource};
+    use serde_json::json;
+
+    fn plan(action: Action, type_name: &str) -> Plan {
+        Plan {
+            stack: "S".into(),
+            creates_stack: false,
+            change_set_id: "cs".into(),
+            changes: vec![PlannedChange {
+                action,
+                logical_id: "Data".into(),
+                type_name: type_name.into(),
+                construct_path: Some("S/Data".into()),
+                properties: vec!["BucketName".into()],
+                replacement_source: ReplacementSource::ChangeSet,
+            }],
+        }
+    }
+
+    #[test]
+    fn stateful_replacement_needs_a_flag_naming_it() {
+        let p = plan(Action::Replace, "AWS::S3::Bucket");
+        let refused = check(&p, None, &Allowances::default());
+        assert_eq!(refused.len(), 1);
+        assert_eq!(refused[0].loss, Loss::Replace);
+        assert!(describe_refusal("S", &refused).contains("--allow-replace Data"));
+        for name in ["Data", "S/Data"] {
+            let allow = Allowances {
+                replace: vec![name.into()],
+                remove: vec![],
+            };
+            assert!(check(&p, None, &allow).is_empty());
+        }
+        // Allowing removal does not allow replacement.
+        let wrong = Allowances {
+            replace: vec![],
+            remove: vec!["Data".into()],
+        };
+        assert_eq!(check(&p, None, &wrong).len(), 1);
+    }
+
+    #[test]
+    fn retained_or_stateless_resources_pass() {
+        let retained = json!({"Resources": {"Data": {"Type": "AWS::S3::Bucket",
+            "UpdateReplacePolicy": "Retain", "DeletionPolicy": "Snapshot"}}});
+        let p = plan(Action::Replace, "AWS::S3::Bucket");
+        assert!(check(&p, Some(&retained), &Allowances::default()).is_empty());
+        let p = plan(Action::Remove, "AWS::S3::Bucket");
+        assert!(check(&p, Some(&retained), &Allowances::default()).is_empty());
+        let p = plan(Action::Remove, "AWS::SNS::Topic");
+        assert!(check(&p, None, &Allowances::default()).is_empty());
+        let p = plan(Action::Modify, "AWS::RDS::DBInstance");
+        assert!(check(&p, None, &Allowances::default()).is_empty());
+    }
+}
