@@ -255,6 +255,33 @@ fn features_section<'a>(services: impl Iterator<Item = &'a String>) -> String {
     out
 }
 
+/// Formats one file's text with rustfmt reading standard input (no module walking).
+fn format_stdin(text: &str) -> Result<String, String> {
+    use std::io::Write;
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run rustfmt: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("writing to rustfmt: {e}"))?;
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("waiting for rustfmt: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "rustfmt failed on a module file:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    String::from_utf8(out.stdout).map_err(|e| format!("rustfmt output: {e}"))
+}
+
 /// Runs rustfmt over the files (in a temporary directory) and returns the results.
 pub fn format_all(files: &BTreeMap<PathBuf, String>) -> Result<BTreeMap<PathBuf, String>, String> {
     let dir = tempfile::tempdir().map_err(|e| format!("tempdir: {e}"))?;
@@ -264,9 +291,12 @@ pub fn format_all(files: &BTreeMap<PathBuf, String>) -> Result<BTreeMap<PathBuf,
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         }
-        // mod.rs files are written formatted; formatting them would walk their children.
-        std::fs::write(&p, text).map_err(|e| format!("{}: {e}", p.display()))?;
-        if !rel.ends_with("mod.rs") {
+        if rel.ends_with("mod.rs") {
+            // Formatted through stdin: rustfmt given the path would walk the children too.
+            let formatted = format_stdin(text)?;
+            std::fs::write(&p, formatted).map_err(|e| format!("{}: {e}", p.display()))?;
+        } else {
+            std::fs::write(&p, text).map_err(|e| format!("{}: {e}", p.display()))?;
             paths.push(p);
         }
     }

@@ -8,5 +8,7 @@ pub mod permission;
 
 pub use certificate::{Certificate, CertificateProps};
 pub use certificate_authority::{CertificateAuthority, CertificateAuthorityProps};
-pub use certificate_authority_activation::{CertificateAuthorityActivation, CertificateAuthorityActivationProps};
+pub use certificate_authority_activation::{
+    CertificateAuthorityActivation, CertificateAuthorityActivationProps,
+};
 pub use permission::{Permission, PermissionProps};

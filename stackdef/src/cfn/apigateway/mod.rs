@@ -34,7 +34,9 @@ pub use deployment::{Deployment, DeploymentProps};
 pub use documentation_part::{DocumentationPart, DocumentationPartProps};
 pub use documentation_version::{DocumentationVersion, DocumentationVersionProps};
 pub use domain_name::{DomainName, DomainNameProps};
-pub use domain_name_access_association::{DomainNameAccessAssociation, DomainNameAccessAssociationProps};
+pub use domain_name_access_association::{
+    DomainNameAccessAssociation, DomainNameAccessAssociationProps,
+};
 pub use domain_name_v2::{DomainNameV2, DomainNameV2Props};
 pub use gateway_response::{GatewayResponse, GatewayResponseProps};
 pub use method::{Method, MethodProps};

@@ -17,7 +17,9 @@ pub mod stage;
 pub mod vpc_link;
 
 pub use api::{Api, ApiProps};
-pub use api_gateway_managed_overrides::{ApiGatewayManagedOverrides, ApiGatewayManagedOverridesProps};
+pub use api_gateway_managed_overrides::{
+    ApiGatewayManagedOverrides, ApiGatewayManagedOverridesProps,
+};
 pub use api_mapping::{ApiMapping, ApiMappingProps};
 pub use authorizer::{Authorizer, AuthorizerProps};
 pub use deployment::{Deployment, DeploymentProps};

@@ -17,4 +17,6 @@ pub use deployment_strategy::{DeploymentStrategy, DeploymentStrategyProps};
 pub use environment::{Environment, EnvironmentProps};
 pub use extension::{Extension, ExtensionProps};
 pub use extension_association::{ExtensionAssociation, ExtensionAssociationProps};
-pub use hosted_configuration_version::{HostedConfigurationVersion, HostedConfigurationVersionProps};
+pub use hosted_configuration_version::{
+    HostedConfigurationVersion, HostedConfigurationVersionProps,
+};

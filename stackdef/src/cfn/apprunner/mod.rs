@@ -8,7 +8,9 @@ pub mod vpc_connector;
 pub mod vpc_ingress_connection;
 
 pub use auto_scaling_configuration::{AutoScalingConfiguration, AutoScalingConfigurationProps};
-pub use observability_configuration::{ObservabilityConfiguration, ObservabilityConfigurationProps};
+pub use observability_configuration::{
+    ObservabilityConfiguration, ObservabilityConfigurationProps,
+};
 pub use service::{Service, ServiceProps};
 pub use vpc_connector::{VpcConnector, VpcConnectorProps};
 pub use vpc_ingress_connection::{VpcIngressConnection, VpcIngressConnectionProps};

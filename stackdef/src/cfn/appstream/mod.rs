@@ -18,8 +18,12 @@ pub mod user;
 pub use app_block::{AppBlock, AppBlockProps};
 pub use app_block_builder::{AppBlockBuilder, AppBlockBuilderProps};
 pub use application::{Application, ApplicationProps};
-pub use application_entitlement_association::{ApplicationEntitlementAssociation, ApplicationEntitlementAssociationProps};
-pub use application_fleet_association::{ApplicationFleetAssociation, ApplicationFleetAssociationProps};
+pub use application_entitlement_association::{
+    ApplicationEntitlementAssociation, ApplicationEntitlementAssociationProps,
+};
+pub use application_fleet_association::{
+    ApplicationFleetAssociation, ApplicationFleetAssociationProps,
+};
 pub use directory_config::{DirectoryConfig, DirectoryConfigProps};
 pub use entitlement::{Entitlement, EntitlementProps};
 pub use fleet::{Fleet, FleetProps};

@@ -4,5 +4,9 @@
 pub mod autoshift_observer_notification_status;
 pub mod zonal_autoshift_configuration;
 
-pub use autoshift_observer_notification_status::{AutoshiftObserverNotificationStatus, AutoshiftObserverNotificationStatusProps};
-pub use zonal_autoshift_configuration::{ZonalAutoshiftConfiguration, ZonalAutoshiftConfigurationProps};
+pub use autoshift_observer_notification_status::{
+    AutoshiftObserverNotificationStatus, AutoshiftObserverNotificationStatusProps,
+};
+pub use zonal_autoshift_configuration::{
+    ZonalAutoshiftConfiguration, ZonalAutoshiftConfigurationProps,
+};

@@ -15,7 +15,9 @@ pub use backup_plan::{BackupPlan, BackupPlanProps};
 pub use backup_selection::{BackupSelection, BackupSelectionProps};
 pub use backup_vault::{BackupVault, BackupVaultProps};
 pub use framework::{Framework, FrameworkProps};
-pub use logically_air_gapped_backup_vault::{LogicallyAirGappedBackupVault, LogicallyAirGappedBackupVaultProps};
+pub use logically_air_gapped_backup_vault::{
+    LogicallyAirGappedBackupVault, LogicallyAirGappedBackupVaultProps,
+};
 pub use report_plan::{ReportPlan, ReportPlanProps};
 pub use restore_testing_plan::{RestoreTestingPlan, RestoreTestingPlanProps};
 pub use restore_testing_selection::{RestoreTestingSelection, RestoreTestingSelectionProps};

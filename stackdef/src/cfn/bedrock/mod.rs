@@ -24,14 +24,20 @@ pub mod resource_policy;
 
 pub use agent::{Agent, AgentProps};
 pub use agent_alias::{AgentAlias, AgentAliasProps};
-pub use application_inference_profile::{ApplicationInferenceProfile, ApplicationInferenceProfileProps};
+pub use application_inference_profile::{
+    ApplicationInferenceProfile, ApplicationInferenceProfileProps,
+};
 pub use automated_reasoning_policy::{AutomatedReasoningPolicy, AutomatedReasoningPolicyProps};
-pub use automated_reasoning_policy_version::{AutomatedReasoningPolicyVersion, AutomatedReasoningPolicyVersionProps};
+pub use automated_reasoning_policy_version::{
+    AutomatedReasoningPolicyVersion, AutomatedReasoningPolicyVersionProps,
+};
 pub use blueprint::{Blueprint, BlueprintProps};
 pub use data_automation_library::{DataAutomationLibrary, DataAutomationLibraryProps};
 pub use data_automation_project::{DataAutomationProject, DataAutomationProjectProps};
 pub use data_source::{DataSource, DataSourceProps};
-pub use enforced_guardrail_configuration::{EnforcedGuardrailConfiguration, EnforcedGuardrailConfigurationProps};
+pub use enforced_guardrail_configuration::{
+    EnforcedGuardrailConfiguration, EnforcedGuardrailConfigurationProps,
+};
 pub use flow::{Flow, FlowProps};
 pub use flow_alias::{FlowAlias, FlowAliasProps};
 pub use flow_version::{FlowVersion, FlowVersionProps};

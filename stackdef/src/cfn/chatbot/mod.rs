@@ -6,5 +6,7 @@ pub mod microsoft_teams_channel_configuration;
 pub mod slack_channel_configuration;
 
 pub use custom_action::{CustomAction, CustomActionProps};
-pub use microsoft_teams_channel_configuration::{MicrosoftTeamsChannelConfiguration, MicrosoftTeamsChannelConfigurationProps};
+pub use microsoft_teams_channel_configuration::{
+    MicrosoftTeamsChannelConfiguration, MicrosoftTeamsChannelConfigurationProps,
+};
 pub use slack_channel_configuration::{SlackChannelConfiguration, SlackChannelConfigurationProps};

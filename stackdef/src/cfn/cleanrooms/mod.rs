@@ -13,7 +13,9 @@ pub mod privacy_budget_template;
 pub use analysis_template::{AnalysisTemplate, AnalysisTemplateProps};
 pub use collaboration::{Collaboration, CollaborationProps};
 pub use configured_table::{ConfiguredTable, ConfiguredTableProps};
-pub use configured_table_association::{ConfiguredTableAssociation, ConfiguredTableAssociationProps};
+pub use configured_table_association::{
+    ConfiguredTableAssociation, ConfiguredTableAssociationProps,
+};
 pub use id_mapping_table::{IdMappingTable, IdMappingTableProps};
 pub use id_namespace_association::{IdNamespaceAssociation, IdNamespaceAssociationProps};
 pub use membership::{Membership, MembershipProps};

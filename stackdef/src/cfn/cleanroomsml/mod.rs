@@ -6,5 +6,7 @@ pub mod configured_model_algorithm_association;
 pub mod training_dataset;
 
 pub use configured_model_algorithm::{ConfiguredModelAlgorithm, ConfiguredModelAlgorithmProps};
-pub use configured_model_algorithm_association::{ConfiguredModelAlgorithmAssociation, ConfiguredModelAlgorithmAssociationProps};
+pub use configured_model_algorithm_association::{
+    ConfiguredModelAlgorithmAssociation, ConfiguredModelAlgorithmAssociationProps,
+};
 pub use training_dataset::{TrainingDataset, TrainingDatasetProps};

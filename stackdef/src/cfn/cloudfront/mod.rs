@@ -24,10 +24,14 @@ pub mod vpc_origin;
 
 pub use anycast_ip_list::{AnycastIpList, AnycastIpListProps};
 pub use cache_policy::{CachePolicy, CachePolicyProps};
-pub use cloud_front_origin_access_identity::{CloudFrontOriginAccessIdentity, CloudFrontOriginAccessIdentityProps};
+pub use cloud_front_origin_access_identity::{
+    CloudFrontOriginAccessIdentity, CloudFrontOriginAccessIdentityProps,
+};
 pub use connection_function::{ConnectionFunction, ConnectionFunctionProps};
 pub use connection_group::{ConnectionGroup, ConnectionGroupProps};
-pub use continuous_deployment_policy::{ContinuousDeploymentPolicy, ContinuousDeploymentPolicyProps};
+pub use continuous_deployment_policy::{
+    ContinuousDeploymentPolicy, ContinuousDeploymentPolicyProps,
+};
 pub use distribution::{Distribution, DistributionProps};
 pub use distribution_tenant::{DistributionTenant, DistributionTenantProps};
 pub use function::{Function, FunctionProps};

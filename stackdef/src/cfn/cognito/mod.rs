@@ -20,7 +20,9 @@ pub mod user_pool_user_to_group_attachment;
 
 pub use identity_pool::{IdentityPool, IdentityPoolProps};
 pub use identity_pool_principal_tag::{IdentityPoolPrincipalTag, IdentityPoolPrincipalTagProps};
-pub use identity_pool_role_attachment::{IdentityPoolRoleAttachment, IdentityPoolRoleAttachmentProps};
+pub use identity_pool_role_attachment::{
+    IdentityPoolRoleAttachment, IdentityPoolRoleAttachmentProps,
+};
 pub use log_delivery_configuration::{LogDeliveryConfiguration, LogDeliveryConfigurationProps};
 pub use managed_login_branding::{ManagedLoginBranding, ManagedLoginBrandingProps};
 pub use terms::{Terms, TermsProps};
@@ -30,7 +32,13 @@ pub use user_pool_domain::{UserPoolDomain, UserPoolDomainProps};
 pub use user_pool_group::{UserPoolGroup, UserPoolGroupProps};
 pub use user_pool_identity_provider::{UserPoolIdentityProvider, UserPoolIdentityProviderProps};
 pub use user_pool_resource_server::{UserPoolResourceServer, UserPoolResourceServerProps};
-pub use user_pool_risk_configuration_attachment::{UserPoolRiskConfigurationAttachment, UserPoolRiskConfigurationAttachmentProps};
-pub use user_pool_ui_customization_attachment::{UserPoolUiCustomizationAttachment, UserPoolUiCustomizationAttachmentProps};
+pub use user_pool_risk_configuration_attachment::{
+    UserPoolRiskConfigurationAttachment, UserPoolRiskConfigurationAttachmentProps,
+};
+pub use user_pool_ui_customization_attachment::{
+    UserPoolUiCustomizationAttachment, UserPoolUiCustomizationAttachmentProps,
+};
 pub use user_pool_user::{UserPoolUser, UserPoolUserProps};
-pub use user_pool_user_to_group_attachment::{UserPoolUserToGroupAttachment, UserPoolUserToGroupAttachmentProps};
+pub use user_pool_user_to_group_attachment::{
+    UserPoolUserToGroupAttachment, UserPoolUserToGroupAttachmentProps,
+};

@@ -19,6 +19,8 @@ pub use configuration_recorder::{ConfigurationRecorder, ConfigurationRecorderPro
 pub use conformance_pack::{ConformancePack, ConformancePackProps};
 pub use delivery_channel::{DeliveryChannel, DeliveryChannelProps};
 pub use organization_config_rule::{OrganizationConfigRule, OrganizationConfigRuleProps};
-pub use organization_conformance_pack::{OrganizationConformancePack, OrganizationConformancePackProps};
+pub use organization_conformance_pack::{
+    OrganizationConformancePack, OrganizationConformancePackProps,
+};
 pub use remediation_configuration::{RemediationConfiguration, RemediationConfigurationProps};
 pub use stored_query::{StoredQuery, StoredQueryProps};

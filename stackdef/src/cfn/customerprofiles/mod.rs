@@ -10,7 +10,9 @@ pub mod object_type;
 pub mod recommender;
 pub mod segment_definition;
 
-pub use calculated_attribute_definition::{CalculatedAttributeDefinition, CalculatedAttributeDefinitionProps};
+pub use calculated_attribute_definition::{
+    CalculatedAttributeDefinition, CalculatedAttributeDefinitionProps,
+};
 pub use domain::{Domain, DomainProps};
 pub use event_stream::{EventStream, EventStreamProps};
 pub use event_trigger::{EventTrigger, EventTriggerProps};

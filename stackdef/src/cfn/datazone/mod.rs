@@ -25,7 +25,9 @@ pub use domain::{Domain, DomainProps};
 pub use domain_unit::{DomainUnit, DomainUnitProps};
 pub use environment::{Environment, EnvironmentProps};
 pub use environment_actions::{EnvironmentActions, EnvironmentActionsProps};
-pub use environment_blueprint_configuration::{EnvironmentBlueprintConfiguration, EnvironmentBlueprintConfigurationProps};
+pub use environment_blueprint_configuration::{
+    EnvironmentBlueprintConfiguration, EnvironmentBlueprintConfigurationProps,
+};
 pub use environment_profile::{EnvironmentProfile, EnvironmentProfileProps};
 pub use form_type::{FormType, FormTypeProps};
 pub use group_profile::{GroupProfile, GroupProfileProps};

@@ -5,6 +5,8 @@ pub mod log_anomaly_detection_integration;
 pub mod notification_channel;
 pub mod resource_collection;
 
-pub use log_anomaly_detection_integration::{LogAnomalyDetectionIntegration, LogAnomalyDetectionIntegrationProps};
+pub use log_anomaly_detection_integration::{
+    LogAnomalyDetectionIntegration, LogAnomalyDetectionIntegrationProps,
+};
 pub use notification_channel::{NotificationChannel, NotificationChannelProps};
 pub use resource_collection::{ResourceCollection, ResourceCollectionProps};

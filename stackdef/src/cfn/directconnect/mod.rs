@@ -11,7 +11,9 @@ pub mod transit_virtual_interface;
 
 pub use connection::{Connection, ConnectionProps};
 pub use direct_connect_gateway::{DirectConnectGateway, DirectConnectGatewayProps};
-pub use direct_connect_gateway_association::{DirectConnectGatewayAssociation, DirectConnectGatewayAssociationProps};
+pub use direct_connect_gateway_association::{
+    DirectConnectGatewayAssociation, DirectConnectGatewayAssociationProps,
+};
 pub use lag::{Lag, LagProps};
 pub use private_virtual_interface::{PrivateVirtualInterface, PrivateVirtualInterfaceProps};
 pub use public_virtual_interface::{PublicVirtualInterface, PublicVirtualInterfaceProps};

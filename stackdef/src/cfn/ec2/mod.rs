@@ -12,13 +12,17 @@ pub mod client_vpn_target_network_association;
 pub mod customer_gateway;
 pub mod dhcp_options;
 pub mod ec2_fleet;
+pub mod egress_only_internet_gateway;
 pub mod eip;
 pub mod eip_association;
-pub mod egress_only_internet_gateway;
 pub mod enclave_certificate_iam_role_association;
 pub mod flow_log;
 pub mod gateway_route_table_association;
 pub mod host;
+pub mod instance;
+pub mod instance_connect_endpoint;
+pub mod internet_gateway;
+pub mod ip_pool_route_table_association;
 pub mod ipam;
 pub mod ipam_allocation;
 pub mod ipam_pool;
@@ -28,16 +32,12 @@ pub mod ipam_prefix_list_resolver_target;
 pub mod ipam_resource_discovery;
 pub mod ipam_resource_discovery_association;
 pub mod ipam_scope;
-pub mod instance;
-pub mod instance_connect_endpoint;
-pub mod internet_gateway;
-pub mod ip_pool_route_table_association;
 pub mod key_pair;
 pub mod launch_template;
 pub mod local_gateway_route;
 pub mod local_gateway_route_table;
-pub mod local_gateway_route_table_vpc_association;
 pub mod local_gateway_route_table_virtual_interface_group_association;
+pub mod local_gateway_route_table_vpc_association;
 pub mod local_gateway_virtual_interface;
 pub mod local_gateway_virtual_interface_group;
 pub mod nat_gateway;
@@ -91,11 +91,16 @@ pub mod transit_gateway_route_table;
 pub mod transit_gateway_route_table_association;
 pub mod transit_gateway_route_table_propagation;
 pub mod transit_gateway_vpc_attachment;
+pub mod verified_access_endpoint;
+pub mod verified_access_group;
+pub mod verified_access_instance;
+pub mod verified_access_trust_provider;
+pub mod volume;
+pub mod volume_attachment;
 pub mod vpc;
 pub mod vpc_block_public_access_exclusion;
 pub mod vpc_block_public_access_options;
 pub mod vpc_cidr_block;
-pub mod vpcdhcp_options_association;
 pub mod vpc_encryption_control;
 pub mod vpc_endpoint;
 pub mod vpc_endpoint_connection_notification;
@@ -103,68 +108,96 @@ pub mod vpc_endpoint_service;
 pub mod vpc_endpoint_service_permissions;
 pub mod vpc_gateway_attachment;
 pub mod vpc_peering_connection;
+pub mod vpcdhcp_options_association;
 pub mod vpn_concentrator;
 pub mod vpn_connection;
 pub mod vpn_connection_route;
 pub mod vpn_gateway;
 pub mod vpn_gateway_route_propagation;
-pub mod verified_access_endpoint;
-pub mod verified_access_group;
-pub mod verified_access_instance;
-pub mod verified_access_trust_provider;
-pub mod volume;
-pub mod volume_attachment;
 
 pub use capacity_manager_data_export::{CapacityManagerDataExport, CapacityManagerDataExportProps};
 pub use capacity_reservation::{CapacityReservation, CapacityReservationProps};
 pub use capacity_reservation_fleet::{CapacityReservationFleet, CapacityReservationFleetProps};
 pub use carrier_gateway::{CarrierGateway, CarrierGatewayProps};
-pub use client_vpn_authorization_rule::{ClientVpnAuthorizationRule, ClientVpnAuthorizationRuleProps};
+pub use client_vpn_authorization_rule::{
+    ClientVpnAuthorizationRule, ClientVpnAuthorizationRuleProps,
+};
 pub use client_vpn_endpoint::{ClientVpnEndpoint, ClientVpnEndpointProps};
 pub use client_vpn_route::{ClientVpnRoute, ClientVpnRouteProps};
-pub use client_vpn_target_network_association::{ClientVpnTargetNetworkAssociation, ClientVpnTargetNetworkAssociationProps};
+pub use client_vpn_target_network_association::{
+    ClientVpnTargetNetworkAssociation, ClientVpnTargetNetworkAssociationProps,
+};
 pub use customer_gateway::{CustomerGateway, CustomerGatewayProps};
 pub use dhcp_options::{DhcpOptions, DhcpOptionsProps};
 pub use ec2_fleet::{Ec2Fleet, Ec2FleetProps};
+pub use egress_only_internet_gateway::{EgressOnlyInternetGateway, EgressOnlyInternetGatewayProps};
 pub use eip::{Eip, EipProps};
 pub use eip_association::{EipAssociation, EipAssociationProps};
-pub use egress_only_internet_gateway::{EgressOnlyInternetGateway, EgressOnlyInternetGatewayProps};
-pub use enclave_certificate_iam_role_association::{EnclaveCertificateIamRoleAssociation, EnclaveCertificateIamRoleAssociationProps};
+pub use enclave_certificate_iam_role_association::{
+    EnclaveCertificateIamRoleAssociation, EnclaveCertificateIamRoleAssociationProps,
+};
 pub use flow_log::{FlowLog, FlowLogProps};
-pub use gateway_route_table_association::{GatewayRouteTableAssociation, GatewayRouteTableAssociationProps};
+pub use gateway_route_table_association::{
+    GatewayRouteTableAssociation, GatewayRouteTableAssociationProps,
+};
 pub use host::{Host, HostProps};
+pub use instance::{Instance, InstanceProps};
+pub use instance_connect_endpoint::{InstanceConnectEndpoint, InstanceConnectEndpointProps};
+pub use internet_gateway::{InternetGateway, InternetGatewayProps};
+pub use ip_pool_route_table_association::{
+    IpPoolRouteTableAssociation, IpPoolRouteTableAssociationProps,
+};
 pub use ipam::{Ipam, IpamProps};
 pub use ipam_allocation::{IpamAllocation, IpamAllocationProps};
 pub use ipam_pool::{IpamPool, IpamPoolProps};
 pub use ipam_pool_cidr::{IpamPoolCidr, IpamPoolCidrProps};
 pub use ipam_prefix_list_resolver::{IpamPrefixListResolver, IpamPrefixListResolverProps};
-pub use ipam_prefix_list_resolver_target::{IpamPrefixListResolverTarget, IpamPrefixListResolverTargetProps};
+pub use ipam_prefix_list_resolver_target::{
+    IpamPrefixListResolverTarget, IpamPrefixListResolverTargetProps,
+};
 pub use ipam_resource_discovery::{IpamResourceDiscovery, IpamResourceDiscoveryProps};
-pub use ipam_resource_discovery_association::{IpamResourceDiscoveryAssociation, IpamResourceDiscoveryAssociationProps};
+pub use ipam_resource_discovery_association::{
+    IpamResourceDiscoveryAssociation, IpamResourceDiscoveryAssociationProps,
+};
 pub use ipam_scope::{IpamScope, IpamScopeProps};
-pub use instance::{Instance, InstanceProps};
-pub use instance_connect_endpoint::{InstanceConnectEndpoint, InstanceConnectEndpointProps};
-pub use internet_gateway::{InternetGateway, InternetGatewayProps};
-pub use ip_pool_route_table_association::{IpPoolRouteTableAssociation, IpPoolRouteTableAssociationProps};
 pub use key_pair::{KeyPair, KeyPairProps};
 pub use launch_template::{LaunchTemplate, LaunchTemplateProps};
 pub use local_gateway_route::{LocalGatewayRoute, LocalGatewayRouteProps};
 pub use local_gateway_route_table::{LocalGatewayRouteTable, LocalGatewayRouteTableProps};
-pub use local_gateway_route_table_vpc_association::{LocalGatewayRouteTableVpcAssociation, LocalGatewayRouteTableVpcAssociationProps};
-pub use local_gateway_route_table_virtual_interface_group_association::{LocalGatewayRouteTableVirtualInterfaceGroupAssociation, LocalGatewayRouteTableVirtualInterfaceGroupAssociationProps};
-pub use local_gateway_virtual_interface::{LocalGatewayVirtualInterface, LocalGatewayVirtualInterfaceProps};
-pub use local_gateway_virtual_interface_group::{LocalGatewayVirtualInterfaceGroup, LocalGatewayVirtualInterfaceGroupProps};
+pub use local_gateway_route_table_virtual_interface_group_association::{
+    LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
+    LocalGatewayRouteTableVirtualInterfaceGroupAssociationProps,
+};
+pub use local_gateway_route_table_vpc_association::{
+    LocalGatewayRouteTableVpcAssociation, LocalGatewayRouteTableVpcAssociationProps,
+};
+pub use local_gateway_virtual_interface::{
+    LocalGatewayVirtualInterface, LocalGatewayVirtualInterfaceProps,
+};
+pub use local_gateway_virtual_interface_group::{
+    LocalGatewayVirtualInterfaceGroup, LocalGatewayVirtualInterfaceGroupProps,
+};
 pub use nat_gateway::{NatGateway, NatGatewayProps};
 pub use network_acl::{NetworkAcl, NetworkAclProps};
 pub use network_acl_entry::{NetworkAclEntry, NetworkAclEntryProps};
-pub use network_insights_access_scope::{NetworkInsightsAccessScope, NetworkInsightsAccessScopeProps};
-pub use network_insights_access_scope_analysis::{NetworkInsightsAccessScopeAnalysis, NetworkInsightsAccessScopeAnalysisProps};
+pub use network_insights_access_scope::{
+    NetworkInsightsAccessScope, NetworkInsightsAccessScopeProps,
+};
+pub use network_insights_access_scope_analysis::{
+    NetworkInsightsAccessScopeAnalysis, NetworkInsightsAccessScopeAnalysisProps,
+};
 pub use network_insights_analysis::{NetworkInsightsAnalysis, NetworkInsightsAnalysisProps};
 pub use network_insights_path::{NetworkInsightsPath, NetworkInsightsPathProps};
 pub use network_interface::{NetworkInterface, NetworkInterfaceProps};
-pub use network_interface_attachment::{NetworkInterfaceAttachment, NetworkInterfaceAttachmentProps};
-pub use network_interface_permission::{NetworkInterfacePermission, NetworkInterfacePermissionProps};
-pub use network_performance_metric_subscription::{NetworkPerformanceMetricSubscription, NetworkPerformanceMetricSubscriptionProps};
+pub use network_interface_attachment::{
+    NetworkInterfaceAttachment, NetworkInterfaceAttachmentProps,
+};
+pub use network_interface_permission::{
+    NetworkInterfacePermission, NetworkInterfacePermissionProps,
+};
+pub use network_performance_metric_subscription::{
+    NetworkPerformanceMetricSubscription, NetworkPerformanceMetricSubscriptionProps,
+};
 pub use placement_group::{PlacementGroup, PlacementGroupProps};
 pub use prefix_list::{PrefixList, PrefixListProps};
 pub use route::{Route, RouteProps};
@@ -177,14 +210,22 @@ pub use route_table::{RouteTable, RouteTableProps};
 pub use security_group::{SecurityGroup, SecurityGroupProps};
 pub use security_group_egress::{SecurityGroupEgress, SecurityGroupEgressProps};
 pub use security_group_ingress::{SecurityGroupIngress, SecurityGroupIngressProps};
-pub use security_group_vpc_association::{SecurityGroupVpcAssociation, SecurityGroupVpcAssociationProps};
+pub use security_group_vpc_association::{
+    SecurityGroupVpcAssociation, SecurityGroupVpcAssociationProps,
+};
 pub use snapshot_block_public_access::{SnapshotBlockPublicAccess, SnapshotBlockPublicAccessProps};
 pub use spot_fleet::{SpotFleet, SpotFleetProps};
-pub use sql_ha_standby_detected_instance::{SqlHaStandbyDetectedInstance, SqlHaStandbyDetectedInstanceProps};
+pub use sql_ha_standby_detected_instance::{
+    SqlHaStandbyDetectedInstance, SqlHaStandbyDetectedInstanceProps,
+};
 pub use subnet::{Subnet, SubnetProps};
 pub use subnet_cidr_block::{SubnetCidrBlock, SubnetCidrBlockProps};
-pub use subnet_network_acl_association::{SubnetNetworkAclAssociation, SubnetNetworkAclAssociationProps};
-pub use subnet_route_table_association::{SubnetRouteTableAssociation, SubnetRouteTableAssociationProps};
+pub use subnet_network_acl_association::{
+    SubnetNetworkAclAssociation, SubnetNetworkAclAssociationProps,
+};
+pub use subnet_route_table_association::{
+    SubnetRouteTableAssociation, SubnetRouteTableAssociationProps,
+};
 pub use traffic_mirror_filter::{TrafficMirrorFilter, TrafficMirrorFilterProps};
 pub use traffic_mirror_filter_rule::{TrafficMirrorFilterRule, TrafficMirrorFilterRuleProps};
 pub use traffic_mirror_session::{TrafficMirrorSession, TrafficMirrorSessionProps};
@@ -193,38 +234,70 @@ pub use transit_gateway::{TransitGateway, TransitGatewayProps};
 pub use transit_gateway_attachment::{TransitGatewayAttachment, TransitGatewayAttachmentProps};
 pub use transit_gateway_connect::{TransitGatewayConnect, TransitGatewayConnectProps};
 pub use transit_gateway_connect_peer::{TransitGatewayConnectPeer, TransitGatewayConnectPeerProps};
-pub use transit_gateway_metering_policy::{TransitGatewayMeteringPolicy, TransitGatewayMeteringPolicyProps};
-pub use transit_gateway_metering_policy_entry::{TransitGatewayMeteringPolicyEntry, TransitGatewayMeteringPolicyEntryProps};
-pub use transit_gateway_multicast_domain::{TransitGatewayMulticastDomain, TransitGatewayMulticastDomainProps};
-pub use transit_gateway_multicast_domain_association::{TransitGatewayMulticastDomainAssociation, TransitGatewayMulticastDomainAssociationProps};
-pub use transit_gateway_multicast_group_member::{TransitGatewayMulticastGroupMember, TransitGatewayMulticastGroupMemberProps};
-pub use transit_gateway_multicast_group_source::{TransitGatewayMulticastGroupSource, TransitGatewayMulticastGroupSourceProps};
-pub use transit_gateway_peering_attachment::{TransitGatewayPeeringAttachment, TransitGatewayPeeringAttachmentProps};
+pub use transit_gateway_metering_policy::{
+    TransitGatewayMeteringPolicy, TransitGatewayMeteringPolicyProps,
+};
+pub use transit_gateway_metering_policy_entry::{
+    TransitGatewayMeteringPolicyEntry, TransitGatewayMeteringPolicyEntryProps,
+};
+pub use transit_gateway_multicast_domain::{
+    TransitGatewayMulticastDomain, TransitGatewayMulticastDomainProps,
+};
+pub use transit_gateway_multicast_domain_association::{
+    TransitGatewayMulticastDomainAssociation, TransitGatewayMulticastDomainAssociationProps,
+};
+pub use transit_gateway_multicast_group_member::{
+    TransitGatewayMulticastGroupMember, TransitGatewayMulticastGroupMemberProps,
+};
+pub use transit_gateway_multicast_group_source::{
+    TransitGatewayMulticastGroupSource, TransitGatewayMulticastGroupSourceProps,
+};
+pub use transit_gateway_peering_attachment::{
+    TransitGatewayPeeringAttachment, TransitGatewayPeeringAttachmentProps,
+};
 pub use transit_gateway_route::{TransitGatewayRoute, TransitGatewayRouteProps};
 pub use transit_gateway_route_table::{TransitGatewayRouteTable, TransitGatewayRouteTableProps};
-pub use transit_gateway_route_table_association::{TransitGatewayRouteTableAssociation, TransitGatewayRouteTableAssociationProps};
-pub use transit_gateway_route_table_propagation::{TransitGatewayRouteTablePropagation, TransitGatewayRouteTablePropagationProps};
-pub use transit_gateway_vpc_attachment::{TransitGatewayVpcAttachment, TransitGatewayVpcAttachmentProps};
+pub use transit_gateway_route_table_association::{
+    TransitGatewayRouteTableAssociation, TransitGatewayRouteTableAssociationProps,
+};
+pub use transit_gateway_route_table_propagation::{
+    TransitGatewayRouteTablePropagation, TransitGatewayRouteTablePropagationProps,
+};
+pub use transit_gateway_vpc_attachment::{
+    TransitGatewayVpcAttachment, TransitGatewayVpcAttachmentProps,
+};
+pub use verified_access_endpoint::{VerifiedAccessEndpoint, VerifiedAccessEndpointProps};
+pub use verified_access_group::{VerifiedAccessGroup, VerifiedAccessGroupProps};
+pub use verified_access_instance::{VerifiedAccessInstance, VerifiedAccessInstanceProps};
+pub use verified_access_trust_provider::{
+    VerifiedAccessTrustProvider, VerifiedAccessTrustProviderProps,
+};
+pub use volume::{Volume, VolumeProps};
+pub use volume_attachment::{VolumeAttachment, VolumeAttachmentProps};
 pub use vpc::{Vpc, VpcProps};
-pub use vpc_block_public_access_exclusion::{VpcBlockPublicAccessExclusion, VpcBlockPublicAccessExclusionProps};
-pub use vpc_block_public_access_options::{VpcBlockPublicAccessOptions, VpcBlockPublicAccessOptionsProps};
+pub use vpc_block_public_access_exclusion::{
+    VpcBlockPublicAccessExclusion, VpcBlockPublicAccessExclusionProps,
+};
+pub use vpc_block_public_access_options::{
+    VpcBlockPublicAccessOptions, VpcBlockPublicAccessOptionsProps,
+};
 pub use vpc_cidr_block::{VpcCidrBlock, VpcCidrBlockProps};
-pub use vpcdhcp_options_association::{VpcdhcpOptionsAssociation, VpcdhcpOptionsAssociationProps};
 pub use vpc_encryption_control::{VpcEncryptionControl, VpcEncryptionControlProps};
 pub use vpc_endpoint::{VpcEndpoint, VpcEndpointProps};
-pub use vpc_endpoint_connection_notification::{VpcEndpointConnectionNotification, VpcEndpointConnectionNotificationProps};
+pub use vpc_endpoint_connection_notification::{
+    VpcEndpointConnectionNotification, VpcEndpointConnectionNotificationProps,
+};
 pub use vpc_endpoint_service::{VpcEndpointService, VpcEndpointServiceProps};
-pub use vpc_endpoint_service_permissions::{VpcEndpointServicePermissions, VpcEndpointServicePermissionsProps};
+pub use vpc_endpoint_service_permissions::{
+    VpcEndpointServicePermissions, VpcEndpointServicePermissionsProps,
+};
 pub use vpc_gateway_attachment::{VpcGatewayAttachment, VpcGatewayAttachmentProps};
 pub use vpc_peering_connection::{VpcPeeringConnection, VpcPeeringConnectionProps};
+pub use vpcdhcp_options_association::{VpcdhcpOptionsAssociation, VpcdhcpOptionsAssociationProps};
 pub use vpn_concentrator::{VpnConcentrator, VpnConcentratorProps};
 pub use vpn_connection::{VpnConnection, VpnConnectionProps};
 pub use vpn_connection_route::{VpnConnectionRoute, VpnConnectionRouteProps};
 pub use vpn_gateway::{VpnGateway, VpnGatewayProps};
-pub use vpn_gateway_route_propagation::{VpnGatewayRoutePropagation, VpnGatewayRoutePropagationProps};
-pub use verified_access_endpoint::{VerifiedAccessEndpoint, VerifiedAccessEndpointProps};
-pub use verified_access_group::{VerifiedAccessGroup, VerifiedAccessGroupProps};
-pub use verified_access_instance::{VerifiedAccessInstance, VerifiedAccessInstanceProps};
-pub use verified_access_trust_provider::{VerifiedAccessTrustProvider, VerifiedAccessTrustProviderProps};
-pub use volume::{Volume, VolumeProps};
-pub use volume_attachment::{VolumeAttachment, VolumeAttachmentProps};
+pub use vpn_gateway_route_propagation::{
+    VpnGatewayRoutePropagation, VpnGatewayRoutePropagationProps,
+};

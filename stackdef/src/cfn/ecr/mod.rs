@@ -15,8 +15,12 @@ pub use public_repository::{PublicRepository, PublicRepositoryProps};
 pub use pull_through_cache_rule::{PullThroughCacheRule, PullThroughCacheRuleProps};
 pub use pull_time_update_exclusion::{PullTimeUpdateExclusion, PullTimeUpdateExclusionProps};
 pub use registry_policy::{RegistryPolicy, RegistryPolicyProps};
-pub use registry_scanning_configuration::{RegistryScanningConfiguration, RegistryScanningConfigurationProps};
+pub use registry_scanning_configuration::{
+    RegistryScanningConfiguration, RegistryScanningConfigurationProps,
+};
 pub use replication_configuration::{ReplicationConfiguration, ReplicationConfigurationProps};
 pub use repository::{Repository, RepositoryProps};
-pub use repository_creation_template::{RepositoryCreationTemplate, RepositoryCreationTemplateProps};
+pub use repository_creation_template::{
+    RepositoryCreationTemplate, RepositoryCreationTemplateProps,
+};
 pub use signing_configuration::{SigningConfiguration, SigningConfigurationProps};

@@ -14,7 +14,9 @@ pub mod task_set;
 
 pub use capacity_provider::{CapacityProvider, CapacityProviderProps};
 pub use cluster::{Cluster, ClusterProps};
-pub use cluster_capacity_provider_associations::{ClusterCapacityProviderAssociations, ClusterCapacityProviderAssociationsProps};
+pub use cluster_capacity_provider_associations::{
+    ClusterCapacityProviderAssociations, ClusterCapacityProviderAssociationsProps,
+};
 pub use daemon::{Daemon, DaemonProps};
 pub use daemon_task_definition::{DaemonTaskDefinition, DaemonTaskDefinitionProps};
 pub use express_gateway_service::{ExpressGatewayService, ExpressGatewayServiceProps};

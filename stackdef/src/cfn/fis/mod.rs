@@ -5,4 +5,6 @@ pub mod experiment_template;
 pub mod target_account_configuration;
 
 pub use experiment_template::{ExperimentTemplate, ExperimentTemplateProps};
-pub use target_account_configuration::{TargetAccountConfiguration, TargetAccountConfigurationProps};
+pub use target_account_configuration::{
+    TargetAccountConfiguration, TargetAccountConfigurationProps,
+};

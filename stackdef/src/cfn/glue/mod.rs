@@ -32,13 +32,19 @@ pub use classifier::{Classifier, ClassifierProps};
 pub use connection::{Connection, ConnectionProps};
 pub use crawler::{Crawler, CrawlerProps};
 pub use custom_entity_type::{CustomEntityType, CustomEntityTypeProps};
-pub use data_catalog_encryption_settings::{DataCatalogEncryptionSettings, DataCatalogEncryptionSettingsProps};
+pub use data_catalog_encryption_settings::{
+    DataCatalogEncryptionSettings, DataCatalogEncryptionSettingsProps,
+};
 pub use data_quality_ruleset::{DataQualityRuleset, DataQualityRulesetProps};
 pub use database::{Database, DatabaseProps};
 pub use dev_endpoint::{DevEndpoint, DevEndpointProps};
-pub use identity_center_configuration::{IdentityCenterConfiguration, IdentityCenterConfigurationProps};
+pub use identity_center_configuration::{
+    IdentityCenterConfiguration, IdentityCenterConfigurationProps,
+};
 pub use integration::{Integration, IntegrationProps};
-pub use integration_resource_property::{IntegrationResourceProperty, IntegrationResourcePropertyProps};
+pub use integration_resource_property::{
+    IntegrationResourceProperty, IntegrationResourcePropertyProps,
+};
 pub use job::{Job, JobProps};
 pub use ml_transform::{MlTransform, MlTransformProps};
 pub use partition::{Partition, PartitionProps};

@@ -19,7 +19,9 @@ pub mod subscription_definition;
 pub mod subscription_definition_version;
 
 pub use connector_definition::{ConnectorDefinition, ConnectorDefinitionProps};
-pub use connector_definition_version::{ConnectorDefinitionVersion, ConnectorDefinitionVersionProps};
+pub use connector_definition_version::{
+    ConnectorDefinitionVersion, ConnectorDefinitionVersionProps,
+};
 pub use core_definition::{CoreDefinition, CoreDefinitionProps};
 pub use core_definition_version::{CoreDefinitionVersion, CoreDefinitionVersionProps};
 pub use device_definition::{DeviceDefinition, DeviceDefinitionProps};
@@ -33,4 +35,6 @@ pub use logger_definition_version::{LoggerDefinitionVersion, LoggerDefinitionVer
 pub use resource_definition::{ResourceDefinition, ResourceDefinitionProps};
 pub use resource_definition_version::{ResourceDefinitionVersion, ResourceDefinitionVersionProps};
 pub use subscription_definition::{SubscriptionDefinition, SubscriptionDefinitionProps};
-pub use subscription_definition_version::{SubscriptionDefinitionVersion, SubscriptionDefinitionVersionProps};
+pub use subscription_definition_version::{
+    SubscriptionDefinitionVersion, SubscriptionDefinitionVersionProps,
+};

@@ -17,6 +17,8 @@ pub use distribution_configuration::{DistributionConfiguration, DistributionConf
 pub use image::{Image, ImageProps};
 pub use image_pipeline::{ImagePipeline, ImagePipelineProps};
 pub use image_recipe::{ImageRecipe, ImageRecipeProps};
-pub use infrastructure_configuration::{InfrastructureConfiguration, InfrastructureConfigurationProps};
+pub use infrastructure_configuration::{
+    InfrastructureConfiguration, InfrastructureConfigurationProps,
+};
 pub use lifecycle_policy::{LifecyclePolicy, LifecyclePolicyProps};
 pub use workflow::{Workflow, WorkflowProps};

@@ -8,5 +8,7 @@ pub mod filter;
 
 pub use cis_scan_configuration::{CisScanConfiguration, CisScanConfigurationProps};
 pub use code_security_integration::{CodeSecurityIntegration, CodeSecurityIntegrationProps};
-pub use code_security_scan_configuration::{CodeSecurityScanConfiguration, CodeSecurityScanConfigurationProps};
+pub use code_security_scan_configuration::{
+    CodeSecurityScanConfiguration, CodeSecurityScanConfigurationProps,
+};
 pub use filter::{Filter, FilterProps};

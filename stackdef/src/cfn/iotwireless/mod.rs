@@ -17,7 +17,9 @@ pub use destination::{Destination, DestinationProps};
 pub use device_profile::{DeviceProfile, DeviceProfileProps};
 pub use fuota_task::{FuotaTask, FuotaTaskProps};
 pub use multicast_group::{MulticastGroup, MulticastGroupProps};
-pub use network_analyzer_configuration::{NetworkAnalyzerConfiguration, NetworkAnalyzerConfigurationProps};
+pub use network_analyzer_configuration::{
+    NetworkAnalyzerConfiguration, NetworkAnalyzerConfigurationProps,
+};
 pub use partner_account::{PartnerAccount, PartnerAccountProps};
 pub use service_profile::{ServiceProfile, ServiceProfileProps};
 pub use task_definition::{TaskDefinition, TaskDefinitionProps};

@@ -7,4 +7,6 @@ pub mod application_reference_data_source;
 
 pub use application::{Application, ApplicationProps};
 pub use application_output::{ApplicationOutput, ApplicationOutputProps};
-pub use application_reference_data_source::{ApplicationReferenceDataSource, ApplicationReferenceDataSourceProps};
+pub use application_reference_data_source::{
+    ApplicationReferenceDataSource, ApplicationReferenceDataSourceProps,
+};

@@ -7,6 +7,10 @@ pub mod application_output;
 pub mod application_reference_data_source;
 
 pub use application::{Application, ApplicationProps};
-pub use application_cloud_watch_logging_option::{ApplicationCloudWatchLoggingOption, ApplicationCloudWatchLoggingOptionProps};
+pub use application_cloud_watch_logging_option::{
+    ApplicationCloudWatchLoggingOption, ApplicationCloudWatchLoggingOptionProps,
+};
 pub use application_output::{ApplicationOutput, ApplicationOutputProps};
-pub use application_reference_data_source::{ApplicationReferenceDataSource, ApplicationReferenceDataSourceProps};
+pub use application_reference_data_source::{
+    ApplicationReferenceDataSource, ApplicationReferenceDataSourceProps,
+};

@@ -30,5 +30,7 @@ pub use domain::{Domain, DomainProps};
 pub use instance::{Instance, InstanceProps};
 pub use instance_snapshot::{InstanceSnapshot, InstanceSnapshotProps};
 pub use load_balancer::{LoadBalancer, LoadBalancerProps};
-pub use load_balancer_tls_certificate::{LoadBalancerTlsCertificate, LoadBalancerTlsCertificateProps};
+pub use load_balancer_tls_certificate::{
+    LoadBalancerTlsCertificate, LoadBalancerTlsCertificateProps,
+};
 pub use static_ip::{StaticIp, StaticIpProps};

@@ -19,10 +19,14 @@ pub mod signal_map;
 pub use channel::{Channel, ChannelProps};
 pub use channel_placement_group::{ChannelPlacementGroup, ChannelPlacementGroupProps};
 pub use cloud_watch_alarm_template::{CloudWatchAlarmTemplate, CloudWatchAlarmTemplateProps};
-pub use cloud_watch_alarm_template_group::{CloudWatchAlarmTemplateGroup, CloudWatchAlarmTemplateGroupProps};
+pub use cloud_watch_alarm_template_group::{
+    CloudWatchAlarmTemplateGroup, CloudWatchAlarmTemplateGroupProps,
+};
 pub use cluster::{Cluster, ClusterProps};
 pub use event_bridge_rule_template::{EventBridgeRuleTemplate, EventBridgeRuleTemplateProps};
-pub use event_bridge_rule_template_group::{EventBridgeRuleTemplateGroup, EventBridgeRuleTemplateGroupProps};
+pub use event_bridge_rule_template_group::{
+    EventBridgeRuleTemplateGroup, EventBridgeRuleTemplateGroupProps,
+};
 pub use input::{Input, InputProps};
 pub use input_security_group::{InputSecurityGroup, InputSecurityGroupProps};
 pub use multiplex::{Multiplex, MultiplexProps};

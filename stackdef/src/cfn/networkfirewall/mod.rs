@@ -12,5 +12,7 @@ pub use firewall::{Firewall, FirewallProps};
 pub use firewall_policy::{FirewallPolicy, FirewallPolicyProps};
 pub use logging_configuration::{LoggingConfiguration, LoggingConfigurationProps};
 pub use rule_group::{RuleGroup, RuleGroupProps};
-pub use tls_inspection_configuration::{TlsInspectionConfiguration, TlsInspectionConfigurationProps};
+pub use tls_inspection_configuration::{
+    TlsInspectionConfiguration, TlsInspectionConfigurationProps,
+};
 pub use vpc_endpoint_association::{VpcEndpointAssociation, VpcEndpointAssociationProps};

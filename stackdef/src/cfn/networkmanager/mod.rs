@@ -21,16 +21,26 @@ pub mod vpc_attachment;
 pub use connect_attachment::{ConnectAttachment, ConnectAttachmentProps};
 pub use connect_peer::{ConnectPeer, ConnectPeerProps};
 pub use core_network::{CoreNetwork, CoreNetworkProps};
-pub use core_network_prefix_list_association::{CoreNetworkPrefixListAssociation, CoreNetworkPrefixListAssociationProps};
-pub use customer_gateway_association::{CustomerGatewayAssociation, CustomerGatewayAssociationProps};
+pub use core_network_prefix_list_association::{
+    CoreNetworkPrefixListAssociation, CoreNetworkPrefixListAssociationProps,
+};
+pub use customer_gateway_association::{
+    CustomerGatewayAssociation, CustomerGatewayAssociationProps,
+};
 pub use device::{Device, DeviceProps};
-pub use direct_connect_gateway_attachment::{DirectConnectGatewayAttachment, DirectConnectGatewayAttachmentProps};
+pub use direct_connect_gateway_attachment::{
+    DirectConnectGatewayAttachment, DirectConnectGatewayAttachmentProps,
+};
 pub use global_network::{GlobalNetwork, GlobalNetworkProps};
 pub use link::{Link, LinkProps};
 pub use link_association::{LinkAssociation, LinkAssociationProps};
 pub use site::{Site, SiteProps};
 pub use site_to_site_vpn_attachment::{SiteToSiteVpnAttachment, SiteToSiteVpnAttachmentProps};
 pub use transit_gateway_peering::{TransitGatewayPeering, TransitGatewayPeeringProps};
-pub use transit_gateway_registration::{TransitGatewayRegistration, TransitGatewayRegistrationProps};
-pub use transit_gateway_route_table_attachment::{TransitGatewayRouteTableAttachment, TransitGatewayRouteTableAttachmentProps};
+pub use transit_gateway_registration::{
+    TransitGatewayRegistration, TransitGatewayRegistrationProps,
+};
+pub use transit_gateway_route_table_attachment::{
+    TransitGatewayRouteTableAttachment, TransitGatewayRouteTableAttachmentProps,
+};
 pub use vpc_attachment::{VpcAttachment, VpcAttachmentProps};

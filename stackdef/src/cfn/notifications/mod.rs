@@ -11,8 +11,15 @@ pub mod organizational_unit_association;
 
 pub use channel_association::{ChannelAssociation, ChannelAssociationProps};
 pub use event_rule::{EventRule, EventRuleProps};
-pub use managed_notification_account_contact_association::{ManagedNotificationAccountContactAssociation, ManagedNotificationAccountContactAssociationProps};
-pub use managed_notification_additional_channel_association::{ManagedNotificationAdditionalChannelAssociation, ManagedNotificationAdditionalChannelAssociationProps};
+pub use managed_notification_account_contact_association::{
+    ManagedNotificationAccountContactAssociation, ManagedNotificationAccountContactAssociationProps,
+};
+pub use managed_notification_additional_channel_association::{
+    ManagedNotificationAdditionalChannelAssociation,
+    ManagedNotificationAdditionalChannelAssociationProps,
+};
 pub use notification_configuration::{NotificationConfiguration, NotificationConfigurationProps};
 pub use notification_hub::{NotificationHub, NotificationHubProps};
-pub use organizational_unit_association::{OrganizationalUnitAssociation, OrganizationalUnitAssociationProps};
+pub use organizational_unit_association::{
+    OrganizationalUnitAssociation, OrganizationalUnitAssociationProps,
+};

@@ -8,7 +8,9 @@ pub mod telemetry_enrichment;
 pub mod telemetry_pipelines;
 pub mod telemetry_rule;
 
-pub use organization_centralization_rule::{OrganizationCentralizationRule, OrganizationCentralizationRuleProps};
+pub use organization_centralization_rule::{
+    OrganizationCentralizationRule, OrganizationCentralizationRuleProps,
+};
 pub use organization_telemetry_rule::{OrganizationTelemetryRule, OrganizationTelemetryRuleProps};
 pub use s3_table_integration::{S3TableIntegration, S3TableIntegrationProps};
 pub use telemetry_enrichment::{TelemetryEnrichment, TelemetryEnrichmentProps};

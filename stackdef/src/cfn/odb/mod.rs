@@ -8,7 +8,9 @@ pub mod odb_network;
 pub mod odb_peering_connection;
 
 pub use cloud_autonomous_vm_cluster::{CloudAutonomousVmCluster, CloudAutonomousVmClusterProps};
-pub use cloud_exadata_infrastructure::{CloudExadataInfrastructure, CloudExadataInfrastructureProps};
+pub use cloud_exadata_infrastructure::{
+    CloudExadataInfrastructure, CloudExadataInfrastructureProps,
+};
 pub use cloud_vm_cluster::{CloudVmCluster, CloudVmClusterProps};
 pub use odb_network::{OdbNetwork, OdbNetworkProps};
 pub use odb_peering_connection::{OdbPeeringConnection, OdbPeeringConnectionProps};

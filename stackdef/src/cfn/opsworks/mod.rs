@@ -10,7 +10,9 @@ pub mod user_profile;
 pub mod volume;
 
 pub use app::{App, AppProps};
-pub use elastic_load_balancer_attachment::{ElasticLoadBalancerAttachment, ElasticLoadBalancerAttachmentProps};
+pub use elastic_load_balancer_attachment::{
+    ElasticLoadBalancerAttachment, ElasticLoadBalancerAttachmentProps,
+};
 pub use instance::{Instance, InstanceProps};
 pub use layer::{Layer, LayerProps};
 pub use stack::{Stack, StackProps};

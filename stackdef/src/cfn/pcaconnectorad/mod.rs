@@ -11,4 +11,6 @@ pub use connector::{Connector, ConnectorProps};
 pub use directory_registration::{DirectoryRegistration, DirectoryRegistrationProps};
 pub use service_principal_name::{ServicePrincipalName, ServicePrincipalNameProps};
 pub use template::{Template, TemplateProps};
-pub use template_group_access_control_entry::{TemplateGroupAccessControlEntry, TemplateGroupAccessControlEntryProps};
+pub use template_group_access_control_entry::{
+    TemplateGroupAccessControlEntry, TemplateGroupAccessControlEntryProps,
+};

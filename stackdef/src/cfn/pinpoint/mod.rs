@@ -16,8 +16,8 @@ pub mod event_stream;
 pub mod gcm_channel;
 pub mod in_app_template;
 pub mod push_template;
-pub mod sms_channel;
 pub mod segment;
+pub mod sms_channel;
 pub mod sms_template;
 pub mod voice_channel;
 
@@ -36,7 +36,7 @@ pub use event_stream::{EventStream, EventStreamProps};
 pub use gcm_channel::{GcmChannel, GcmChannelProps};
 pub use in_app_template::{InAppTemplate, InAppTemplateProps};
 pub use push_template::{PushTemplate, PushTemplateProps};
-pub use sms_channel::{SmsChannel, SmsChannelProps};
 pub use segment::{Segment, SegmentProps};
+pub use sms_channel::{SmsChannel, SmsChannelProps};
 pub use sms_template::{SmsTemplate, SmsTemplateProps};
 pub use voice_channel::{VoiceChannel, VoiceChannelProps};

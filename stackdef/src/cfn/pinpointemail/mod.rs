@@ -7,6 +7,8 @@ pub mod dedicated_ip_pool;
 pub mod identity;
 
 pub use configuration_set::{ConfigurationSet, ConfigurationSetProps};
-pub use configuration_set_event_destination::{ConfigurationSetEventDestination, ConfigurationSetEventDestinationProps};
+pub use configuration_set_event_destination::{
+    ConfigurationSetEventDestination, ConfigurationSetEventDestinationProps,
+};
 pub use dedicated_ip_pool::{DedicatedIpPool, DedicatedIpPoolProps};
 pub use identity::{Identity, IdentityProps};

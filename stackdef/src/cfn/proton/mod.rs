@@ -5,6 +5,8 @@ pub mod environment_account_connection;
 pub mod environment_template;
 pub mod service_template;
 
-pub use environment_account_connection::{EnvironmentAccountConnection, EnvironmentAccountConnectionProps};
+pub use environment_account_connection::{
+    EnvironmentAccountConnection, EnvironmentAccountConnectionProps,
+};
 pub use environment_template::{EnvironmentTemplate, EnvironmentTemplateProps};
 pub use service_template::{ServiceTemplate, ServiceTemplateProps};

@@ -15,7 +15,9 @@ pub mod scheduled_action;
 pub use cluster::{Cluster, ClusterProps};
 pub use cluster_parameter_group::{ClusterParameterGroup, ClusterParameterGroupProps};
 pub use cluster_security_group::{ClusterSecurityGroup, ClusterSecurityGroupProps};
-pub use cluster_security_group_ingress::{ClusterSecurityGroupIngress, ClusterSecurityGroupIngressProps};
+pub use cluster_security_group_ingress::{
+    ClusterSecurityGroupIngress, ClusterSecurityGroupIngressProps,
+};
 pub use cluster_subnet_group::{ClusterSubnetGroup, ClusterSubnetGroupProps};
 pub use endpoint_access::{EndpointAccess, EndpointAccessProps};
 pub use endpoint_authorization::{EndpointAuthorization, EndpointAuthorizationProps};

@@ -13,4 +13,6 @@ pub use robot::{Robot, RobotProps};
 pub use robot_application::{RobotApplication, RobotApplicationProps};
 pub use robot_application_version::{RobotApplicationVersion, RobotApplicationVersionProps};
 pub use simulation_application::{SimulationApplication, SimulationApplicationProps};
-pub use simulation_application_version::{SimulationApplicationVersion, SimulationApplicationVersionProps};
+pub use simulation_application_version::{
+    SimulationApplicationVersion, SimulationApplicationVersionProps,
+};

@@ -7,4 +7,6 @@ pub mod profile_resource_association;
 
 pub use profile::{Profile, ProfileProps};
 pub use profile_association::{ProfileAssociation, ProfileAssociationProps};
-pub use profile_resource_association::{ProfileResourceAssociation, ProfileResourceAssociationProps};
+pub use profile_resource_association::{
+    ProfileResourceAssociation, ProfileResourceAssociationProps,
+};

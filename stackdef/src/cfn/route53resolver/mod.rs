@@ -15,12 +15,18 @@ pub mod resolver_rule_association;
 
 pub use firewall_domain_list::{FirewallDomainList, FirewallDomainListProps};
 pub use firewall_rule_group::{FirewallRuleGroup, FirewallRuleGroupProps};
-pub use firewall_rule_group_association::{FirewallRuleGroupAssociation, FirewallRuleGroupAssociationProps};
+pub use firewall_rule_group_association::{
+    FirewallRuleGroupAssociation, FirewallRuleGroupAssociationProps,
+};
 pub use outpost_resolver::{OutpostResolver, OutpostResolverProps};
 pub use resolver_config::{ResolverConfig, ResolverConfigProps};
 pub use resolver_dnssec_config::{ResolverDnssecConfig, ResolverDnssecConfigProps};
 pub use resolver_endpoint::{ResolverEndpoint, ResolverEndpointProps};
-pub use resolver_query_logging_config::{ResolverQueryLoggingConfig, ResolverQueryLoggingConfigProps};
-pub use resolver_query_logging_config_association::{ResolverQueryLoggingConfigAssociation, ResolverQueryLoggingConfigAssociationProps};
+pub use resolver_query_logging_config::{
+    ResolverQueryLoggingConfig, ResolverQueryLoggingConfigProps,
+};
+pub use resolver_query_logging_config_association::{
+    ResolverQueryLoggingConfigAssociation, ResolverQueryLoggingConfigAssociationProps,
+};
 pub use resolver_rule::{ResolverRule, ResolverRuleProps};
 pub use resolver_rule_association::{ResolverRuleAssociation, ResolverRuleAssociationProps};

@@ -19,6 +19,8 @@ pub use access_point::{AccessPoint, AccessPointProps};
 pub use bucket::{Bucket, BucketProps};
 pub use bucket_policy::{BucketPolicy, BucketPolicyProps};
 pub use multi_region_access_point::{MultiRegionAccessPoint, MultiRegionAccessPointProps};
-pub use multi_region_access_point_policy::{MultiRegionAccessPointPolicy, MultiRegionAccessPointPolicyProps};
+pub use multi_region_access_point_policy::{
+    MultiRegionAccessPointPolicy, MultiRegionAccessPointPolicyProps,
+};
 pub use storage_lens::{StorageLens, StorageLensProps};
 pub use storage_lens_group::{StorageLensGroup, StorageLensGroupProps};

@@ -55,13 +55,17 @@ pub use mlflow_tracking_server::{MlflowTrackingServer, MlflowTrackingServerProps
 pub use model::{Model, ModelProps};
 pub use model_bias_job_definition::{ModelBiasJobDefinition, ModelBiasJobDefinitionProps};
 pub use model_card::{ModelCard, ModelCardProps};
-pub use model_explainability_job_definition::{ModelExplainabilityJobDefinition, ModelExplainabilityJobDefinitionProps};
+pub use model_explainability_job_definition::{
+    ModelExplainabilityJobDefinition, ModelExplainabilityJobDefinitionProps,
+};
 pub use model_package::{ModelPackage, ModelPackageProps};
 pub use model_package_group::{ModelPackageGroup, ModelPackageGroupProps};
 pub use model_quality_job_definition::{ModelQualityJobDefinition, ModelQualityJobDefinitionProps};
 pub use monitoring_schedule::{MonitoringSchedule, MonitoringScheduleProps};
 pub use notebook_instance::{NotebookInstance, NotebookInstanceProps};
-pub use notebook_instance_lifecycle_config::{NotebookInstanceLifecycleConfig, NotebookInstanceLifecycleConfigProps};
+pub use notebook_instance_lifecycle_config::{
+    NotebookInstanceLifecycleConfig, NotebookInstanceLifecycleConfigProps,
+};
 pub use partner_app::{PartnerApp, PartnerAppProps};
 pub use pipeline::{Pipeline, PipelineProps};
 pub use processing_job::{ProcessingJob, ProcessingJobProps};

@@ -20,13 +20,21 @@ pub mod tag_option_association;
 
 pub use accepted_portfolio_share::{AcceptedPortfolioShare, AcceptedPortfolioShareProps};
 pub use cloud_formation_product::{CloudFormationProduct, CloudFormationProductProps};
-pub use cloud_formation_provisioned_product::{CloudFormationProvisionedProduct, CloudFormationProvisionedProductProps};
-pub use launch_notification_constraint::{LaunchNotificationConstraint, LaunchNotificationConstraintProps};
+pub use cloud_formation_provisioned_product::{
+    CloudFormationProvisionedProduct, CloudFormationProvisionedProductProps,
+};
+pub use launch_notification_constraint::{
+    LaunchNotificationConstraint, LaunchNotificationConstraintProps,
+};
 pub use launch_role_constraint::{LaunchRoleConstraint, LaunchRoleConstraintProps};
 pub use launch_template_constraint::{LaunchTemplateConstraint, LaunchTemplateConstraintProps};
 pub use portfolio::{Portfolio, PortfolioProps};
-pub use portfolio_principal_association::{PortfolioPrincipalAssociation, PortfolioPrincipalAssociationProps};
-pub use portfolio_product_association::{PortfolioProductAssociation, PortfolioProductAssociationProps};
+pub use portfolio_principal_association::{
+    PortfolioPrincipalAssociation, PortfolioPrincipalAssociationProps,
+};
+pub use portfolio_product_association::{
+    PortfolioProductAssociation, PortfolioProductAssociationProps,
+};
 pub use portfolio_share::{PortfolioShare, PortfolioShareProps};
 pub use resource_update_constraint::{ResourceUpdateConstraint, ResourceUpdateConstraintProps};
 pub use service_action::{ServiceAction, ServiceActionProps};

@@ -24,13 +24,19 @@ pub mod tenant;
 pub mod vdm_attributes;
 
 pub use configuration_set::{ConfigurationSet, ConfigurationSetProps};
-pub use configuration_set_event_destination::{ConfigurationSetEventDestination, ConfigurationSetEventDestinationProps};
+pub use configuration_set_event_destination::{
+    ConfigurationSetEventDestination, ConfigurationSetEventDestinationProps,
+};
 pub use contact_list::{ContactList, ContactListProps};
-pub use custom_verification_email_template::{CustomVerificationEmailTemplate, CustomVerificationEmailTemplateProps};
+pub use custom_verification_email_template::{
+    CustomVerificationEmailTemplate, CustomVerificationEmailTemplateProps,
+};
 pub use dedicated_ip_pool::{DedicatedIpPool, DedicatedIpPoolProps};
 pub use email_identity::{EmailIdentity, EmailIdentityProps};
 pub use mail_manager_addon_instance::{MailManagerAddonInstance, MailManagerAddonInstanceProps};
-pub use mail_manager_addon_subscription::{MailManagerAddonSubscription, MailManagerAddonSubscriptionProps};
+pub use mail_manager_addon_subscription::{
+    MailManagerAddonSubscription, MailManagerAddonSubscriptionProps,
+};
 pub use mail_manager_address_list::{MailManagerAddressList, MailManagerAddressListProps};
 pub use mail_manager_archive::{MailManagerArchive, MailManagerArchiveProps};
 pub use mail_manager_ingress_point::{MailManagerIngressPoint, MailManagerIngressPointProps};

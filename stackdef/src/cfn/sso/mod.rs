@@ -12,5 +12,7 @@ pub use application::{Application, ApplicationProps};
 pub use application_assignment::{ApplicationAssignment, ApplicationAssignmentProps};
 pub use assignment::{Assignment, AssignmentProps};
 pub use instance::{Instance, InstanceProps};
-pub use instance_access_control_attribute_configuration::{InstanceAccessControlAttributeConfiguration, InstanceAccessControlAttributeConfigurationProps};
+pub use instance_access_control_attribute_configuration::{
+    InstanceAccessControlAttributeConfiguration, InstanceAccessControlAttributeConfigurationProps,
+};
 pub use permission_set::{PermissionSet, PermissionSetProps};

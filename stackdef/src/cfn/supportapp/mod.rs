@@ -7,4 +7,6 @@ pub mod slack_workspace_configuration;
 
 pub use account_alias::{AccountAlias, AccountAliasProps};
 pub use slack_channel_configuration::{SlackChannelConfiguration, SlackChannelConfigurationProps};
-pub use slack_workspace_configuration::{SlackWorkspaceConfiguration, SlackWorkspaceConfigurationProps};
+pub use slack_workspace_configuration::{
+    SlackWorkspaceConfiguration, SlackWorkspaceConfigurationProps,
+};

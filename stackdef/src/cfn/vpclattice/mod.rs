@@ -26,7 +26,13 @@ pub use resource_policy::{ResourcePolicy, ResourcePolicyProps};
 pub use rule::{Rule, RuleProps};
 pub use service::{Service, ServiceProps};
 pub use service_network::{ServiceNetwork, ServiceNetworkProps};
-pub use service_network_resource_association::{ServiceNetworkResourceAssociation, ServiceNetworkResourceAssociationProps};
-pub use service_network_service_association::{ServiceNetworkServiceAssociation, ServiceNetworkServiceAssociationProps};
-pub use service_network_vpc_association::{ServiceNetworkVpcAssociation, ServiceNetworkVpcAssociationProps};
+pub use service_network_resource_association::{
+    ServiceNetworkResourceAssociation, ServiceNetworkResourceAssociationProps,
+};
+pub use service_network_service_association::{
+    ServiceNetworkServiceAssociation, ServiceNetworkServiceAssociationProps,
+};
+pub use service_network_vpc_association::{
+    ServiceNetworkVpcAssociation, ServiceNetworkVpcAssociationProps,
+};
 pub use target_group::{TargetGroup, TargetGroupProps};
