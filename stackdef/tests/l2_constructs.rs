@@ -314,3 +314,43 @@ fn target_tracking_on_cpu() {
         }),
     );
 }
+
+#[test]
+fn rules_between_stacks_do_not_make_a_cycle() {
+    use stackdef::ec2::HasDefaultPort;
+    use stackdef::rds::{RdsMysql, RdsMysqlProps};
+    let app = App::new();
+    let env = Env::aws("123456789012", "us-east-1");
+    let data = app.stack("Data", env.clone());
+    let web = app.stack("Web", env);
+    let vpc = Vpc::new(&data, "Vpc", VpcProps::default());
+    let db = RdsMysql::new(&data, "Db", &vpc, RdsMysqlProps::default());
+    let (_, service) = web_service(&web, &vpc, ContainerImage::registry("nginx:1.27"));
+    db.allow_default_port_from(&service);
+    let out = match app.synthesize() {
+        Ok(out) => out,
+        Err(e) => panic!("{e}"),
+    };
+    // Web depends on Data (VPC, DB security group), never the other way round.
+    let names: Vec<&str> = out
+        .stacks
+        .iter()
+        .map(|s| s.artifact.name.as_str())
+        .collect();
+    assert_eq!(names, ["Data", "Web"]);
+    let web_t = Template::from_json(out.stack("Web").expect("web").template.clone());
+    let data_t = Template::from_json(out.stack("Data").expect("data").template.clone());
+    web_t.resource_count_is("AWS::EC2::SecurityGroupIngress", 1);
+    web_t.resource_count_is("AWS::EC2::SecurityGroupEgress", 1);
+    data_t.resource_count_is("AWS::EC2::SecurityGroupIngress", 0);
+    web_t.has_resource_properties(
+        "AWS::EC2::SecurityGroupIngress",
+        Match::object_like([
+            ("FromPort", Match::from(3306)),
+            (
+                "GroupId",
+                Match::object_like([("Fn::ImportValue", Match::any())]),
+            ),
+        ]),
+    );
+}

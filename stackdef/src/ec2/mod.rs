@@ -966,7 +966,8 @@ struct SgInner {
 
 /// A security group. Address rules are written inline; rules between groups are separate
 /// `SecurityGroupIngress`/`SecurityGroupEgress` resources, so two groups that talk to each
-/// other (even across stacks) never form a reference cycle. Repeating a rule is a no-op.
+/// other never form a reference cycle; between stacks, both rules live in the stack
+/// declared later. Repeating a rule is a no-op.
 #[derive(Debug, Clone)]
 pub struct SecurityGroup {
     node: Node,
@@ -1140,11 +1141,8 @@ impl SecurityGroup {
         if let Some((from, to)) = port.range() {
             props = props.from_port(from).to_port(to);
         }
-        l1::SecurityGroupIngress::new(
-            &self.node,
-            &format!("From{}{}", rule_label(source), port.label()),
-            props,
-        );
+        let (scope, id) = rule_scope(self, source, "From", port);
+        l1::SecurityGroupIngress::new(&scope, &id, props);
     }
 
     /// Egress on this group to `destination` (a separate resource under this group).
@@ -1162,11 +1160,42 @@ impl SecurityGroup {
         if let Some((from, to)) = port.range() {
             props = props.from_port(from).to_port(to);
         }
-        l1::SecurityGroupEgress::new(
-            &self.node,
-            &format!("To{}{}", rule_label(destination), port.label()),
-            props,
+        let (scope, id) = rule_scope(self, destination, "To", port);
+        l1::SecurityGroupEgress::new(&scope, &id, props);
+    }
+}
+
+/// Where a rule on `owner` about `peer` lives, and its id. In one stack: under `owner`.
+/// Across stacks: under whichever group's stack was declared later (that stack already
+/// depends on the earlier one through the VPC), so the rules never make the two stacks
+/// depend on each other.
+fn rule_scope(
+    owner: &SecurityGroup,
+    peer: &SecurityGroup,
+    dir: &str,
+    port: Port,
+) -> (Node, String) {
+    if owner.node.stack >= peer.node.stack {
+        let id = if owner.node.stack == peer.node.stack {
+            format!("{dir}{}{}", rule_label(peer), port.label())
+        } else {
+            format!(
+                "{dir}{}{}{}",
+                peer.node.stack().name(),
+                rule_label(peer),
+                port.label()
+            )
+        };
+        (owner.node.clone(), id)
+    } else {
+        let id = format!(
+            "{dir}Rule{}{}{}{}",
+            owner.node.stack().name(),
+            rule_label(owner),
+            rule_label(peer),
+            port.label()
         );
+        (peer.node.clone(), id)
     }
 }
 
