@@ -79,7 +79,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     ensure_tools()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
-        .args(["test", "--workspace", "--features", "stackdef/cli"])
+        .args([
+            "test",
+            "--workspace",
+            "--no-fail-fast",
+            "--features",
+            "stackdef/cli",
+        ])
         .args(args)
         .status()
         .map_err(|e| format!("running cargo test: {e}"))?;
