@@ -242,4 +242,23 @@ fn missing_credentials_and_unreachable_endpoint_are_one_sentence() {
         unreachable.stderr
     );
     assert_eq!(unreachable.json()["error"]["kind"], "aws");
+    // A profile that the configuration does not define.
+    let config = dir.path().join("aws-config");
+    std::fs::write(&config, "[profile dev]\nregion = eu-west-1\n").expect("write");
+    let profile = Run::of(
+        stackdef_cmd()
+            .current_dir(dir.path())
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env("AWS_CONFIG_FILE", &config)
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+            .args(["diff", "--assembly", asm, "--profile", "nosuch"]),
+    );
+    profile.expect_code(1);
+    assert!(
+        profile.stderr.contains("profile `nosuch` was not defined"),
+        "{}",
+        profile.stderr
+    );
 }

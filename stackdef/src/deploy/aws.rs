@@ -212,7 +212,7 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, SdkError<E, R>>>,
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     let mut delay = Duration::from_millis(100);
     let mut attempt = 0;
@@ -244,7 +244,7 @@ pub fn service_error<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option
 pub fn classify<E, R>(operation: &'static str, err: SdkError<E, R>) -> DeployError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     if let Some((code, message)) = service_error(&err) {
         return match code.as_str() {
@@ -266,26 +266,45 @@ where
         };
     }
     let detail = DisplayErrorContext(&err).to_string();
+    if std::env::var_os("STACKDEF_DEBUG").is_some() {
+        eprintln!("{operation}: {detail}");
+    }
     let lower = detail.to_ascii_lowercase();
     if lower.contains("expired") && (lower.contains("token") || lower.contains("credential")) {
         return DeployError::ExpiredCredentials;
     }
+    if lower.contains("profile")
+        && (lower.contains("not found") || lower.contains("could not find"))
+    {
+        return DeployError::ProfileNotFound {
+            detail: innermost(&err),
+        };
+    }
     if lower.contains("credentials") || lower.contains("identity") {
         return DeployError::NoCredentials;
     }
-    if let SdkError::DispatchFailure(d) = &err
-        && (d.is_io() || d.is_timeout())
-    {
-        return DeployError::Unreachable { operation, detail };
-    }
-    if matches!(err, SdkError::TimeoutError(_)) {
-        return DeployError::Unreachable { operation, detail };
+    let unreachable = matches!(&err, SdkError::DispatchFailure(d) if d.is_io() || d.is_timeout())
+        || matches!(err, SdkError::TimeoutError(_));
+    if unreachable {
+        return DeployError::Unreachable {
+            operation,
+            detail: innermost(&err),
+        };
     }
     DeployError::Aws {
         operation,
         code: None,
         message: detail,
     }
+}
+
+/// The innermost cause of an error, for one-line messages.
+fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = err;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current.to_string()
 }
 
 /// Whether a service error says the stack does not exist.

@@ -17,6 +17,14 @@ pub enum DeployError {
         "no AWS credentials found: pass --profile or set AWS_PROFILE, export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login`"
     )]
     NoCredentials,
+    /// The named profile is not in the AWS configuration files.
+    #[error(
+        "the AWS profile could not be loaded ({detail}); check --profile / AWS_PROFILE and ~/.aws/config"
+    )]
+    ProfileNotFound {
+        /// What aws-config said.
+        detail: String,
+    },
     /// Credentials that have expired.
     #[error(
         "the AWS credentials have expired: refresh them (for SSO, `aws sso login`) and run the command again"
