@@ -285,3 +285,47 @@ fn bank_app_deploys_and_redeploys_without_changes() {
     // Not destroyed here: moto deletes the bank's resources in an order its own EC2
     // backend refuses (DependencyViolation on the VPC); destroy is covered above.
 }
+
+/// A failing stack stops the stacks that depend on it, and the report says which did not run.
+#[test]
+fn failure_stops_dependants() {
+    let _serial = serial();
+    let moto = Emulator::moto();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asm = fixtures::synth(dir.path(), "failing", fixtures::failing_producer_app);
+    let asm = asm.to_str().expect("utf-8 path");
+    let run = moto.run(&[
+        "deploy",
+        "--all",
+        "--assembly",
+        asm,
+        "--method",
+        "direct",
+        "--json",
+    ]);
+    run.expect_code(1);
+    let r = run.json();
+    assert_eq!(r["success"], false);
+    assert_eq!(r["stacks"][0]["stack"], "Producer");
+    assert_eq!(r["stacks"][0]["result"], "failed");
+    assert!(
+        r["stacks"][0]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("InvalidParameterException"),
+        "{r:#}"
+    );
+    assert_eq!(r["stacks"][1]["stack"], "Consumer");
+    assert_eq!(r["stacks"][1]["result"], "skipped");
+    assert_eq!(
+        r["stacks"][1]["reason"],
+        "not deployed: depends on Producer, which did not deploy"
+    );
+    let text = moto.run(&["deploy", "--all", "--assembly", asm, "--method", "direct"]);
+    assert!(
+        text.stdout
+            .contains("Consumer not deployed: depends on Producer"),
+        "{}",
+        text.stdout
+    );
+}

@@ -88,3 +88,16 @@ pub fn slow_app(app: &App) {
         previous = Some(p);
     }
 }
+
+/// Like [`two_stack_app`], but the producer holds an ECR repository whose name moto (like
+/// ECR) rejects, so the producer fails and the consumer must not run.
+pub fn failing_producer_app(app: &App) {
+    two_stack_app(app);
+    let producer = app
+        .stacks()
+        .into_iter()
+        .find(|s| s.name() == "Producer")
+        .expect("producer stack");
+    let repo = CfnResource::new(&producer, "Images", "AWS::ECR::Repository");
+    repo.set_property("RepositoryName", "Not_A_Valid_Name");
+}
