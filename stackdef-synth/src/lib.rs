@@ -21,4 +21,4 @@ pub use model::{
     AppModel, ConditionModel, Env, MappingModel, OutputModel, ParameterModel, RemovalPolicy,
     ResourceModel, SourceLocation, StackIndex, StackModel,
 };
-pub use synth::{SynthOutput, SynthesizedStack, synthesize};
+pub use synth::{SynthOutput, SynthesizedStack, synthesize, synthesize_with};

@@ -141,10 +141,21 @@ struct Site<'p> {
 
 /// Synthesizes every stack of `model`; all errors are returned together.
 pub fn synthesize(model: &AppModel) -> Result<SynthOutput, SynthErrors> {
+    synthesize_with(model, Vec::new())
+}
+
+/// Like [`synthesize`], with `extra` errors found outside the model (for example by
+/// constructs' own checks run just before synth) reported first among the rest.
+pub fn synthesize_with(
+    model: &AppModel,
+    extra: Vec<SynthError>,
+) -> Result<SynthOutput, SynthErrors> {
+    let mut errors = model.errors.clone();
+    errors.extend(extra);
     let mut s = Synth {
         model,
         ids: Vec::with_capacity(model.resources.len()),
-        errors: model.errors.clone(),
+        errors,
         exports: Exports {
             by_stack: vec![IndexMap::new(); model.stacks.len()],
         },

@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use stackdef_synth::assembly::{self, AssemblyError};
 use stackdef_synth::{
-    AppModel, Env, Manifest, SourceLocation, StackIndex, StackModel, SynthErrors, SynthOutput,
+    AppModel, Env, ErrorKind, Manifest, SourceLocation, StackIndex, StackModel, SynthError,
+    SynthErrors, SynthOutput,
 };
 
 use crate::construct::{Construct, Node, NodeData};
@@ -18,7 +19,12 @@ pub(crate) struct AppInner {
     /// Node index of each stack, by stack index.
     pub(crate) stack_nodes: Vec<u32>,
     pub(crate) synthesized: bool,
+    /// Checks constructs registered with [`Node::add_validation`], run at every synth.
+    pub(crate) validations: Vec<(Node, Validation)>,
 }
+
+/// A construct's own check, run at synth when the whole app is built.
+pub(crate) type Validation = Rc<dyn Fn() -> Vec<String>>;
 
 static NEXT_APP_ID: AtomicU32 = AtomicU32::new(1);
 
@@ -115,6 +121,7 @@ impl App {
                 nodes: Vec::new(),
                 stack_nodes: Vec::new(),
                 synthesized: false,
+                validations: Vec::new(),
             })),
         }
     }
@@ -136,9 +143,21 @@ impl App {
     /// Synthesizes every stack in memory (no files written). All errors are returned
     /// together. After this, adding constructs to the app is an error.
     pub fn synthesize(&self) -> Result<SynthOutput, SynthErrors> {
+        // Constructs' checks run first, with no borrow held: they read the tree.
+        let validations = self.inner.borrow().validations.clone();
+        let mut found = Vec::new();
+        for (node, check) in validations {
+            for message in check() {
+                found.push(SynthError::new(
+                    ErrorKind::Construct { message },
+                    Some(node.path()),
+                    node.location(),
+                ));
+            }
+        }
         let mut inner = self.inner.borrow_mut();
         inner.synthesized = true;
-        stackdef_synth::synthesize(&inner.model)
+        stackdef_synth::synthesize_with(&inner.model, found)
     }
 
     /// Synthesizes and writes the assembly to `$STACKDEF_OUTDIR` or `stackdef.out`.

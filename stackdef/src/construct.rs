@@ -187,6 +187,17 @@ impl Node {
         });
     }
 
+    /// Registers a check that runs at synth, when the whole app is built: each message it
+    /// returns is reported as an error about this construct (with its path and source
+    /// line). Use it for rules that depend on what is added after the construct is created.
+    pub fn add_validation(&self, check: impl Fn() -> Vec<String> + 'static) {
+        let entry: crate::app::Validation = Rc::new(check);
+        self.app
+            .borrow_mut()
+            .validations
+            .push((self.clone(), entry));
+    }
+
     /// Whether two nodes belong to the same app.
     pub fn same_app(&self, other: &Node) -> bool {
         Rc::ptr_eq(&self.app, &other.app)

@@ -336,6 +336,41 @@ fn public_image_without_nat() {
 }
 
 #[test]
+fn public_image_added_after_the_service_is_checked_too() {
+    let (app, stack) = app();
+    let vpc = Vpc::new(
+        &stack,
+        "Vpc",
+        VpcProps {
+            nat_gateways: 0,
+            ..Default::default()
+        },
+    );
+    let cluster = Cluster::new(&stack, "Cluster", &vpc, ClusterProps::default());
+    let task = FargateTaskDefinition::new(&stack, "Task", FargateTaskDefinitionProps::default());
+    FargateService::new(
+        &stack,
+        "Service",
+        &cluster,
+        &task,
+        FargateServiceProps::default(),
+    );
+    // The container comes after the service: the check runs at synth, so it still sees it.
+    task.add_container(
+        "late",
+        ContainerImage::registry("nginx:1.27"),
+        ContainerOptions::default(),
+    );
+    let e = assert_error(&app, "container `late` pulls the public image `nginx:1.27`");
+    assert!(e.contains("[Test/Service]"), "{e}");
+    // Reported once per synth, not once more each time the app is synthesized.
+    assert_eq!(
+        errors(&app).iter().filter(|e| e.contains("`late`")).count(),
+        1
+    );
+}
+
+#[test]
 fn private_with_egress_needs_nat() {
     let (app, stack) = app();
     Vpc::new(

@@ -98,9 +98,13 @@ impl Cluster {
     #[track_caller]
     pub fn new(scope: &impl Construct, id: &str, vpc: &Vpc, props: ClusterProps) -> Cluster {
         let mut l1_props = l1::ClusterProps::new().cluster_settings(vec![
-            cl::ClusterSettings::new()
-                .name("containerInsights")
-                .value(if props.container_insights { "enabled" } else { "disabled" }),
+            cl::ClusterSettings::new().name("containerInsights").value(
+                if props.container_insights {
+                    "enabled"
+                } else {
+                    "disabled"
+                },
+            ),
         ]);
         if let Some(name) = &props.cluster_name {
             l1_props = l1_props.cluster_name(name.as_str());
@@ -535,7 +539,8 @@ impl FargateTaskDefinition {
             ));
         }
         if let ContainerImage::Registry(i) = &image
-            && i.trim().is_empty() {
+            && i.trim().is_empty()
+        {
             report(format!("container `{name}` has an empty image name"));
         }
         let existing = self.containers();
@@ -760,9 +765,9 @@ impl Connectable for FargateService {
 }
 
 impl FargateService {
-    /// A service running `task_definition` in `cluster`. Add the task's containers first:
-    /// the checks that need them (a public image pulled from subnets without internet
-    /// access) run here.
+    /// A service running `task_definition` in `cluster`. Checks that need the task's
+    /// containers (a public image pulled from subnets without internet access) run at
+    /// synth, so containers may be added before or after the service.
     #[track_caller]
     pub fn new(
         scope: &impl Construct,
@@ -781,14 +786,21 @@ impl FargateService {
                 vpc.node().path()
             ));
         } else if !selected.has_internet_route() {
-            for c in task_definition.containers() {
-                if let ContainerImage::Registry(image) = c.image() {
-                    node.report_message(format!(
-                        "container `{}` pulls the public image `{image}`, but the service's subnets have no route to the internet (no NAT gateway); set nat_gateways >= 1 on the VPC, or host the image in ECR with VPC endpoints",
-                        c.name()
-                    ));
-                }
-            }
+            // Checked at synth, so containers added after the service count too.
+            let task_definition = task_definition.clone();
+            node.add_validation(move || {
+                task_definition
+                    .containers()
+                    .iter()
+                    .filter_map(|c| match c.image() {
+                        ContainerImage::Registry(image) => Some(format!(
+                            "container `{}` pulls the public image `{image}`, but the service's subnets have no route to the internet (no NAT gateway); set nat_gateways >= 1 on the VPC, or host the image in ECR with VPC endpoints",
+                            c.name()
+                        )),
+                        _ => None,
+                    })
+                    .collect()
+            });
         }
         if props.assign_public_ip && !selected.any_public() {
             node.report_message(
