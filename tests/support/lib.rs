@@ -1,3 +1,4 @@
 //! Helpers shared by the workspace integration tests.
 
 pub mod cfn_lint;
+pub mod checkov;
