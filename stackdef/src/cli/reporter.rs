@@ -88,9 +88,9 @@ impl Reporter for TerminalReporter {
                     None => event.logical_id.clone(),
                 };
                 let mut line = format!(
-                    "{} | {time} | {:<28} | {:<32} | {what}",
+                    "{} | {time} | {} | {:<32} | {what}",
                     st.bold(stack),
-                    st.status(&event.status),
+                    st.status_padded(&event.status, 28),
                     event.type_name
                 );
                 if !self.bar {

@@ -51,12 +51,18 @@ impl Style {
 
     /// A stack or resource status coloured by outcome.
     pub fn status(self, status: &str) -> String {
+        self.status_padded(status, 0)
+    }
+
+    /// [`Style::status`], padded to `width` columns (padding outside the colour codes).
+    pub fn status_padded(self, status: &str, width: usize) -> String {
+        let text = format!("{status:<width$}");
         if status.contains("FAILED") || status.contains("ROLLBACK") {
-            self.red(status)
+            self.red(&text)
         } else if status.ends_with("_COMPLETE") || status == "NO_CHANGES" {
-            self.green(status)
+            self.green(&text)
         } else {
-            self.yellow(status)
+            self.yellow(&text)
         }
     }
 }
