@@ -21,8 +21,8 @@
 //! dependency, so `stackdef deploy --all` deploys `BankShared` first and the three
 //! environments after it (staging and production concurrently, the west one independently).
 //!
-//! Checked in `tests/multi_env.rs`: every template is cfn-lint clean, the manifest is
-//! snapshotted, and a cross-region reference fails synth.
+//! Checked in `tests/multi_env.rs`: every template is cfn-lint clean, the manifest and
+//! the templates are snapshotted, and a cross-region reference fails synth.
 
 use std::process::ExitCode;
 
