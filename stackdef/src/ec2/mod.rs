@@ -1224,6 +1224,42 @@ impl Connections {
     }
 }
 
+/// Which way traffic flows between `mine` and `theirs` in [`link_groups`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    /// From theirs into mine.
+    Inbound,
+    /// From mine out to theirs.
+    Outbound,
+}
+
+/// Writes the ingress rule on the receiving groups and the egress rule on the sending ones
+/// for `port`; a bad port is reported on `mine` at the user's line `loc`.
+fn link_groups(
+    mine: &Connections,
+    theirs: &Connections,
+    port: Port,
+    direction: Direction,
+    loc: SourceLocation,
+) {
+    if let Some(problem) = port.check() {
+        if let Some(sg) = mine.security_groups.first() {
+            l2::report_at(&sg.node, loc, problem);
+        }
+        return;
+    }
+    for m in &mine.security_groups {
+        for t in &theirs.security_groups {
+            let (to, from) = match direction {
+                Direction::Inbound => (m, t),
+                Direction::Outbound => (t, m),
+            };
+            to.ingress_from_group(from, port);
+            from.egress_to_group(to, port);
+        }
+    }
+}
+
 /// Something with security groups that traffic can be allowed to and from.
 ///
 /// `a.allow_from(&b, port)` writes an ingress rule on `a`'s groups from `b`'s groups and,
@@ -1239,20 +1275,13 @@ pub trait Connectable {
         Self: Sized,
     {
         let loc = SourceLocation::caller();
-        let mine = self.connections();
-        let theirs = other.connections();
-        if let Some(problem) = port.check() {
-            if let Some(sg) = mine.security_groups.first() {
-                l2::report_at(&sg.node, loc, problem);
-            }
-            return;
-        }
-        for m in &mine.security_groups {
-            for t in &theirs.security_groups {
-                m.ingress_from_group(t, port);
-                t.egress_to_group(m, port);
-            }
-        }
+        link_groups(
+            &self.connections(),
+            &other.connections(),
+            port,
+            Direction::Inbound,
+            loc,
+        );
     }
 
     /// Allows `port` from this construct to `other`.
@@ -1262,20 +1291,13 @@ pub trait Connectable {
         Self: Sized,
     {
         let loc = SourceLocation::caller();
-        let mine = self.connections();
-        let theirs = other.connections();
-        if let Some(problem) = port.check() {
-            if let Some(sg) = mine.security_groups.first() {
-                l2::report_at(&sg.node, loc, problem);
-            }
-            return;
-        }
-        for m in &mine.security_groups {
-            for t in &theirs.security_groups {
-                t.ingress_from_group(m, port);
-                m.egress_to_group(t, port);
-            }
-        }
+        link_groups(
+            &self.connections(),
+            &other.connections(),
+            port,
+            Direction::Outbound,
+            loc,
+        );
     }
 
     /// Allows `port` from any IPv4 address (`0.0.0.0/0`).
