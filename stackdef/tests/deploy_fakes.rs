@@ -465,3 +465,87 @@ async fn termination_protection_blocks_destroy() {
     );
     assert_eq!(delete.num_calls(), 0);
 }
+
+/// `--express`: the change set asks for CloudFormation's express mode. (Neither emulator
+/// knows the parameter, so only a fake can show what is sent.)
+#[tokio::test]
+async fn express_mode_is_sent_with_the_change_set() {
+    use aws_sdk_cloudformation::types::DeploymentConfigMode;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asm = assembly(dir.path());
+    let sent: Arc<Mutex<Vec<Option<DeploymentConfigMode>>>> = Arc::default();
+    let seen = sent.clone();
+    let stacks = mock!(aws_sdk_cloudformation::Client::describe_stacks)
+        .sequence()
+        .error(missing)
+        .output(|| stack(StackStatus::ReviewInProgress, false))
+        .output(|| stack(StackStatus::CreateComplete, false))
+        .repeatedly()
+        .build();
+    let create = mock!(aws_sdk_cloudformation::Client::create_change_set)
+        .match_requests(move |req| {
+            let mode = req.deployment_config().and_then(|c| c.mode()).cloned();
+            seen.lock().unwrap_or_else(|e| e.into_inner()).push(mode);
+            true
+        })
+        .then_output(|| {
+            CreateChangeSetOutput::builder()
+                .id("cs-1")
+                .stack_id(STACK_ID)
+                .build()
+        });
+    let describe_cs =
+        mock!(aws_sdk_cloudformation::Client::describe_change_set).then_output(|| {
+            DescribeChangeSetOutput::builder()
+                .status(ChangeSetStatus::CreateComplete)
+                .changes(
+                    Change::builder()
+                        .r#type(ChangeType::Resource)
+                        .resource_change(
+                            ResourceChange::builder()
+                                .action(ChangeAction::Add)
+                                .logical_resource_id("Queue")
+                                .resource_type("AWS::SQS::Queue")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+    let execute = mock!(aws_sdk_cloudformation::Client::execute_change_set)
+        .then_output(|| ExecuteChangeSetOutput::builder().build());
+    let events = mock!(aws_sdk_cloudformation::Client::describe_stack_events).then_output(|| {
+        DescribeStackEventsOutput::builder()
+            .stack_events(event(
+                "e2",
+                "Demo",
+                "AWS::CloudFormation::Stack",
+                ResourceStatus::CreateComplete,
+                "",
+                2,
+            ))
+            .build()
+    });
+    let d = deployer(
+        clients(
+            &[&stacks, &create, &describe_cs, &execute, &events],
+            &[&caller("123456789012")],
+        ),
+        Arc::new(Recorder::default()),
+    );
+    let options = DeployOptions {
+        express: true,
+        ..DeployOptions::default()
+    };
+    let report = d.deploy(&asm, &[], &options).await.expect("deploys");
+    assert!(
+        matches!(report.stacks[0].result, StackResult::Ok(_)),
+        "{:?}",
+        report.stacks[0].result
+    );
+    assert_eq!(
+        *sent.lock().unwrap_or_else(|e| e.into_inner()),
+        vec![Some(DeploymentConfigMode::Express)]
+    );
+    assert_eq!(DeployOptions::default().deployment_config(), None);
+}

@@ -125,6 +125,11 @@ pub struct DeployArgs {
     /// UpdateStack, planned offline: faster for development loops).
     #[arg(long, value_enum, default_value = "change-set")]
     pub method: Method,
+    /// CloudFormation express mode: finish when configuration is applied, without waiting
+    /// for resources to become ready (they keep becoming ready in the background). For
+    /// fast development loops.
+    #[arg(long)]
+    pub express: bool,
 }
 
 /// Deploy methods.

@@ -202,6 +202,7 @@ fn execute(cli: &Cli) -> Result<u8, CliError> {
                         args::Method::ChangeSet => DeployMethod::ChangeSet,
                         args::Method::Direct => DeployMethod::Direct,
                     },
+                    express: a.express,
                 };
                 let report = deployer.deploy(&assembly, &a.stacks, &options).await?;
                 Ok(finish(g.json, out, &report))

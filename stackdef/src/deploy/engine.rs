@@ -83,6 +83,11 @@ pub struct DeployOptions {
     pub force: bool,
     /// Change set (default) or direct.
     pub method: DeployMethod,
+    /// CloudFormation's express mode: the operation completes when resource configuration
+    /// is applied, without waiting for resources to become ready to serve traffic (they
+    /// keep becoming ready in the background). For fast development loops; not for
+    /// production deploys that must be serving when the command returns.
+    pub express: bool,
 }
 
 impl Default for DeployOptions {
@@ -95,11 +100,22 @@ impl Default for DeployOptions {
             parameters: Vec::new(),
             force: false,
             method: DeployMethod::ChangeSet,
+            express: false,
         }
     }
 }
 
 impl DeployOptions {
+    /// The `DeploymentConfig` sent with create and update calls: express mode when asked
+    /// for, else nothing (CloudFormation's standard behaviour).
+    pub fn deployment_config(&self) -> Option<aws_sdk_cloudformation::types::DeploymentConfig> {
+        self.express.then(|| {
+            aws_sdk_cloudformation::types::DeploymentConfig::builder()
+                .mode(aws_sdk_cloudformation::types::DeploymentConfigMode::Express)
+                .build()
+        })
+    }
+
     /// The parameter values that apply to `stack` (stack-specific ones win).
     pub fn parameters_for(&self, stack: &str) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();

@@ -450,6 +450,7 @@ pub(crate) async fn deploy_stack(
             })
             .set_capabilities(Some(capabilities.clone()))
             .set_tags(Some(tags.clone()))
+            .set_deployment_config(options.deployment_config())
             .description("stackdef deploy");
         if !params.is_empty() {
             req = req.set_parameters(Some(params.clone()));
@@ -878,6 +879,7 @@ async fn deploy_direct(
             let mut r = cfn
                 .create_stack()
                 .stack_name(name)
+                .set_deployment_config(options.deployment_config())
                 .set_capabilities(Some(req.capabilities.to_vec()))
                 .set_tags(Some(req.tags.to_vec()))
                 .set_parameters(Some(req.params.to_vec()));
@@ -893,6 +895,7 @@ async fn deploy_direct(
         let result = cfn
             .update_stack()
             .stack_name(name)
+            .set_deployment_config(options.deployment_config())
             .set_capabilities(Some(req.capabilities.to_vec()))
             .set_tags(Some(req.tags.to_vec()))
             .set_parameters(Some(req.params.to_vec()))
