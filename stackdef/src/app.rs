@@ -11,7 +11,8 @@ use stackdef_synth::{
     SynthErrors, SynthOutput,
 };
 
-use crate::construct::{Construct, Node, NodeData};
+use crate::construct::NodeData;
+use crate::{Construct, Node};
 
 pub(crate) struct AppInner {
     pub(crate) model: AppModel,
@@ -182,7 +183,7 @@ impl App {
 }
 
 /// One CloudFormation stack: the scope for resources, deployed as a unit.
-#[derive(Clone)]
+#[derive(Clone, Construct)]
 pub struct Stack {
     node: Node,
 }
@@ -190,12 +191,6 @@ pub struct Stack {
 impl std::fmt::Debug for Stack {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Stack").field("name", &self.name()).finish()
-    }
-}
-
-impl Construct for Stack {
-    fn node(&self) -> &Node {
-        &self.node
     }
 }
 

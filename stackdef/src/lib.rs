@@ -11,6 +11,9 @@
 
 #![deny(missing_docs)]
 
+// Lets `#[derive(Construct)]`, which names `::stackdef`, work on this crate's own constructs.
+extern crate self as stackdef;
+
 pub mod app;
 pub mod assertions;
 pub mod autoscaling;

@@ -3,9 +3,9 @@
 
 use stackdef_synth::{ErrorKind, Expr, RemovalPolicy, ResourceKey, ResourceModel};
 
-use crate::construct::{Construct, Node};
 use crate::template::CfnCondition;
 use crate::value::{ToTemplate, Value};
+use crate::{Construct, Node};
 
 /// A CloudFormation resource in the construct tree.
 ///
@@ -19,16 +19,10 @@ use crate::value::{ToTemplate, Value};
 /// let t = &out.stack("Demo").unwrap().template;
 /// assert_eq!(t["Resources"]["Alerts"]["Properties"]["DisplayName"], "alerts");
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Construct)]
 pub struct CfnResource {
     node: Node,
     key: ResourceKey,
-}
-
-impl Construct for CfnResource {
-    fn node(&self) -> &Node {
-        &self.node
-    }
 }
 
 /// Anything backed by one CloudFormation resource (every L1 type).

@@ -9,25 +9,19 @@ use stackdef_synth::{
     ParameterModel, logical_id,
 };
 
-use crate::construct::{Construct, Node};
 use crate::fns::Condition;
 use crate::value::{ToTemplate, Value};
+use crate::{Construct, Node};
 
 fn template_id(node: &Node) -> String {
     logical_id::derive(&node.components())
 }
 
 /// A stack parameter, supplied at deploy time.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Construct)]
 pub struct CfnParameter {
     node: Node,
     key: ParameterKey,
-}
-
-impl Construct for CfnParameter {
-    fn node(&self) -> &Node {
-        &self.node
-    }
 }
 
 impl CfnParameter {
@@ -123,16 +117,10 @@ impl CfnParameter {
 }
 
 /// A stack output, optionally exported for other stacks.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Construct)]
 pub struct CfnOutput {
     node: Node,
     index: usize,
-}
-
-impl Construct for CfnOutput {
-    fn node(&self) -> &Node {
-        &self.node
-    }
 }
 
 impl CfnOutput {
@@ -198,16 +186,10 @@ impl CfnOutput {
 }
 
 /// A named template condition.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Construct)]
 pub struct CfnCondition {
     node: Node,
     key: ConditionKey,
-}
-
-impl Construct for CfnCondition {
-    fn node(&self) -> &Node {
-        &self.node
-    }
 }
 
 impl CfnCondition {
@@ -237,16 +219,10 @@ impl CfnCondition {
 }
 
 /// A template mapping (`Fn::FindInMap` table).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Construct)]
 pub struct CfnMapping {
     node: Node,
     key: MappingKey,
-}
-
-impl Construct for CfnMapping {
-    fn node(&self) -> &Node {
-        &self.node
-    }
 }
 
 impl CfnMapping {

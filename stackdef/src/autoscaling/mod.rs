@@ -8,10 +8,10 @@ use stackdef_synth::SourceLocation;
 
 use crate::cfn::applicationautoscaling::{self as l1, scalable_target as st, scaling_policy as sp};
 use crate::cfn::cloudwatch::{self as cw, alarm as al};
-use crate::construct::{Construct, Node};
 use crate::l2;
 use crate::resource::{CfnResource, Resource};
 use crate::value::Value;
+use crate::{Construct, Node};
 
 /// Bounds of the desired task count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,17 +78,11 @@ impl Default for StepScalingProps {
 }
 
 /// A scalable dimension (an ECS service's desired count) and its policies.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Construct)]
 pub struct ScalableTarget {
     node: Node,
     resource: l1::ScalableTarget,
     metric_dimensions: Vec<(String, Value<String>)>,
-}
-
-impl Construct for ScalableTarget {
-    fn node(&self) -> &Node {
-        &self.node
-    }
 }
 
 impl Resource for ScalableTarget {

@@ -52,7 +52,6 @@ pub use cidr::Ipv4Cidr;
 use stackdef_synth::SourceLocation;
 
 use crate::cfn::ec2 as l1;
-use crate::construct::{Construct, Node};
 use crate::fns;
 use crate::iam::{PolicyStatement, Role, RoleProps, ServicePrincipal};
 use crate::kms::Key;
@@ -60,6 +59,7 @@ use crate::l2;
 use crate::logs::{LogGroup, LogGroupProps};
 use crate::resource::{CfnResource, Resource};
 use crate::value::{SecurityGroupId, SubnetId, ToTemplate, Value, VpcId};
+use crate::{Construct, Node};
 
 /// What a subnet can reach and be reached from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -290,16 +290,10 @@ struct VpcInner {
 /// and `172.28.64.0/18` (private), the second `172.28.128.0/18` and `172.28.192.0/18`.
 /// Public subnets do not give instances public IPs automatically (load balancers and NAT
 /// gateways do not need it).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Construct)]
 pub struct Vpc {
     node: Node,
     inner: Rc<VpcInner>,
-}
-
-impl Construct for Vpc {
-    fn node(&self) -> &Node {
-        &self.node
-    }
 }
 
 impl Resource for Vpc {
@@ -968,16 +962,10 @@ struct SgInner {
 /// `SecurityGroupIngress`/`SecurityGroupEgress` resources, so two groups that talk to each
 /// other never form a reference cycle; between stacks, both rules live in the stack
 /// declared later. Repeating a rule is a no-op.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Construct)]
 pub struct SecurityGroup {
     node: Node,
     inner: Rc<SgInner>,
-}
-
-impl Construct for SecurityGroup {
-    fn node(&self) -> &Node {
-        &self.node
-    }
 }
 
 impl Resource for SecurityGroup {

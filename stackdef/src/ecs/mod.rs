@@ -39,7 +39,6 @@ use stackdef_synth::{Expr, SourceLocation};
 
 use crate::autoscaling::{ScalableTarget, ScalingCapacity};
 use crate::cfn::ecs::{self as l1, cluster as cl, service as sv, task_definition as td};
-use crate::construct::{Construct, Node};
 use crate::ec2::{
     Connectable, Connections, Peer, Port, SecurityGroup, SecurityGroupProps, SubnetSelection, Vpc,
 };
@@ -52,6 +51,7 @@ use crate::logs::{LogGroup, LogGroupProps};
 use crate::resource::{CfnResource, Resource};
 use crate::secretsmanager::Secret;
 use crate::value::{ClusterArn, ClusterName, Map, TaskDefinitionArn, ToTemplate, Value};
+use crate::{Construct, Node};
 
 // ---------------------------------------------------------------------------------------
 // Cluster
@@ -392,16 +392,10 @@ struct TaskDefInner {
 /// A Fargate task definition (`awsvpc` networking). An execution role with only the
 /// permissions its containers need (their log groups, injected secrets, ECR pulls) is
 /// created with it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Construct)]
 pub struct FargateTaskDefinition {
     node: Node,
     inner: Rc<TaskDefInner>,
-}
-
-impl Construct for FargateTaskDefinition {
-    fn node(&self) -> &Node {
-        &self.node
-    }
 }
 
 impl Resource for FargateTaskDefinition {
@@ -740,16 +734,10 @@ struct ServiceInner {
 }
 
 /// A long-running Fargate service.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Construct)]
 pub struct FargateService {
     node: Node,
     inner: Rc<ServiceInner>,
-}
-
-impl Construct for FargateService {
-    fn node(&self) -> &Node {
-        &self.node
-    }
 }
 
 impl Resource for FargateService {

@@ -27,7 +27,6 @@ use stackdef_synth::SourceLocation;
 use crate::cfn::elasticloadbalancingv2::{
     self as l1, listener as li, load_balancer as lb, target_group as tgm,
 };
-use crate::construct::{Construct, Node};
 use crate::ec2::{
     Connectable, Connections, Port, SecurityGroup, SecurityGroupProps, SubnetSelection, SubnetType,
     Vpc,
@@ -35,6 +34,7 @@ use crate::ec2::{
 use crate::l2;
 use crate::resource::{CfnResource, Resource};
 use crate::value::{ListenerArn, LoadBalancerArn, TargetGroupArn, ToTemplate, Value};
+use crate::{Construct, Node};
 
 /// Longest name AWS accepts for a load balancer or a target group.
 pub const MAX_NAME_LEN: usize = 32;
@@ -83,19 +83,13 @@ pub fn check_name(what: &str, name: &str) -> Option<String> {
 }
 
 /// An application load balancer with its own security group.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Construct)]
 pub struct Alb {
     node: Node,
     resource: l1::LoadBalancer,
     security_group: SecurityGroup,
     vpc: Vpc,
     internet_facing: bool,
-}
-
-impl Construct for Alb {
-    fn node(&self) -> &Node {
-        &self.node
-    }
 }
 
 impl Resource for Alb {
@@ -365,18 +359,12 @@ impl ListenerProps {
 }
 
 /// A listener of an [`Alb`].
-#[derive(Debug)]
+#[derive(Debug, Construct)]
 pub struct Listener {
     node: Node,
     resource: l1::Listener,
     alb: Alb,
     forwarded: Cell<bool>,
-}
-
-impl Construct for Listener {
-    fn node(&self) -> &Node {
-        &self.node
-    }
 }
 
 impl Resource for Listener {

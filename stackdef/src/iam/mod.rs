@@ -21,10 +21,10 @@ use std::rc::Rc;
 use stackdef_synth::Expr;
 
 use crate::cfn::iam as l1;
-use crate::construct::{Construct, Node};
 use crate::l2::{self, obj, s};
 use crate::resource::{CfnResource, Resource};
 use crate::value::{RoleArn, ToTemplate, Value};
+use crate::{Construct, Node};
 
 /// An AWS service that can assume a role (`ecs-tasks.amazonaws.com`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,16 +121,10 @@ struct RoleInner {
 }
 
 /// An IAM role created in the stack (never a hard-coded role ARN from another account).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Construct)]
 pub struct Role {
     node: Node,
     inner: Rc<RoleInner>,
-}
-
-impl Construct for Role {
-    fn node(&self) -> &Node {
-        &self.node
-    }
 }
 
 impl Resource for Role {

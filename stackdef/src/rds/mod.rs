@@ -13,7 +13,6 @@ use stackdef_synth::RemovalPolicy;
 
 use crate::cfn::rds as l1;
 use crate::cfn::secretsmanager as sm;
-use crate::construct::{Construct, Node};
 use crate::ec2::{
     Connectable, Connections, HasDefaultPort, Port, SecurityGroup, SecurityGroupProps,
     SubnetSelection, Vpc,
@@ -23,6 +22,7 @@ use crate::kms::Key;
 use crate::resource::{CfnResource, Resource};
 use crate::secretsmanager::{Secret, SecretProps};
 use crate::value::{DbInstanceId, Value};
+use crate::{Construct, Node};
 
 /// MySQL's port.
 pub const MYSQL_PORT: u16 = 3306;
@@ -103,18 +103,12 @@ impl Default for RdsMysqlProps {
 
 /// A MySQL database instance with its subnet group, security group (no rules until you
 /// allow clients) and generated credentials.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Construct)]
 pub struct RdsMysql {
     node: Node,
     resource: l1::DbInstance,
     security_group: SecurityGroup,
     secret: Secret,
-}
-
-impl Construct for RdsMysql {
-    fn node(&self) -> &Node {
-        &self.node
-    }
 }
 
 impl Resource for RdsMysql {
