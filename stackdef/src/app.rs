@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use stackdef_synth::assembly::{self, AssemblyError};
@@ -20,12 +20,17 @@ pub(crate) struct AppInner {
     /// Node index of each stack, by stack index.
     pub(crate) stack_nodes: Vec<u32>,
     pub(crate) synthesized: bool,
-    /// Checks constructs registered with [`Node::add_validation`], run at every synth.
-    pub(crate) validations: Vec<(Node, Validation)>,
+    /// Where [`Node::add_validation`] puts checks. The list is owned by the `App` handles,
+    /// not by the tree: a check captures constructs, whose nodes point back here, so owning
+    /// it here would keep every app alive until the process ends.
+    pub(crate) validations: Weak<Validations>,
 }
 
 /// A construct's own check, run at synth when the whole app is built.
 pub(crate) type Validation = Rc<dyn Fn() -> Vec<String>>;
+
+/// The checks of one app, each with the construct it reports on.
+pub(crate) type Validations = RefCell<Vec<(Node, Validation)>>;
 
 static NEXT_APP_ID: AtomicU32 = AtomicU32::new(1);
 
@@ -42,6 +47,7 @@ static NEXT_APP_ID: AtomicU32 = AtomicU32::new(1);
 #[derive(Clone)]
 pub struct App {
     inner: Rc<RefCell<AppInner>>,
+    validations: Rc<Validations>,
 }
 
 impl std::fmt::Debug for App {
@@ -116,14 +122,16 @@ impl App {
     /// An empty app.
     pub fn new() -> Self {
         let id = NEXT_APP_ID.fetch_add(1, Ordering::Relaxed);
+        let validations = Rc::new(Validations::default());
         App {
             inner: Rc::new(RefCell::new(AppInner {
                 model: AppModel::new(id),
                 nodes: Vec::new(),
                 stack_nodes: Vec::new(),
                 synthesized: false,
-                validations: Vec::new(),
+                validations: Rc::downgrade(&validations),
             })),
+            validations,
         }
     }
 
@@ -145,7 +153,7 @@ impl App {
     /// together. After this, adding constructs to the app is an error.
     pub fn synthesize(&self) -> Result<SynthOutput, SynthErrors> {
         // Constructs' checks run first, with no borrow held: they read the tree.
-        let validations = self.inner.borrow().validations.clone();
+        let validations = self.validations.borrow().clone();
         let mut found = Vec::new();
         for (node, check) in validations {
             for message in check() {
@@ -291,5 +299,32 @@ impl Stack {
         self.node.app.borrow_mut().model.stacks[self.node.stack as usize]
             .explicit_dependencies
             .push(other.node.stack);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_app_with_validations_is_freed_when_its_handles_are_dropped() {
+        let app = App::new();
+        let stack = app.stack("Checked", Env::agnostic());
+        let node = Node::new(&stack, "Rule");
+        // The check captures a node, which points back at the tree.
+        let captured = node.clone();
+        node.add_validation(move || vec![format!("checked {}", captured.path())]);
+        let errors = app.synthesize().expect_err("the check reports one error");
+        assert!(
+            errors.to_string().contains("checked Checked/Rule"),
+            "{errors}"
+        );
+
+        let tree = Rc::downgrade(&app.inner);
+        drop((app, stack, node));
+        assert!(
+            tree.upgrade().is_none(),
+            "the construct tree outlived its app"
+        );
     }
 }

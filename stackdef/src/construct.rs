@@ -191,11 +191,12 @@ impl Node {
     /// returns is reported as an error about this construct (with its path and source
     /// line). Use it for rules that depend on what is added after the construct is created.
     pub fn add_validation(&self, check: impl Fn() -> Vec<String> + 'static) {
+        // Without a live `App` handle nothing can synthesize, so the check would never run.
+        let Some(list) = self.app.borrow().validations.upgrade() else {
+            return;
+        };
         let entry: crate::app::Validation = Rc::new(check);
-        self.app
-            .borrow_mut()
-            .validations
-            .push((self.clone(), entry));
+        list.borrow_mut().push((self.clone(), entry));
     }
 
     /// Whether two nodes belong to the same app.
