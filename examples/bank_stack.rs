@@ -40,7 +40,10 @@ const APP_PORT: u16 = 8000;
 
 /// Builds the bank stack into `app`. Tests and the benchmark call this too.
 pub fn bank_stack(app: &App) -> Stack {
-    let stack = app.stack("BankStack", Env::aws("123456789012", "us-east-1"));
+    // us-east-1, in the account your credentials resolve to at deploy time. To pin one
+    // account, so that a deploy with another account's credentials is refused before any
+    // change, use `Env::aws("<account id>", "us-east-1")`.
+    let stack = app.stack("BankStack", Env::region("us-east-1"));
     stack.set_description("W1: Flask banking app on ECS Fargate behind an ALB, with RDS MySQL");
 
     // One customer-managed key, rotated yearly, for the data at rest AWS would otherwise

@@ -39,9 +39,6 @@ use stackdef::logs::{LogGroup, LogGroupProps};
 use stackdef::rds::{RdsMysql, RdsMysqlProps};
 use stackdef::{App, CfnOutput, Construct, Env, Node, Stack, Value, sub};
 
-/// The account every stack deploys to.
-pub const ACCOUNT: &str = "123456789012";
-
 /// The port gunicorn listens on inside the container (as in W1).
 const APP_PORT: u16 = 8000;
 
@@ -295,9 +292,10 @@ pub struct BankApp {
     pub production_west: Stack,
 }
 
-/// A stack in `region` of [`ACCOUNT`], empty but for its description.
+/// A stack in `region`, empty but for its description. Every stack goes to the account
+/// the deploy's credentials resolve to; `Env::aws(account, region)` pins one instead.
 fn stack(app: &App, name: &str, region: &str, description: &str) -> Stack {
-    let stack = app.stack(name, Env::aws(ACCOUNT, region));
+    let stack = app.stack(name, Env::region(region));
     stack.set_description(format!("W2: {description}"));
     stack
 }
@@ -353,8 +351,8 @@ pub fn bank_app(app: &App) -> BankApp {
     // us-west-2 cannot use `images`. Passing it to the west environment fails synth, once
     // per use (the image URI in the task definition and the ARN in the pull grant):
     //   [BankProductionWest/Env/Task/Resource] `BankProductionWest`
-    //   (aws://123456789012/us-west-2) references `BankShared/Images` in `BankShared`
-    //   (aws://123456789012/us-east-1); CloudFormation exports only work within one
+    //   (aws://unknown-account/us-west-2) references `BankShared/Images` in `BankShared`
+    //   (aws://unknown-account/us-east-1); CloudFormation exports only work within one
     //   account and region. Move the resources into stacks of the same environment, or
     //   pass the value explicitly (...)
     // Exports and `Fn::ImportValue` are regional, so no template could express it. And

@@ -13,7 +13,7 @@ use stackdef_tests::cfn_lint;
 #[path = "../examples/multi_env.rs"]
 mod multi_env;
 
-use multi_env::{ACCOUNT, BankEnvironment, BankEnvironmentProps, IMAGE_TAG};
+use multi_env::{BankEnvironment, BankEnvironmentProps, IMAGE_TAG};
 
 const STACKS: [&str; 4] = [
     "BankShared",
@@ -73,9 +73,9 @@ fn manifest_orders_shared_first_and_lists_dependencies() {
     assert_eq!(deps("BankProductionWest"), Vec::<&str>::new());
     for s in &manifest.stacks {
         let expected = if s.name == "BankProductionWest" {
-            Env::aws(ACCOUNT, "us-west-2")
+            Env::region("us-west-2")
         } else {
-            Env::aws(ACCOUNT, "us-east-1")
+            Env::region("us-east-1")
         };
         assert_eq!(s.environment, expected, "{}", s.name);
     }
@@ -299,13 +299,13 @@ fn template_snapshots() {
 #[test]
 fn a_cross_region_reference_fails_synth_naming_both_stacks() {
     let app = App::new();
-    let shared = app.stack("BankShared", Env::aws(ACCOUNT, "us-east-1"));
+    let shared = app.stack("BankShared", Env::region("us-east-1"));
     let images = stackdef::ecr::EcrRepository::new(
         &shared,
         "Images",
         stackdef::ecr::EcrRepositoryProps::default(),
     );
-    let west = app.stack("BankProductionWest", Env::aws(ACCOUNT, "us-west-2"));
+    let west = app.stack("BankProductionWest", Env::region("us-west-2"));
     // The mistake the example avoids: the us-west-2 environment pulling from us-east-1.
     BankEnvironment::new(
         &west,
