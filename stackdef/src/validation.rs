@@ -37,6 +37,8 @@ pub struct Rules {
     pub max_items: Option<u64>,
     /// Rules for each list item or map value.
     pub items: Option<&'static Rules>,
+    /// A string format the schema names (addresses and CIDR blocks).
+    pub format: Option<StringFormat>,
 }
 
 impl Rules {
@@ -51,7 +53,55 @@ impl Rules {
         min_items: None,
         max_items: None,
         items: None,
+        format: None,
     };
+}
+
+/// A string format named by a schema's `format` and checked on literals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StringFormat {
+    /// An IPv4 address (`10.0.0.1`).
+    Ipv4,
+    /// An IPv6 address (`2001:db8::1`).
+    Ipv6,
+    /// An IPv4 CIDR block (`10.0.0.0/16`).
+    Ipv4Network,
+    /// An IPv6 CIDR block (`2001:db8::/56`).
+    Ipv6Network,
+}
+
+impl StringFormat {
+    /// Whether `s` is written in this format.
+    pub fn accepts(self, s: &str) -> bool {
+        use std::net::{Ipv4Addr, Ipv6Addr};
+        // Only plain decimal prefixes: `u8::from_str` would also take "+8".
+        let prefix_at_most = |p: &str, max: u8| {
+            !p.is_empty()
+                && p.len() <= 3
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && p.parse::<u8>().is_ok_and(|n| n <= max)
+        };
+        match self {
+            StringFormat::Ipv4 => s.parse::<Ipv4Addr>().is_ok(),
+            StringFormat::Ipv6 => s.parse::<Ipv6Addr>().is_ok(),
+            StringFormat::Ipv4Network => s
+                .split_once('/')
+                .is_some_and(|(a, p)| a.parse::<Ipv4Addr>().is_ok() && prefix_at_most(p, 32)),
+            StringFormat::Ipv6Network => s
+                .split_once('/')
+                .is_some_and(|(a, p)| a.parse::<Ipv6Addr>().is_ok() && prefix_at_most(p, 128)),
+        }
+    }
+
+    /// What a value in this format looks like, for error messages.
+    pub fn expected(self) -> &'static str {
+        match self {
+            StringFormat::Ipv4 => "an IPv4 address such as 10.0.0.1",
+            StringFormat::Ipv6 => "an IPv6 address such as 2001:db8::1",
+            StringFormat::Ipv4Network => "an IPv4 CIDR block such as 10.0.0.0/16 (prefix 0-32)",
+            StringFormat::Ipv6Network => "an IPv6 CIDR block such as 2001:db8::/56 (prefix 0-128)",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -284,6 +334,11 @@ pub fn check_str(s: &str, path: &Path<'_>, rules: &Rules, out: &mut Violations) 
         && !re.is_match(s)
     {
         out.push(path, format!("{s:?} does not match the pattern {p}"));
+    }
+    if let Some(f) = rules.format
+        && !f.accepts(s)
+    {
+        out.push(path, format!("{s:?} is not {}", f.expected()));
     }
 }
 
@@ -519,5 +574,50 @@ mod tests {
         );
         assert_eq!(out.0.len(), 1);
         assert!(out.0[0].1.contains("did you mean \"HTTP\""));
+    }
+
+    #[test]
+    fn string_formats_accept_addresses_and_blocks_only() {
+        use StringFormat::*;
+        for (format, good, bad) in [
+            (
+                Ipv4,
+                &["10.0.0.1", "0.0.0.0"][..],
+                &["10.0.0", "10.0.0.1/32", "256.0.0.1"][..],
+            ),
+            (
+                Ipv6,
+                &["::1", "2001:db8::1"],
+                &["2001:db8::/56", "10.0.0.1", "g::1"],
+            ),
+            (
+                Ipv4Network,
+                &["0.0.0.0/0", "10.0.0.0/16", "255.255.255.255/32"],
+                &[
+                    "10.0.0.0",
+                    "10.0.0.0/",
+                    "10.0.0.0/33",
+                    "10.0.0.0/+8",
+                    "10.0.0/8",
+                ],
+            ),
+            (
+                Ipv6Network,
+                &["::/0", "2001:db8::/56", "2001:db8::/128"],
+                &[
+                    "2001:db8::",
+                    "2001:db8::/129",
+                    "10.0.0.0/8",
+                    "2001:db8::/-1",
+                ],
+            ),
+        ] {
+            for s in good {
+                assert!(format.accepts(s), "{format:?} should accept {s}");
+            }
+            for s in bad {
+                assert!(!format.accepts(s), "{format:?} should refuse {s}");
+            }
+        }
     }
 }

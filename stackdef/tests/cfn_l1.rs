@@ -350,6 +350,71 @@ fn bad_literals_are_reported_with_the_construct_path() {
 }
 
 #[test]
+fn addresses_and_cidr_blocks_are_checked_by_their_schema_format() {
+    let app = App::new();
+    let stack = app.stack("Net", Env::aws("123456789012", "us-east-1"));
+    // A prefix over 32, and an address with an octet over 255.
+    let vpc = ec2::Vpc::new(
+        &stack,
+        "Vpc",
+        ec2::VpcProps::new().cidr_block("10.0.0.0/33"),
+    );
+    ec2::Subnet::new(
+        &stack,
+        "Subnet",
+        ec2::SubnetProps::new(vpc.vpc_id()).cidr_block("10.0.256.0/24"),
+    );
+    let group = ec2::SecurityGroup::new(
+        &stack,
+        "Group",
+        ec2::SecurityGroupProps::new("web").vpc_id(vpc.vpc_id()),
+    );
+    // An address without a prefix where a block is expected, and a malformed IPv6 block.
+    ec2::SecurityGroupIngress::new(
+        &stack,
+        "V4",
+        ec2::SecurityGroupIngressProps::new("tcp")
+            .group_id(group.attr_group_id())
+            .cidr_ip("203.0.113.7"),
+    );
+    ec2::SecurityGroupIngress::new(
+        &stack,
+        "V6",
+        ec2::SecurityGroupIngressProps::new("tcp")
+            .group_id(group.attr_group_id())
+            .cidr_ipv6("2001:db8::/+56"),
+    );
+    // Well-formed blocks pass.
+    ec2::SecurityGroupIngress::new(
+        &stack,
+        "Fine",
+        ec2::SecurityGroupIngressProps::new("tcp")
+            .group_id(group.attr_group_id())
+            .cidr_ipv6("2001:db8::/56"),
+    );
+    let errors = app.synthesize().expect_err("bad blocks must fail synth");
+    let all: Vec<String> = errors.0.iter().map(ToString::to_string).collect();
+    let all = all.join("\n");
+    for (path, property, value) in [
+        ("Net/Vpc", "CidrBlock", "10.0.0.0/33"),
+        ("Net/Subnet", "CidrBlock", "10.0.256.0/24"),
+        ("Net/V4", "CidrIp", "203.0.113.7"),
+        ("Net/V6", "CidrIpv6", "2001:db8::/+56"),
+    ] {
+        assert!(
+            errors.0.iter().any(|e| {
+                let s = e.to_string();
+                e.path.as_deref() == Some(path)
+                    && s.contains(property)
+                    && s.contains(&format!("{value:?} is not an IPv"))
+            }),
+            "no format error at {path} on {property} for {value} in:\n{all}"
+        );
+    }
+    assert_eq!(errors.0.len(), 4, "{all}");
+}
+
+#[test]
 fn facts_cover_every_type_whatever_the_features() {
     let facts = stackdef::cfn::registry::all();
     assert_eq!(facts.len(), 1584);

@@ -67,6 +67,11 @@ fn rules_expr(r: &Rules) -> String {
     if let Some(v) = r.max_items {
         parts.push(format!("max_items: Some({v})"));
     }
+    if let Some(f) = r.format {
+        parts.push(format!(
+            "format: Some(crate::validation::StringFormat::{f})"
+        ));
+    }
     if let Some(items) = &r.items
         && !items.is_empty()
     {

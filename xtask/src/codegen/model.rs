@@ -68,6 +68,8 @@ pub struct Rules {
     pub max_items: Option<u64>,
     /// Rules for list items or map values.
     pub items: Option<Box<Rules>>,
+    /// `format` of a string, as the `StringFormat` variant that checks it.
+    pub format: Option<&'static str>,
 }
 
 impl Rules {
@@ -81,7 +83,7 @@ impl Rules {
             ($($f:ident),*) => {$( if self.$f.is_none() { self.$f = other.$f.clone(); } )*};
         }
         take!(
-            min_length, max_length, pattern, minimum, maximum, min_items, max_items, items
+            min_length, max_length, pattern, minimum, maximum, min_items, max_items, items, format
         );
         if self.int_enum.is_empty() {
             self.int_enum = other.int_enum.clone();
@@ -324,6 +326,10 @@ impl Gen<'_> {
                 self.skipped_patterns += 1;
             }
         }
+        r.format = s
+            .get("format")
+            .and_then(Json::as_str)
+            .and_then(string_format);
         if single_type(s).as_deref() == Some("integer")
             && let Some(values) = s.get("enum").and_then(Json::as_array)
         {
@@ -804,6 +810,18 @@ fn combos_of(s: &Json, fields: &[Field]) -> Vec<Combo> {
     out
 }
 
+/// The `StringFormat` variant that checks a schema `format`, for the formats worth checking
+/// (`date-time`, `int64`, `uri`... are left to CloudFormation).
+fn string_format(format: &str) -> Option<&'static str> {
+    match format {
+        "ipv4" => Some("Ipv4"),
+        "ipv6" => Some("Ipv6"),
+        "ipv4-network" => Some("Ipv4Network"),
+        "ipv6-network" => Some("Ipv6Network"),
+        _ => None,
+    }
+}
+
 fn collect_named(ty: &Ty, out: &mut HashSet<String>) {
     match ty {
         Ty::Named(n) => {
@@ -842,6 +860,15 @@ fn describe_rules(r: &Rules, doc: &mut Vec<String>, prefix: &str) {
             r.min_items.map(|v| v.to_string()).unwrap_or_default(),
             r.max_items.map(|v| v.to_string()).unwrap_or_default()
         ));
+    }
+    if let Some(f) = r.format {
+        let what = match f {
+            "Ipv4" => "an IPv4 address",
+            "Ipv6" => "an IPv6 address",
+            "Ipv4Network" => "an IPv4 CIDR block",
+            _ => "an IPv6 CIDR block",
+        };
+        doc.push(format!("{prefix}Format: {what} (checked at synth)."));
     }
     if let Some(items) = &r.items {
         describe_rules(items, doc, "Each item: ");

@@ -196,6 +196,31 @@ fn formats_type_references_between_resources() {
 }
 
 #[test]
+fn address_formats_become_checked_rules_and_others_do_not() {
+    let s = json!({
+        "properties": {
+            "Block": {"type": "string", "format": "ipv4-network"},
+            "Block6": {"type": "string", "format": "ipv6-network"},
+            "Hosts": {"type": "array", "items": {"type": "string", "format": "ipv4"}},
+            "When": {"type": "string", "format": "date-time"}
+        }
+    });
+    let ids = index(&[("Test::Net::Range", &s)]);
+    let m = build("Test::Net::Range", &s, &ids);
+    let props = structure(&m, "RangeProps");
+    assert_eq!(field(props, "Block").rules.format, Some("Ipv4Network"));
+    assert_eq!(field(props, "Block6").rules.format, Some("Ipv6Network"));
+    let hosts = &field(props, "Hosts").rules;
+    assert_eq!(hosts.items.as_ref().and_then(|r| r.format), Some("Ipv4"));
+    assert_eq!(field(props, "When").rules.format, None);
+    let code = emit::type_file(&m, "0.0.0", "00");
+    assert!(
+        code.contains("format: Some(crate::validation::StringFormat::Ipv4Network)"),
+        "{code}"
+    );
+}
+
+#[test]
 fn colliding_id_names_get_a_service_prefix_except_the_preferred_one() {
     let s = json!({"properties": {}, "primaryIdentifier": ["/properties/ClusterName"]});
     let ids = index(&[("AWS::ECS::Cluster", &s), ("AWS::EKS::Cluster", &s)]);

@@ -244,6 +244,7 @@ crate::impl_literal!(IpAddressType);
 #[derive(Debug, Clone)]
 pub struct IpamCidrConfig {
     /// `Cidr` (required).
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr: Value<String>,
     /// `IpamPoolArn` (required).
     pub ipam_pool_arn: Value<String>,
@@ -269,7 +270,16 @@ impl ToTemplate for IpamCidrConfig {
 }
 
 impl Check for IpamCidrConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr.check(
+            &path.field("Cidr"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(IpamCidrConfig);

@@ -95,6 +95,7 @@ pub struct ClientVpnRouteProps {
     pub description: Option<Value<String>>,
     /// `DestinationCidrBlock` (required).
     /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub destination_cidr_block: Value<String>,
     /// `TargetVpcSubnetId` (optional).
     /// Create-only: changing it replaces the resource.
@@ -148,7 +149,16 @@ impl ToTemplate for ClientVpnRouteProps {
 }
 
 impl Check for ClientVpnRouteProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.destination_cidr_block.check(
+            &path.field("DestinationCidrBlock"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(ClientVpnRouteProps);

@@ -83,6 +83,7 @@ impl IpamAllocation {
 pub struct IpamAllocationProps {
     /// `Cidr` (optional).
     /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr: Option<Value<String>>,
     /// `Description` (optional).
     /// Create-only: changing it replaces the resource.
@@ -141,7 +142,16 @@ impl ToTemplate for IpamAllocationProps {
 }
 
 impl Check for IpamAllocationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr.check(
+            &path.field("Cidr"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(IpamAllocationProps);

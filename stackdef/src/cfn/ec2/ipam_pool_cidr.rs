@@ -88,6 +88,7 @@ impl IpamPoolCidr {
 pub struct IpamPoolCidrProps {
     /// `Cidr` (optional).
     /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr: Option<Value<String>>,
     /// `IpamPoolId` (required).
     /// Create-only: changing it replaces the resource.
@@ -133,7 +134,16 @@ impl ToTemplate for IpamPoolCidrProps {
 }
 
 impl Check for IpamPoolCidrProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr.check(
+            &path.field("Cidr"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(IpamPoolCidrProps);

@@ -328,6 +328,7 @@ crate::impl_literal!(IpamPrefixListResolverRule);
 #[derive(Debug, Clone, Default)]
 pub struct IpamPrefixListResolverRuleCondition {
     /// `Cidr` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr: Option<Value<String>>,
     /// `IpamPoolId` (optional).
     pub ipam_pool_id: Option<Value<String>>,
@@ -423,6 +424,14 @@ impl ToTemplate for IpamPrefixListResolverRuleCondition {
 
 impl Check for IpamPrefixListResolverRuleCondition {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr.check(
+            &path.field("Cidr"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.operation
             .check(&path.field("Operation"), &Rules::NONE, out);
         self.resource_tag

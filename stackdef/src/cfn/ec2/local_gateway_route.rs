@@ -88,6 +88,7 @@ impl LocalGatewayRoute {
 pub struct LocalGatewayRouteProps {
     /// `DestinationCidrBlock` (optional).
     /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub destination_cidr_block: Option<Value<String>>,
     /// `LocalGatewayRouteTableId` (optional).
     /// Create-only: changing it replaces the resource.
@@ -157,6 +158,14 @@ impl ToTemplate for LocalGatewayRouteProps {
 
 impl Check for LocalGatewayRouteProps {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.destination_cidr_block.check(
+            &path.field("DestinationCidrBlock"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
         crate::validation::exactly_one(
             &[
                 &[

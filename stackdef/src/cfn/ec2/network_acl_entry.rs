@@ -88,6 +88,7 @@ impl NetworkAclEntry {
 #[derive(Debug, Clone)]
 pub struct NetworkAclEntryProps {
     /// `CidrBlock` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr_block: Option<Value<String>>,
     /// `Egress` (optional).
     /// Create-only: changing it replaces the resource.
@@ -95,6 +96,7 @@ pub struct NetworkAclEntryProps {
     /// `Icmp` (optional).
     pub icmp: Option<Value<Icmp>>,
     /// `Ipv6CidrBlock` (optional).
+    /// Format: an IPv6 CIDR block (checked at synth).
     pub ipv6_cidr_block: Option<Value<String>>,
     /// `NetworkAclId` (required).
     /// Create-only: changing it replaces the resource.
@@ -185,7 +187,23 @@ impl ToTemplate for NetworkAclEntryProps {
 
 impl Check for NetworkAclEntryProps {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr_block.check(
+            &path.field("CidrBlock"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.icmp.check(&path.field("Icmp"), &Rules::NONE, out);
+        self.ipv6_cidr_block.check(
+            &path.field("Ipv6CidrBlock"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv6Network),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.port_range
             .check(&path.field("PortRange"), &Rules::NONE, out);
         self.rule_action

@@ -88,6 +88,7 @@ pub struct RouteProps {
     pub core_network_arn: Option<Value<String>>,
     /// `DestinationCidrBlock` (optional).
     /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub destination_cidr_block: Option<Value<String>>,
     /// `DestinationIpv6CidrBlock` (optional).
     /// Create-only: changing it replaces the resource.
@@ -262,7 +263,16 @@ impl ToTemplate for RouteProps {
 }
 
 impl Check for RouteProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.destination_cidr_block.check(
+            &path.field("DestinationCidrBlock"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(RouteProps);

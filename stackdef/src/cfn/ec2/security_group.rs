@@ -206,8 +206,10 @@ crate::impl_literal!(SecurityGroupProps);
 #[derive(Debug, Clone)]
 pub struct Egress {
     /// `CidrIp` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr_ip: Option<Value<String>>,
     /// `CidrIpv6` (optional).
+    /// Format: an IPv6 CIDR block (checked at synth).
     pub cidr_ipv6: Option<Value<String>>,
     /// `Description` (optional).
     pub description: Option<Value<String>>,
@@ -310,6 +312,22 @@ impl ToTemplate for Egress {
 
 impl Check for Egress {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr_ip.check(
+            &path.field("CidrIp"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+        self.cidr_ipv6.check(
+            &path.field("CidrIpv6"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv6Network),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.from_port.check(
             &path.field("FromPort"),
             &Rules {
@@ -351,8 +369,10 @@ crate::impl_literal!(Egress);
 #[derive(Debug, Clone)]
 pub struct Ingress {
     /// `CidrIp` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr_ip: Option<Value<String>>,
     /// `CidrIpv6` (optional).
+    /// Format: an IPv6 CIDR block (checked at synth).
     pub cidr_ipv6: Option<Value<String>>,
     /// `Description` (optional).
     pub description: Option<Value<String>>,
@@ -477,6 +497,22 @@ impl ToTemplate for Ingress {
 
 impl Check for Ingress {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr_ip.check(
+            &path.field("CidrIp"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+        self.cidr_ipv6.check(
+            &path.field("CidrIpv6"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv6Network),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.from_port.check(
             &path.field("FromPort"),
             &Rules {

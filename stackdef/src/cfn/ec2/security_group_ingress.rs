@@ -89,9 +89,11 @@ impl SecurityGroupIngress {
 pub struct SecurityGroupIngressProps {
     /// `CidrIp` (optional).
     /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr_ip: Option<Value<String>>,
     /// `CidrIpv6` (optional).
     /// Create-only: changing it replaces the resource.
+    /// Format: an IPv6 CIDR block (checked at synth).
     pub cidr_ipv6: Option<Value<String>>,
     /// `Description` (optional).
     pub description: Option<Value<String>>,
@@ -247,6 +249,22 @@ impl ToTemplate for SecurityGroupIngressProps {
 
 impl Check for SecurityGroupIngressProps {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr_ip.check(
+            &path.field("CidrIp"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+        self.cidr_ipv6.check(
+            &path.field("CidrIpv6"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv6Network),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.from_port.check(
             &path.field("FromPort"),
             &Rules {

@@ -107,6 +107,7 @@ pub struct SubnetProps {
     pub availability_zone_id: Option<Value<String>>,
     /// `CidrBlock` (optional).
     /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr_block: Option<Value<String>>,
     /// `EnableDns64` (optional).
     pub enable_dns64: Option<Value<bool>>,
@@ -122,6 +123,7 @@ pub struct SubnetProps {
     /// Write-only: not returned when the resource is read.
     pub ipv4_netmask_length: Option<Value<i64>>,
     /// `Ipv6CidrBlock` (optional).
+    /// Format: an IPv6 CIDR block (checked at synth).
     pub ipv6_cidr_block: Option<Value<String>>,
     /// `Ipv6IpamPoolId` (optional).
     /// Create-only: changing it replaces the resource.
@@ -314,6 +316,22 @@ impl ToTemplate for SubnetProps {
 
 impl Check for SubnetProps {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr_block.check(
+            &path.field("CidrBlock"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+        self.ipv6_cidr_block.check(
+            &path.field("Ipv6CidrBlock"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv6Network),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.private_dns_name_options_on_launch.check(
             &path.field("PrivateDnsNameOptionsOnLaunch"),
             &Rules::NONE,

@@ -100,6 +100,7 @@ pub struct SubnetCidrBlockProps {
     /// `Ipv6CidrBlock` (optional).
     /// Create-only: changing it replaces the resource.
     /// Length: ..=42 characters.
+    /// Format: an IPv6 CIDR block (checked at synth).
     pub ipv6_cidr_block: Option<Value<String>>,
     /// `Ipv6IpamPoolId` (optional).
     /// Create-only: changing it replaces the resource.
@@ -165,6 +166,7 @@ impl Check for SubnetCidrBlockProps {
             &path.field("Ipv6CidrBlock"),
             &Rules {
                 max_length: Some(42),
+                format: Some(crate::validation::StringFormat::Ipv6Network),
                 ..Rules::NONE
             },
             out,

@@ -94,6 +94,7 @@ pub struct TrafficMirrorFilterRuleProps {
     /// `Description` (optional).
     pub description: Option<Value<String>>,
     /// `DestinationCidrBlock` (required).
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub destination_cidr_block: Value<String>,
     /// `DestinationPortRange` (optional).
     pub destination_port_range: Option<Value<TrafficMirrorPortRange>>,
@@ -104,6 +105,7 @@ pub struct TrafficMirrorFilterRuleProps {
     /// `RuleNumber` (required).
     pub rule_number: Value<i64>,
     /// `SourceCidrBlock` (required).
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub source_cidr_block: Value<String>,
     /// `SourcePortRange` (optional).
     pub source_port_range: Option<Value<TrafficMirrorPortRange>>,
@@ -212,10 +214,26 @@ impl ToTemplate for TrafficMirrorFilterRuleProps {
 
 impl Check for TrafficMirrorFilterRuleProps {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.destination_cidr_block.check(
+            &path.field("DestinationCidrBlock"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.destination_port_range
             .check(&path.field("DestinationPortRange"), &Rules::NONE, out);
         self.rule_action
             .check(&path.field("RuleAction"), &Rules::NONE, out);
+        self.source_cidr_block.check(
+            &path.field("SourceCidrBlock"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.source_port_range
             .check(&path.field("SourcePortRange"), &Rules::NONE, out);
         self.tags.check(&path.field("Tags"), &Rules::NONE, out);

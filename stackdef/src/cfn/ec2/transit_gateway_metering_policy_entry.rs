@@ -92,6 +92,7 @@ impl TransitGatewayMeteringPolicyEntry {
 pub struct TransitGatewayMeteringPolicyEntryProps {
     /// `DestinationCidrBlock` (optional).
     /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub destination_cidr_block: Option<Value<String>>,
     /// `DestinationPortRange` (optional).
     /// Create-only: changing it replaces the resource.
@@ -114,6 +115,7 @@ pub struct TransitGatewayMeteringPolicyEntryProps {
     pub protocol: Option<Value<String>>,
     /// `SourceCidrBlock` (optional).
     /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub source_cidr_block: Option<Value<String>>,
     /// `SourcePortRange` (optional).
     /// Create-only: changing it replaces the resource.
@@ -267,6 +269,14 @@ impl ToTemplate for TransitGatewayMeteringPolicyEntryProps {
 
 impl Check for TransitGatewayMeteringPolicyEntryProps {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.destination_cidr_block.check(
+            &path.field("DestinationCidrBlock"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.destination_transit_gateway_attachment_type.check(
             &path.field("DestinationTransitGatewayAttachmentType"),
             &Rules::NONE,
@@ -274,6 +284,14 @@ impl Check for TransitGatewayMeteringPolicyEntryProps {
         );
         self.metered_account
             .check(&path.field("MeteredAccount"), &Rules::NONE, out);
+        self.source_cidr_block.check(
+            &path.field("SourceCidrBlock"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.source_transit_gateway_attachment_type.check(
             &path.field("SourceTransitGatewayAttachmentType"),
             &Rules::NONE,

@@ -81,6 +81,7 @@ pub struct TransitGatewayRouteProps {
     pub blackhole: Option<Value<bool>>,
     /// `DestinationCidrBlock` (required).
     /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub destination_cidr_block: Value<String>,
     /// `TransitGatewayAttachmentId` (optional).
     /// Create-only: changing it replaces the resource.
@@ -137,7 +138,16 @@ impl ToTemplate for TransitGatewayRouteProps {
 }
 
 impl Check for TransitGatewayRouteProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.destination_cidr_block.check(
+            &path.field("DestinationCidrBlock"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(TransitGatewayRouteProps);

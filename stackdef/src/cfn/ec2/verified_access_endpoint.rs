@@ -397,6 +397,7 @@ crate::impl_literal!(AttachmentType);
 #[derive(Debug, Clone, Default)]
 pub struct CidrOptions {
     /// `Cidr` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr: Option<Value<String>>,
     /// `PortRanges` (optional).
     pub port_ranges: Option<Value<List<PortRange>>>,
@@ -459,6 +460,14 @@ impl ToTemplate for CidrOptions {
 
 impl Check for CidrOptions {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr.check(
+            &path.field("Cidr"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.port_ranges
             .check(&path.field("PortRanges"), &Rules::NONE, out);
         self.protocol

@@ -109,6 +109,7 @@ impl Vpc {
 pub struct VpcProps {
     /// `CidrBlock` (optional).
     /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr_block: Option<Value<String>>,
     /// `EnableDnsHostnames` (optional).
     pub enable_dns_hostnames: Option<Value<bool>>,
@@ -208,6 +209,14 @@ impl ToTemplate for VpcProps {
 
 impl Check for VpcProps {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr_block.check(
+            &path.field("CidrBlock"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.instance_tenancy
             .check(&path.field("InstanceTenancy"), &Rules::NONE, out);
         self.tags.check(&path.field("Tags"), &Rules::NONE, out);

@@ -97,6 +97,7 @@ pub struct VpcCidrBlockProps {
     pub amazon_provided_ipv6_cidr_block: Option<Value<bool>>,
     /// `CidrBlock` (optional).
     /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr_block: Option<Value<String>>,
     /// `Ipv4IpamPoolId` (optional).
     /// Create-only: changing it replaces the resource.
@@ -108,6 +109,7 @@ pub struct VpcCidrBlockProps {
     pub ipv4_netmask_length: Option<Value<i64>>,
     /// `Ipv6CidrBlock` (optional).
     /// Create-only: changing it replaces the resource.
+    /// Format: an IPv6 CIDR block (checked at synth).
     pub ipv6_cidr_block: Option<Value<String>>,
     /// `Ipv6CidrBlockNetworkBorderGroup` (optional).
     /// Create-only: changing it replaces the resource.
@@ -230,7 +232,24 @@ impl ToTemplate for VpcCidrBlockProps {
 }
 
 impl Check for VpcCidrBlockProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr_block.check(
+            &path.field("CidrBlock"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+        self.ipv6_cidr_block.check(
+            &path.field("Ipv6CidrBlock"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv6Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(VpcCidrBlockProps);

@@ -78,6 +78,7 @@ impl VpnConnectionRoute {
 pub struct VpnConnectionRouteProps {
     /// `DestinationCidrBlock` (required).
     /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub destination_cidr_block: Value<String>,
     /// `VpnConnectionId` (required).
     /// Create-only: changing it replaces the resource.
@@ -113,7 +114,16 @@ impl ToTemplate for VpnConnectionRouteProps {
 }
 
 impl Check for VpnConnectionRouteProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.destination_cidr_block.check(
+            &path.field("DestinationCidrBlock"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(VpnConnectionRouteProps);

@@ -1354,6 +1354,7 @@ crate::impl_literal!(RemoteNetworkConfig);
 pub struct RemoteNodeNetwork {
     /// `Cidrs` (required).
     /// Each item: Items: 1..=.
+    /// Each item: Format: an IPv4 CIDR block (checked at synth).
     pub cidrs: Value<List<String>>,
 }
 
@@ -1383,6 +1384,7 @@ impl Check for RemoteNodeNetwork {
                     &const {
                         Rules {
                             min_items: Some(1),
+                            format: Some(crate::validation::StringFormat::Ipv4Network),
                             ..Rules::NONE
                         }
                     },
@@ -1401,6 +1403,7 @@ crate::impl_literal!(RemoteNodeNetwork);
 pub struct RemotePodNetwork {
     /// `Cidrs` (required).
     /// Each item: Items: 1..=.
+    /// Each item: Format: an IPv4 CIDR block (checked at synth).
     pub cidrs: Value<List<String>>,
 }
 
@@ -1430,6 +1433,7 @@ impl Check for RemotePodNetwork {
                     &const {
                         Rules {
                             min_items: Some(1),
+                            format: Some(crate::validation::StringFormat::Ipv4Network),
                             ..Rules::NONE
                         }
                     },

@@ -711,6 +711,7 @@ crate::impl_literal!(InitialVlans);
 pub struct InitialVlanInfo {
     /// `Cidr` (required).
     /// Pattern: `^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)/(3[0-2]|[1-2][0-9]|[0-9])$`.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr: Value<String>,
 }
 
@@ -731,7 +732,7 @@ impl ToTemplate for InitialVlanInfo {
 
 impl Check for InitialVlanInfo {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr.check(&path.field("Cidr"), &Rules { pattern: Some("^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)/(3[0-2]|[1-2][0-9]|[0-9])$"), ..Rules::NONE }, out);
+        self.cidr.check(&path.field("Cidr"), &Rules { pattern: Some("^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)/(3[0-2]|[1-2][0-9]|[0-9])$"), format: Some(crate::validation::StringFormat::Ipv4Network), ..Rules::NONE }, out);
     }
 }
 

@@ -191,6 +191,7 @@ crate::impl_literal!(CrossAccountAttachmentProps);
 pub struct Resource {
     /// `Cidr` (optional).
     /// Length: 0..=255 characters.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr: Option<Value<String>>,
     /// `EndpointId` (optional).
     /// Length: 0..=255 characters.
@@ -249,6 +250,7 @@ impl Check for Resource {
             &Rules {
                 min_length: Some(0),
                 max_length: Some(255),
+                format: Some(crate::validation::StringFormat::Ipv4Network),
                 ..Rules::NONE
             },
             out,

@@ -1107,6 +1107,7 @@ pub struct MetricValue {
     /// `Cidrs` (optional).
     /// Each item: Length: 2..=43 characters.
     /// Each item: Pattern: `^[a-fA-F0-9:\.\/]+$`.
+    /// Each item: Format: an IPv4 CIDR block (checked at synth).
     pub cidrs: Option<Value<List<String>>>,
     /// `Count` (optional).
     /// Range: 0..=.
@@ -1202,6 +1203,7 @@ impl Check for MetricValue {
                             min_length: Some(2),
                             max_length: Some(43),
                             pattern: Some("^[a-fA-F0-9:\\.\\/]+$"),
+                            format: Some(crate::validation::StringFormat::Ipv4Network),
                             ..Rules::NONE
                         }
                     },

@@ -937,12 +937,14 @@ pub struct Port {
     /// `CidrListAliases` (optional).
     pub cidr_list_aliases: Option<Value<List<String>>>,
     /// `Cidrs` (optional).
+    /// Each item: Format: an IPv4 CIDR block (checked at synth).
     pub cidrs: Option<Value<List<String>>>,
     /// `CommonName` (optional).
     pub common_name: Option<Value<String>>,
     /// `FromPort` (optional).
     pub from_port: Option<Value<i64>>,
     /// `Ipv6Cidrs` (optional).
+    /// Each item: Format: an IPv6 CIDR block (checked at synth).
     pub ipv6_cidrs: Option<Value<List<String>>>,
     /// `Protocol` (optional).
     pub protocol: Option<Value<String>>,
@@ -1056,7 +1058,38 @@ impl ToTemplate for Port {
 }
 
 impl Check for Port {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidrs.check(
+            &path.field("Cidrs"),
+            &Rules {
+                items: Some(
+                    &const {
+                        Rules {
+                            format: Some(crate::validation::StringFormat::Ipv4Network),
+                            ..Rules::NONE
+                        }
+                    },
+                ),
+                ..Rules::NONE
+            },
+            out,
+        );
+        self.ipv6_cidrs.check(
+            &path.field("Ipv6Cidrs"),
+            &Rules {
+                items: Some(
+                    &const {
+                        Rules {
+                            format: Some(crate::validation::StringFormat::Ipv6Network),
+                            ..Rules::NONE
+                        }
+                    },
+                ),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(Port);

@@ -88,6 +88,7 @@ impl FlowOutput {
 #[derive(Debug, Clone)]
 pub struct FlowOutputProps {
     /// `CidrAllowList` (optional).
+    /// Each item: Format: an IPv4 CIDR block (checked at synth).
     pub cidr_allow_list: Option<Value<List<String>>>,
     /// `Description` (optional).
     pub description: Option<Value<String>>,
@@ -351,6 +352,21 @@ impl ToTemplate for FlowOutputProps {
 
 impl Check for FlowOutputProps {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr_allow_list.check(
+            &path.field("CidrAllowList"),
+            &Rules {
+                items: Some(
+                    &const {
+                        Rules {
+                            format: Some(crate::validation::StringFormat::Ipv4Network),
+                            ..Rules::NONE
+                        }
+                    },
+                ),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.encryption
             .check(&path.field("Encryption"), &Rules::NONE, out);
         self.flow_arn.check(&path.field("FlowArn"), &Rules { pattern: Some("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:flow:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), ..Rules::NONE }, out);

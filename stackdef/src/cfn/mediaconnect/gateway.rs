@@ -152,6 +152,7 @@ crate::impl_literal!(GatewayProps);
 #[derive(Debug, Clone)]
 pub struct GatewayNetwork {
     /// `CidrBlock` (required).
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr_block: Value<String>,
     /// `Name` (required).
     pub name: Value<String>,
@@ -177,7 +178,16 @@ impl ToTemplate for GatewayNetwork {
 }
 
 impl Check for GatewayNetwork {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr_block.check(
+            &path.field("CidrBlock"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(GatewayNetwork);

@@ -408,6 +408,7 @@ crate::impl_literal!(InputDestinationRequest);
 #[derive(Debug, Clone, Default)]
 pub struct InputRequestDestinationRoute {
     /// `Cidr` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr: Option<Value<String>>,
     /// `Gateway` (optional).
     pub gateway: Option<Value<String>>,
@@ -447,7 +448,16 @@ impl ToTemplate for InputRequestDestinationRoute {
 }
 
 impl Check for InputRequestDestinationRoute {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr.check(
+            &path.field("Cidr"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(InputRequestDestinationRoute);

@@ -148,6 +148,7 @@ crate::impl_literal!(InputSecurityGroupProps);
 #[derive(Debug, Clone, Default)]
 pub struct InputWhitelistRuleCidr {
     /// `Cidr` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr: Option<Value<String>>,
 }
 
@@ -174,7 +175,16 @@ impl ToTemplate for InputWhitelistRuleCidr {
 }
 
 impl Check for InputWhitelistRuleCidr {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr.check(
+            &path.field("Cidr"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(InputWhitelistRuleCidr);

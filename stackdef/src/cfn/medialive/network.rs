@@ -164,6 +164,7 @@ crate::impl_literal!(NetworkProps);
 #[derive(Debug, Clone, Default)]
 pub struct IpPool {
     /// `Cidr` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr: Option<Value<String>>,
 }
 
@@ -190,7 +191,16 @@ impl ToTemplate for IpPool {
 }
 
 impl Check for IpPool {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr.check(
+            &path.field("Cidr"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(IpPool);
@@ -199,6 +209,7 @@ crate::impl_literal!(IpPool);
 #[derive(Debug, Clone, Default)]
 pub struct Route {
     /// `Cidr` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr: Option<Value<String>>,
     /// `Gateway` (optional).
     pub gateway: Option<Value<String>>,
@@ -238,7 +249,16 @@ impl ToTemplate for Route {
 }
 
 impl Check for Route {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr.check(
+            &path.field("Cidr"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(Route);

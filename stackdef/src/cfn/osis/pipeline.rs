@@ -675,6 +675,7 @@ pub struct VpcAttachmentOptions {
     pub attach_to_vpc: Value<bool>,
     /// `CidrBlock` (required).
     /// Pattern: `^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)/(3[0-2]|[12]?[0-9])$`.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr_block: Value<String>,
 }
 
@@ -702,7 +703,7 @@ impl ToTemplate for VpcAttachmentOptions {
 
 impl Check for VpcAttachmentOptions {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr_block.check(&path.field("CidrBlock"), &Rules { pattern: Some("^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)/(3[0-2]|[12]?[0-9])$"), ..Rules::NONE }, out);
+        self.cidr_block.check(&path.field("CidrBlock"), &Rules { pattern: Some("^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)/(3[0-2]|[12]?[0-9])$"), format: Some(crate::validation::StringFormat::Ipv4Network), ..Rules::NONE }, out);
     }
 }
 

@@ -162,6 +162,7 @@ crate::impl_literal!(DbSecurityGroupProps);
 #[derive(Debug, Clone, Default)]
 pub struct Ingress {
     /// `CIDRIP` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidrip: Option<Value<String>>,
     /// `EC2SecurityGroupId` (optional).
     pub ec2_security_group_id: Option<Value<ids::SecurityGroupId>>,
@@ -223,7 +224,16 @@ impl ToTemplate for Ingress {
 }
 
 impl Check for Ingress {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidrip.check(
+            &path.field("CIDRIP"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(Ingress);

@@ -92,6 +92,7 @@ impl DbSecurityGroupIngress {
 #[derive(Debug, Clone)]
 pub struct DbSecurityGroupIngressProps {
     /// `CIDRIP` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidrip: Option<Value<String>>,
     /// `DBSecurityGroupName` (required).
     pub db_security_group_name: Value<String>,
@@ -160,7 +161,16 @@ impl ToTemplate for DbSecurityGroupIngressProps {
 }
 
 impl Check for DbSecurityGroupIngressProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidrip.check(
+            &path.field("CIDRIP"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(DbSecurityGroupIngressProps);

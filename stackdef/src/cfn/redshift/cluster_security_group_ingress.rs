@@ -93,6 +93,7 @@ impl ClusterSecurityGroupIngress {
 pub struct ClusterSecurityGroupIngressProps {
     /// `CIDRIP` (optional).
     /// Create-only: changing it replaces the resource.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidrip: Option<Value<String>>,
     /// `ClusterSecurityGroupName` (required).
     /// Create-only: changing it replaces the resource.
@@ -153,7 +154,16 @@ impl ToTemplate for ClusterSecurityGroupIngressProps {
 }
 
 impl Check for ClusterSecurityGroupIngressProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidrip.check(
+            &path.field("CIDRIP"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(ClusterSecurityGroupIngressProps);

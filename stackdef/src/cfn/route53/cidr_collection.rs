@@ -150,6 +150,7 @@ crate::impl_literal!(CidrCollectionProps);
 #[derive(Debug, Clone)]
 pub struct Location {
     /// `CidrList` (required).
+    /// Each item: Format: an IPv4 CIDR block (checked at synth).
     pub cidr_list: Value<List<String>>,
     /// `LocationName` (required).
     /// Length: 1..=16 characters.
@@ -180,6 +181,21 @@ impl ToTemplate for Location {
 
 impl Check for Location {
     fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr_list.check(
+            &path.field("CidrList"),
+            &Rules {
+                items: Some(
+                    &const {
+                        Rules {
+                            format: Some(crate::validation::StringFormat::Ipv4Network),
+                            ..Rules::NONE
+                        }
+                    },
+                ),
+                ..Rules::NONE
+            },
+            out,
+        );
         self.location_name.check(
             &path.field("LocationName"),
             &Rules {

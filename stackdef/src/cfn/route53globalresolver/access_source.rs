@@ -109,6 +109,7 @@ impl AccessSource {
 pub struct AccessSourceProps {
     /// `Cidr` (required).
     /// Length: 1..=42 characters.
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr: Value<String>,
     /// `ClientToken` (optional).
     /// Create-only: changing it replaces the resource.
@@ -200,6 +201,7 @@ impl Check for AccessSourceProps {
             &Rules {
                 min_length: Some(1),
                 max_length: Some(42),
+                format: Some(crate::validation::StringFormat::Ipv4Network),
                 ..Rules::NONE
             },
             out,

@@ -165,6 +165,7 @@ crate::impl_literal!(Filter);
 #[derive(Debug, Clone)]
 pub struct IpFilter {
     /// `Cidr` (required).
+    /// Format: an IPv4 CIDR block (checked at synth).
     pub cidr: Value<String>,
     /// `Policy` (required).
     pub policy: Value<String>,
@@ -190,7 +191,16 @@ impl ToTemplate for IpFilter {
 }
 
 impl Check for IpFilter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
+        self.cidr.check(
+            &path.field("Cidr"),
+            &Rules {
+                format: Some(crate::validation::StringFormat::Ipv4Network),
+                ..Rules::NONE
+            },
+            out,
+        );
+    }
 }
 
 crate::impl_literal!(IpFilter);
