@@ -161,15 +161,25 @@ impl Expr {
 
     /// Calls `f` on every resource this expression references (directly or nested).
     pub fn visit_resource_refs(&self, f: &mut impl FnMut(ResourceKey)) {
+        self.visit_refs(true, f);
+    }
+
+    /// Like [`Expr::visit_resource_refs`], but skips the branches of `Fn::If`: a reference
+    /// there exists only when its condition picks it, so it orders nothing for certain.
+    pub fn visit_unconditional_resource_refs(&self, f: &mut impl FnMut(ResourceKey)) {
+        self.visit_refs(false, f);
+    }
+
+    fn visit_refs(&self, into_if: bool, f: &mut impl FnMut(ResourceKey)) {
         match self {
             Expr::Ref(k) | Expr::GetAtt(k, _) => f(*k),
             Expr::List(items) | Expr::And(items) | Expr::Or(items) => {
-                items.iter().for_each(|e| e.visit_resource_refs(f))
+                items.iter().for_each(|e| e.visit_refs(into_if, f))
             }
-            Expr::Map(map) => map.values().for_each(|e| e.visit_resource_refs(f)),
+            Expr::Map(map) => map.values().for_each(|e| e.visit_refs(into_if, f)),
             Expr::Sub(parts) => parts.iter().for_each(|p| {
                 if let SubPart::Expr(e) = p {
-                    e.visit_resource_refs(f)
+                    e.visit_refs(into_if, f)
                 }
             }),
             Expr::Join(_, e)
@@ -177,18 +187,21 @@ impl Expr {
             | Expr::GetAzs(e)
             | Expr::ImportValue(e)
             | Expr::Not(e)
-            | Expr::Base64(e) => e.visit_resource_refs(f),
-            Expr::Select(a, b)
-            | Expr::Equals(a, b)
-            | Expr::If(_, a, b)
-            | Expr::FindInMap(_, a, b) => {
-                a.visit_resource_refs(f);
-                b.visit_resource_refs(f);
+            | Expr::Base64(e) => e.visit_refs(into_if, f),
+            Expr::If(_, a, b) => {
+                if into_if {
+                    a.visit_refs(into_if, f);
+                    b.visit_refs(into_if, f);
+                }
+            }
+            Expr::Select(a, b) | Expr::Equals(a, b) | Expr::FindInMap(_, a, b) => {
+                a.visit_refs(into_if, f);
+                b.visit_refs(into_if, f);
             }
             Expr::Cidr(a, b, c) => {
-                a.visit_resource_refs(f);
-                b.visit_resource_refs(f);
-                c.visit_resource_refs(f);
+                a.visit_refs(into_if, f);
+                b.visit_refs(into_if, f);
+                c.visit_refs(into_if, f);
             }
             Expr::Null
             | Expr::Bool(_)

@@ -12,6 +12,7 @@ pub mod expr;
 pub mod graph;
 pub mod logical_id;
 pub mod model;
+mod ordering;
 pub mod synth;
 
 pub use assembly::{Assembly, AssemblyError, Manifest, StackArtifact};

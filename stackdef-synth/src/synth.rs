@@ -17,6 +17,7 @@ use crate::expr::{ConditionKey, Expr, MappingKey, ParameterKey, ResourceKey, Sub
 use crate::graph::{ReferenceGraph, order_stacks};
 use crate::logical_id;
 use crate::model::{AppModel, SourceLocation, StackIndex};
+use crate::ordering::Ordering;
 
 /// CloudFormation quotas checked at synth.
 pub mod limits {
@@ -95,6 +96,7 @@ struct Synth<'a> {
     /// Per stack: logical id -> construct path, for resources and parameters (the `Ref`
     /// namespace); hand-written logical id references are checked against it.
     local_ids: Vec<HashMap<String, String>>,
+    ordering: Ordering<'a>,
 }
 
 #[derive(Default, Clone)]
@@ -162,6 +164,7 @@ pub fn synthesize_with(
         stack_deps: vec![IndexSet::new(); model.stacks.len()],
         per_stack: index_by_stack(model),
         local_ids: Vec::new(),
+        ordering: Ordering::new(model),
     };
     s.check_stacks();
     s.assign_logical_ids();
@@ -533,19 +536,16 @@ impl<'a> Synth<'a> {
         t
     }
 
-    /// Explicit dependencies worth writing: same stack, not already implied by a reference.
+    /// Explicit dependencies worth writing: same stack, not already implied by a reference
+    /// or a chain of them (see [`crate::ordering`]).
     fn depends_on(&mut self, index: usize, site: Site<'_>) -> Vec<String> {
         let model = self.model;
         let r = &model.resources[index];
         if r.depends_on.is_empty() {
             return Vec::new();
         }
-        let mut implied = std::collections::HashSet::new();
-        r.properties.values().for_each(|e| {
-            e.visit_resource_refs(&mut |k| {
-                implied.insert(k);
-            })
-        });
+        // Same-stack entries, in order, each paired with whether something else orders it.
+        let mut implied = self.ordering.implied(index as u32).into_iter();
         let mut out = IndexSet::new();
         for &k in &r.depends_on {
             let Some(target) = model.resource(k) else {
@@ -557,7 +557,7 @@ impl<'a> Synth<'a> {
             };
             if target.stack != r.stack {
                 self.stack_deps[r.stack as usize].insert(target.stack);
-            } else if !implied.contains(&k) {
+            } else if implied.next() == Some(false) {
                 out.insert(self.ids[k.index as usize].clone());
             }
         }

@@ -125,7 +125,9 @@ impl CfnResource {
     }
 
     /// Makes this resource wait for `other` (an explicit `DependsOn`; across stacks, a
-    /// stack dependency). A dependency already implied by a reference is not written.
+    /// stack dependency). A dependency that references or other dependencies already
+    /// imply (directly or through a chain; references inside `Fn::If` do not count) is not
+    /// written.
     pub fn add_depends_on(&self, other: &impl Resource) {
         let key = other.cfn().key;
         self.with(|r| {

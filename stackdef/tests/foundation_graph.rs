@@ -3,7 +3,11 @@
 //! references.
 
 use serde_json::json;
-use stackdef::{App, CfnOutput, CfnResource, Env, ErrorKind, Expr, SynthErrors, Value, sub};
+use stackdef::fns;
+use stackdef::{
+    App, CfnCondition, CfnOutput, CfnParameter, CfnResource, Env, ErrorKind, Expr, SynthErrors,
+    Value, sub,
+};
 
 const THIS_FILE: &str = file!();
 
@@ -292,6 +296,63 @@ fn redundant_depends_on_is_not_emitted() {
     assert_eq!(r["Func"]["DependsOn"], json!(["Bucket"]));
     assert!(r["Perm"].get("DependsOn").is_none(), "{}", r["Perm"]);
     assert!(r["Role"].get("DependsOn").is_none());
+}
+
+#[test]
+fn depends_on_implied_through_a_chain_is_not_emitted() {
+    let app = App::new();
+    let stack = app.stack("Chain", env());
+    let gateway = CfnResource::new(&stack, "Gateway", "AWS::EC2::VPCGatewayAttachment");
+    let route = CfnResource::new(&stack, "Route", "AWS::EC2::Route");
+    route.add_depends_on(&gateway);
+    let subnet_a = CfnResource::new(&stack, "SubnetA", "AWS::EC2::Subnet");
+    let subnet_b = CfnResource::new(&stack, "SubnetB", "AWS::EC2::Subnet");
+    subnet_b.set_property("Tag", subnet_a.ref_value::<String>());
+    // The load balancer waits for the route (explicit), which waits for the gateway: its
+    // own DependsOn on the gateway orders nothing more. It references SubnetB, which
+    // references SubnetA: the DependsOn on SubnetA is implied by references alone.
+    let lb = CfnResource::new(&stack, "Lb", "AWS::ElasticLoadBalancingV2::LoadBalancer");
+    lb.set_property("Subnets", vec![subnet_b.ref_value::<String>()]);
+    lb.add_depends_on(&gateway);
+    lb.add_depends_on(&route);
+    lb.add_depends_on(&subnet_a);
+    let out = app.synthesize().expect("valid app");
+    let r = &out.stack("Chain").expect("stack").template["Resources"];
+    assert_eq!(r["Lb"]["DependsOn"], json!(["Route"]), "{}", r["Lb"]);
+    assert_eq!(r["Route"]["DependsOn"], json!(["Gateway"]));
+}
+
+#[test]
+fn a_reference_inside_fn_if_does_not_replace_depends_on() {
+    let app = App::new();
+    let stack = app.stack("Cond", env());
+    let stage = CfnParameter::new(&stack, "Stage", "String");
+    let prod = CfnCondition::new(
+        &stack,
+        "IsProd",
+        fns::Condition::equals(stage.value::<String>(), "prod"),
+    );
+    let key = CfnResource::new(&stack, "Key", "AWS::KMS::Key");
+    let table = CfnResource::new(&stack, "Table", "AWS::DynamoDB::Table");
+    // Outside production the reference is gone, so the explicit order must stay.
+    table.set_property(
+        "KeyArn",
+        fns::if_::<String>(&prod, key.get_att::<String>("Arn"), fns::no_value()),
+    );
+    table.add_depends_on(&key);
+    // The same through a chain: Alarm -> (If) Table is no ordering either.
+    let alarm = CfnResource::new(&stack, "Alarm", "AWS::CloudWatch::Alarm");
+    alarm.set_property(
+        "Dimension",
+        fns::if_::<String>(&prod, table.ref_value::<String>(), fns::no_value()),
+    );
+    alarm.add_depends_on(&table);
+    alarm.add_depends_on(&key);
+    let out = app.synthesize().expect("valid app");
+    let r = &out.stack("Cond").expect("stack").template["Resources"];
+    assert_eq!(r["Table"]["DependsOn"], json!(["Key"]), "{}", r["Table"]);
+    // Key is reached through the explicit Table dependency, so only Table stays.
+    assert_eq!(r["Alarm"]["DependsOn"], json!(["Table"]), "{}", r["Alarm"]);
 }
 
 #[test]
