@@ -7,7 +7,11 @@
 
 mod emulator;
 
+use std::process::{Command, Stdio};
+
 use emulator::{Emulator, fixtures, serial};
+use rexpect::process::WaitStatus;
+use rexpect::session::PtySession;
 
 #[test]
 fn deploy_noop_update_diff_destroy() {
@@ -328,4 +332,96 @@ fn failure_stops_dependants() {
         "{}",
         text.stdout
     );
+}
+
+/// `stackdef ARGS` on a pseudo-terminal, as a user at a shell runs it.
+fn on_terminal(mut cmd: Command) -> PtySession {
+    // The harness closes stdin by default; here it must be the terminal.
+    cmd.stdin(Stdio::inherit());
+    rexpect::session::spawn_command(cmd, Some(60_000)).expect("spawn on a pseudo-terminal")
+}
+
+/// Waits for the end of the run and returns its exit code with everything it printed.
+fn finish(mut session: PtySession) -> (i32, String) {
+    let rest = session.exp_eof().expect("stackdef ends");
+    match session.process().wait().expect("exit status") {
+        WaitStatus::Exited(_, code) => (code, rest),
+        other => panic!("stackdef did not exit normally: {other:?}\n{rest}"),
+    }
+}
+
+/// Whether the `Queues` stack exists, asked without a terminal.
+fn queues_exist(moto: &Emulator, assembly: &str) -> bool {
+    let diff = moto.run(&["diff", "--assembly", assembly, "--json"]);
+    diff.expect_code(0);
+    diff.json()["stacks"][0]["deployed"]
+        .as_bool()
+        .expect("`deployed` in diff --json")
+}
+
+#[test]
+fn prompts_on_a_terminal_ask_and_respect_the_answer() {
+    let _serial = serial();
+    let moto = Emulator::moto();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = fixtures::synth(dir.path(), "app", |app| fixtures::queue_app(app, 30));
+    let app = app.to_str().expect("utf-8 path");
+
+    // Deploy: the plan, then a question; "n" changes nothing (exit 3) and leaves no
+    // REVIEW_IN_PROGRESS stack behind.
+    let mut cmd = moto.stackdef();
+    cmd.args(["deploy", "--assembly", app]);
+    let mut session = on_terminal(cmd);
+    let plan = session
+        .exp_string("Deploy these changes to Queues? [y/N]")
+        .expect("deploy asks");
+    assert!(plan.contains("Jobs"), "{plan}");
+    session.send_line("n").expect("answer");
+    let (code, _) = finish(session);
+    assert_eq!(code, 3, "declined");
+    assert!(
+        !queues_exist(&moto, app),
+        "a declined deploy created the stack"
+    );
+
+    // "y" deploys, with live progress on the terminal.
+    let mut cmd = moto.stackdef();
+    cmd.args(["deploy", "--assembly", app]);
+    let mut session = on_terminal(cmd);
+    session
+        .exp_string("Deploy these changes to Queues? [y/N]")
+        .expect("deploy asks");
+    session.send_line("y").expect("answer");
+    let (code, out) = finish(session);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("CREATE_COMPLETE"), "{out}");
+    assert!(queues_exist(&moto, app));
+
+    // Destroy names the data that goes with the stack and asks; "n" keeps everything.
+    let mut cmd = moto.stackdef();
+    cmd.args(["destroy", "--assembly", app]);
+    let mut session = on_terminal(cmd);
+    let question = session
+        .exp_string("Destroy Queues and delete this data? [y/N]")
+        .expect("destroy asks");
+    assert!(question.contains("Stack Queues holds data"), "{question}");
+    assert!(question.contains("AWS::Logs::LogGroup"), "{question}");
+    session.send_line("n").expect("answer");
+    let (code, _) = finish(session);
+    assert_eq!(code, 3, "declined");
+    assert!(
+        queues_exist(&moto, app),
+        "a declined destroy deleted the stack"
+    );
+
+    let mut cmd = moto.stackdef();
+    cmd.args(["destroy", "--assembly", app]);
+    let mut session = on_terminal(cmd);
+    session
+        .exp_string("Destroy Queues and delete this data? [y/N]")
+        .expect("destroy asks");
+    session.send_line("y").expect("answer");
+    let (code, out) = finish(session);
+    assert_eq!(code, 0, "{out}");
+    assert!(!queues_exist(&moto, app), "the stack is still there");
 }
