@@ -79,7 +79,8 @@ pub enum Command {
     Outputs(OutputsArgs),
     /// Print the resources and references of each stack, and stack dependencies.
     Graph(GraphArgs),
-    /// Follow the operation running on a stack until it finishes.
+    /// Replay the latest operation on a stack from its start, then follow it until it
+    /// finishes.
     Watch(WatchArgs),
     /// Create the S3 bucket that stages templates over 51,200 bytes.
     Bootstrap(BootstrapArgs),

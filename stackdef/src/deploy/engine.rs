@@ -360,7 +360,8 @@ impl Deployer {
         Ok(out)
     }
 
-    /// Follows the operation running on stack `name` until it settles.
+    /// Replays the latest operation on stack `name` from its start, then follows it until
+    /// it settles.
     pub async fn watch(&self, assembly: &Assembly, name: &str) -> Result<FollowEnd, DeployError> {
         let artifact = assembly.stack(name)?.clone();
         let region = self

@@ -58,6 +58,75 @@ pub async fn latest_event_id(cfn: &Client, stack_id: &str) -> Result<Option<Stri
         .map(str::to_owned))
 }
 
+/// How many pages of events (100 each) are searched for the start of the latest operation.
+const OPERATION_SEARCH_PAGES: usize = 20;
+
+/// The marker (see [`FollowTarget::marker`]) that makes a follow replay the stack's latest
+/// operation from its start: `stackdef watch` then shows what happened while nobody was
+/// following, even when the operation has already ended. When the start is not among the
+/// newest events, following begins at the latest event instead.
+pub async fn operation_start_marker(
+    cfn: &Client,
+    stack: &str,
+    stack_id: &str,
+) -> Result<Option<String>, DeployError> {
+    let mut events: Vec<StackEvent> = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..OPERATION_SEARCH_PAGES {
+        let page = retry_throttled("cloudformation:DescribeStackEvents", || {
+            cfn.describe_stack_events()
+                .stack_name(stack_id)
+                .set_next_token(token.clone())
+                .send()
+        })
+        .await?;
+        events.extend(page.stack_events().iter().cloned());
+        if let Some(marker) = marker_before_operation(&events, stack, stack_id) {
+            return Ok(marker);
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+            // The oldest event is reached without a start: replay everything.
+            _ => return Ok(None),
+        }
+    }
+    Ok(events.first().and_then(|e| e.event_id()).map(str::to_owned))
+}
+
+/// In `events` (newest first), the newest event that begins an operation on the stack
+/// itself: `Some(marker)` with the id of the event just before it (`None` inside when
+/// it is the oldest, so every event is replayed); `None` when there is none, or when the
+/// event before it is on a page not read yet.
+fn marker_before_operation(
+    events: &[StackEvent],
+    stack: &str,
+    stack_id: &str,
+) -> Option<Option<String>> {
+    let start = events
+        .iter()
+        .position(|e| starts_operation(e, stack, stack_id))?;
+    events
+        .get(start + 1)
+        .map(|before| before.event_id().map(str::to_owned))
+}
+
+/// Whether `e` is the stack's own event that begins a create, update, delete or import
+/// (rollbacks and clean-ups are phases of an operation, not starts).
+fn starts_operation(e: &StackEvent, stack: &str, stack_id: &str) -> bool {
+    let on_stack = e.physical_resource_id() == Some(stack_id)
+        || (e.resource_type() == Some("AWS::CloudFormation::Stack")
+            && e.logical_resource_id() == Some(stack));
+    let status = e.resource_status().map(|s| s.as_str()).unwrap_or_default();
+    on_stack
+        && matches!(
+            status,
+            "CREATE_IN_PROGRESS"
+                | "UPDATE_IN_PROGRESS"
+                | "DELETE_IN_PROGRESS"
+                | "IMPORT_IN_PROGRESS"
+        )
+}
+
 /// What a follow needs to know about the stack.
 #[derive(Debug)]
 pub struct FollowTarget<'a> {
@@ -197,5 +266,61 @@ pub async fn follow(
             }
         }
         delay = (delay.mul_f32(1.5)).min(Duration::from_secs(3));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_cloudformation::types::ResourceStatus;
+
+    use super::*;
+
+    const ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/App/1";
+
+    fn event(id: &str, logical: &str, status: &str) -> StackEvent {
+        let on_stack = logical == "App";
+        StackEvent::builder()
+            .event_id(id)
+            .stack_id(ID)
+            .stack_name("App")
+            .logical_resource_id(logical)
+            .physical_resource_id(if on_stack { ID } else { "phys" })
+            .resource_type(if on_stack {
+                "AWS::CloudFormation::Stack"
+            } else {
+                "AWS::SQS::Queue"
+            })
+            .resource_status(ResourceStatus::from(status))
+            .build()
+    }
+
+    #[test]
+    fn replay_starts_at_the_latest_operation_not_at_a_rollback() {
+        // Newest first: an update that rolled back, after a create.
+        let events = [
+            event("9", "App", "UPDATE_ROLLBACK_COMPLETE"),
+            event("8", "Queue", "UPDATE_COMPLETE"),
+            event("7", "App", "UPDATE_ROLLBACK_IN_PROGRESS"),
+            event("6", "Queue", "UPDATE_FAILED"),
+            event("5", "App", "UPDATE_IN_PROGRESS"),
+            event("4", "App", "CREATE_COMPLETE"),
+            event("3", "Queue", "CREATE_COMPLETE"),
+            event("2", "Queue", "CREATE_IN_PROGRESS"),
+            event("1", "App", "CREATE_IN_PROGRESS"),
+            event("0", "App", "REVIEW_IN_PROGRESS"),
+        ];
+        assert_eq!(
+            marker_before_operation(&events, "App", ID),
+            Some(Some("4".into()))
+        );
+        // The first operation: everything after the change-set review.
+        assert_eq!(
+            marker_before_operation(&events[5..], "App", ID),
+            Some(Some("0".into()))
+        );
+        // A start on the oldest event read so far: the one before it is on the next page.
+        assert_eq!(marker_before_operation(&events[5..9], "App", ID), None);
+        // A resource's own CREATE_IN_PROGRESS does not start anything.
+        assert_eq!(marker_before_operation(&events[..4], "App", ID), None);
     }
 }

@@ -17,7 +17,9 @@ use super::diff::{ChangeKind, diff_templates};
 use super::diff::{construct_path, replacing_properties};
 use super::engine::{DeployMethod, DeployOptions, DestroyOptions};
 use super::error::DeployError;
-use super::events::{FollowEnd, FollowTarget, describe_stack, follow, latest_event_id};
+use super::events::{
+    FollowEnd, FollowTarget, describe_stack, follow, latest_event_id, operation_start_marker,
+};
 use super::interrupt::Interrupt;
 use super::plan::{Action, Plan, PlannedChange, ReplacementSource, planned_change};
 use super::protection::{check, is_stateful};
@@ -752,7 +754,8 @@ pub(crate) async fn destroy_stack(
     }
 }
 
-/// Follows whatever operation is running on a stack (for `stackdef watch`).
+/// Follows whatever operation is running on a stack (for `stackdef watch`), replaying its
+/// events from the start of that operation.
 pub(crate) async fn watch_stack(ctx: &StackContext<'_>) -> Result<FollowEnd, DeployError> {
     let name = ctx.artifact.name.as_str();
     let cfn = &ctx.clients.cloudformation;
@@ -769,7 +772,8 @@ pub(crate) async fn watch_stack(ctx: &StackContext<'_>) -> Result<FollowEnd, Dep
         FollowTarget {
             stack: name,
             stack_id: &stack_id,
-            marker: latest_event_id(cfn, &stack_id).await.ok().flatten(),
+            // From the start of the running (or last) operation, not from now.
+            marker: operation_start_marker(cfn, name, &stack_id).await?,
             paths: &paths,
             total: ctx.artifact.resources.len(),
         },
