@@ -26,8 +26,8 @@ use stackdef::autoscaling::{ScalingCapacity, StepScalingProps, TargetTrackingPro
 use stackdef::ec2::{HasDefaultPort, SubnetConfig, SubnetType, Vpc, VpcProps};
 use stackdef::ecr::{EcrRepository, EcrRepositoryProps};
 use stackdef::ecs::{
-    Cluster, ClusterProps, ContainerImage, ContainerOptions, EcsSecret, FargateService,
-    FargateServiceProps, FargateTaskDefinition, FargateTaskDefinitionProps, Logging,
+    Cluster, ClusterProps, ContainerImage, ContainerOptions, FargateService, FargateServiceProps,
+    FargateTaskDefinition, FargateTaskDefinitionProps, Logging,
 };
 use stackdef::elbv2::{Alb, AlbProps, HealthCheck, ListenerProps, TargetGroupProps};
 use stackdef::kms::{Key, KeyProps};
@@ -115,7 +115,6 @@ pub fn bank_stack(app: &App) -> Stack {
             ..Default::default()
         },
     );
-    let secret = db.secret();
     task.add_container(
         "bank-app",
         ContainerImage::registry("kha1i1e/dep7bankapp:latest"),
@@ -126,18 +125,11 @@ pub fn bank_stack(app: &App) -> Stack {
             environment: [("DB_NAME".to_owned(), "banking".into())]
                 .into_iter()
                 .collect(),
-            // Injected by ECS at start from Secrets Manager (host and port are added to
-            // the secret when the database is created). Seed 004 pasted a connection URL
-            // with the password into app.py; the app builds it from these instead.
-            secrets: [
-                ("DB_HOST", "host"),
-                ("DB_PORT", "port"),
-                ("DB_USERNAME", "username"),
-                ("DB_PASSWORD", "password"),
-            ]
-            .into_iter()
-            .map(|(var, field)| (var.to_owned(), EcsSecret::from_secret_field(&secret, field)))
-            .collect(),
+            // DB_HOST, DB_PORT, DB_USERNAME and DB_PASSWORD, injected by ECS at start from
+            // Secrets Manager (host and port are added to the secret when the database is
+            // created). Seed 004 pasted a connection URL with the password into app.py;
+            // the app builds it from these instead.
+            secrets: db.connection_secrets("DB"),
             logging: Logging::aws_logs(&logs, "ecs"),
             ..Default::default()
         },

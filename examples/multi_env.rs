@@ -30,8 +30,8 @@ use stackdef::autoscaling::{ScalingCapacity, StepScalingProps, TargetTrackingPro
 use stackdef::ec2::{HasDefaultPort, SubnetConfig, SubnetType, Vpc, VpcProps};
 use stackdef::ecr::{EcrRepository, EcrRepositoryProps};
 use stackdef::ecs::{
-    Cluster, ClusterProps, ContainerImage, ContainerOptions, EcsSecret, FargateService,
-    FargateServiceProps, FargateTaskDefinition, FargateTaskDefinitionProps, Logging,
+    Cluster, ClusterProps, ContainerImage, ContainerOptions, FargateService, FargateServiceProps,
+    FargateTaskDefinition, FargateTaskDefinitionProps, Logging,
 };
 use stackdef::elbv2::{Alb, AlbProps, HealthCheck, ListenerProps, TargetGroupProps};
 use stackdef::kms::{Key, KeyProps};
@@ -193,7 +193,6 @@ impl BankEnvironment {
                 ..Default::default()
             },
         );
-        let secret = database.secret();
         // The image from the repository in `props`: when that repository lives in another
         // stack, this one reference becomes the export/import (and the pull grant on the
         // execution role references its ARN the same way).
@@ -205,15 +204,7 @@ impl BankEnvironment {
                 environment: [("DB_NAME".to_owned(), "banking".into())]
                     .into_iter()
                     .collect(),
-                secrets: [
-                    ("DB_HOST", "host"),
-                    ("DB_PORT", "port"),
-                    ("DB_USERNAME", "username"),
-                    ("DB_PASSWORD", "password"),
-                ]
-                .into_iter()
-                .map(|(var, field)| (var.to_owned(), EcsSecret::from_secret_field(&secret, field)))
-                .collect(),
+                secrets: database.connection_secrets("DB"),
                 logging: Logging::aws_logs(&logs, "ecs"),
                 ..Default::default()
             },

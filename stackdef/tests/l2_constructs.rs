@@ -11,6 +11,7 @@ use stackdef::ecs::{
     FargateTaskDefinition, FargateTaskDefinitionProps,
 };
 use stackdef::elbv2::{Alb, AlbProps, ListenerProps, TargetGroupProps};
+use stackdef::rds::{RdsMysql, RdsMysqlProps};
 use stackdef::secretsmanager::{Secret, SecretProps};
 use stackdef::{App, Env, Stack};
 
@@ -318,7 +319,6 @@ fn target_tracking_on_cpu() {
 #[test]
 fn rules_between_stacks_do_not_make_a_cycle() {
     use stackdef::ec2::HasDefaultPort;
-    use stackdef::rds::{RdsMysql, RdsMysqlProps};
     let app = App::new();
     let env = Env::aws("123456789012", "us-east-1");
     let data = app.stack("Data", env.clone());
@@ -353,4 +353,36 @@ fn rules_between_stacks_do_not_make_a_cycle() {
             ),
         ]),
     );
+}
+
+#[test]
+fn database_connection_secrets_come_from_the_generated_secret() {
+    let app = App::new();
+    let stack = app.stack("Conn", Env::aws("123456789012", "us-east-1"));
+    let vpc = Vpc::new(&stack, "Vpc", VpcProps::default());
+    let db = RdsMysql::new(&stack, "Db", &vpc, RdsMysqlProps::default());
+    let secrets = db.connection_secrets("APP");
+    let names: Vec<&str> = secrets.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        ["APP_HOST", "APP_PASSWORD", "APP_PORT", "APP_USERNAME"]
+    );
+    let task = FargateTaskDefinition::new(&stack, "Task", FargateTaskDefinitionProps::default());
+    task.add_container(
+        "app",
+        ContainerImage::registry("nginx:1.27"),
+        ContainerOptions {
+            secrets,
+            ..Default::default()
+        },
+    );
+    let t = template(&stack);
+    let definitions = t.find_resources("AWS::ECS::TaskDefinition", Match::any());
+    let (_, task) = definitions.first().expect("one task definition");
+    let container = &task["Properties"]["ContainerDefinitions"][0];
+    let text = container["Secrets"].to_string();
+    for field in ["host", "port", "username", "password"] {
+        assert!(text.contains(&format!(":{field}::")), "{field}: {text}");
+    }
+    assert_eq!(container["Secrets"].as_array().map(Vec::len), Some(4));
 }

@@ -9,6 +9,8 @@
 //! let props = RdsMysqlProps { master_password: "hunter2".into(), ..Default::default() };
 //! ```
 
+use std::collections::BTreeMap;
+
 use stackdef_synth::RemovalPolicy;
 
 use crate::cfn::rds as l1;
@@ -17,6 +19,7 @@ use crate::ec2::{
     Connectable, Connections, HasDefaultPort, Port, SecurityGroup, SecurityGroupProps,
     SubnetSelection, Vpc,
 };
+use crate::ecs::EcsSecret;
 use crate::iam::{Role, RoleProps, ServicePrincipal};
 use crate::kms::Key;
 use crate::resource::{CfnResource, Resource};
@@ -315,6 +318,27 @@ impl RdsMysql {
     /// deployed) `host`, `port`, `engine`.
     pub fn secret(&self) -> Secret {
         self.secret.clone()
+    }
+
+    /// The connection settings as container secrets named `{prefix}_HOST`, `{prefix}_PORT`,
+    /// `{prefix}_USERNAME` and `{prefix}_PASSWORD`, each read by ECS from its field of
+    /// [`RdsMysql::secret`] when the task starts: the password appears in no template or
+    /// task definition. Use it as [`ContainerOptions::secrets`](crate::ecs::ContainerOptions::secrets).
+    pub fn connection_secrets(&self, prefix: &str) -> BTreeMap<String, EcsSecret> {
+        [
+            ("HOST", "host"),
+            ("PORT", "port"),
+            ("USERNAME", "username"),
+            ("PASSWORD", "password"),
+        ]
+        .into_iter()
+        .map(|(suffix, field)| {
+            (
+                format!("{prefix}_{suffix}"),
+                EcsSecret::from_secret_field(&self.secret, field),
+            )
+        })
+        .collect()
     }
 
     /// `Endpoint.Address`.
